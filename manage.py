@@ -1,0 +1,21 @@
+#!/usr/bin/env python
+"""Django's command-line utility for administrative tasks."""
+
+import os
+import sys
+
+
+def main() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
+    if sys.argv[1:2] == ["demo"]:
+        # The demo runs on the built-in sandbox over plain http://127.0.0.1;
+        # settings read these at import.
+        os.environ.setdefault("PORTAL_SANDBOX", "1")
+        os.environ.setdefault("SECURE_COOKIES", "0")
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(sys.argv)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,337 @@
+"""The Tixallo API client: the only code that speaks HTTP to Tixallo.
+
+Plain functions returning parsed objects (`types`) and raising named errors
+(`errors`). One long-lived `httpx.Client` per process serves every thread.
+
+What the quickstart does not document is marked ASSUMPTION (part B of
+shared/tixallo-api.md); when the real API differs, this file changes.
+"""
+
+import ipaddress
+import json
+import logging
+import random
+import threading
+import time
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlsplit
+
+import httpx
+from django.conf import settings
+from django.utils.module_loading import import_string
+
+from .errors import (
+    AuthFailed,
+    BadResponse,
+    Invalid,
+    Misconfigured,
+    NotFound,
+    RateLimited,
+    TixalloError,
+    Unavailable,
+)
+from .types import Message, Ticket, TicketPage
+
+log = logging.getLogger(__name__)
+
+USER_AGENT = f"TixalloPortal/{settings.VERSION} (+https://github.com/tixallo/portal)"
+# ASSUMPTION (part B): field limits Tixallo accepts; the portal's forms use the same.
+SUBJECT_MAX = 200
+DESCRIPTION_MAX = 20000
+NAME_MAX = 100
+EMAIL_MAX = 254
+MAX_ATTEMPTS = 5
+BACKOFF_CAP = 4.0
+
+
+@dataclass(frozen=True)
+class Connection:
+    """Where Tixallo is and the workspace key; the key is kept out of repr."""
+
+    base_url: str
+    api_key: str = field(repr=False)
+
+
+def connection() -> Connection:
+    return Connection(settings.TIXALLO_BASE_URL, settings.TIXALLO_API_KEY)
+
+
+# --- the one HTTP client ----------------------------------------------------
+
+_http: httpx.Client | None = None
+_http_lock = threading.Lock()
+
+
+def http() -> httpx.Client:
+    global _http
+    if _http is None:
+        with _http_lock:
+            if _http is None:
+                _http = _build_http()
+    return _http
+
+
+def _build_http() -> httpx.Client:
+    # A custom transport would switch off the proxy variables, so only the
+    # sandbox passes one; real deployments keep httpx's own (trust_env).
+    transport = import_string(settings.TIXALLO_TRANSPORT)() if settings.TIXALLO_TRANSPORT else None
+    # Fewer connections than threads made concurrent requests fail (tech notes).
+    pool = max(10, settings.WEB_THREADS * 2)
+    return httpx.Client(
+        transport=transport,
+        timeout=httpx.Timeout(
+            connect=settings.TIXALLO_CONNECT_TIMEOUT,
+            read=settings.TIXALLO_READ_TIMEOUT,
+            write=settings.TIXALLO_READ_TIMEOUT,
+            pool=settings.TIXALLO_CONNECT_TIMEOUT,
+        ),
+        limits=httpx.Limits(max_connections=pool, max_keepalive_connections=pool),
+        headers={"User-Agent": USER_AGENT, "Accept": "application/json"},
+        follow_redirects=False,
+    )
+
+
+def reset_http() -> None:
+    """Close the shared client; the next call builds a new one (tests, reconfiguration)."""
+    global _http
+    with _http_lock:
+        if _http is not None:
+            _http.close()
+        _http = None
+
+
+# --- the API ------------------------------------------------------------------
+
+
+def list_tickets(
+    *,
+    customer_email: str | None = None,
+    status: str | Iterable[str] | None = None,
+    limit: int = 25,
+    cursor: str | None = None,
+    conn: Connection | None = None,
+) -> TicketPage:
+    """Tickets, newest update first. ASSUMPTION (part B): limit, cursor, filters, next_cursor."""
+    params: dict[str, str | int] = {"limit": max(1, min(limit, 100))}
+    if cursor:
+        params["cursor"] = cursor
+    if customer_email:
+        params["customer_email"] = customer_email
+    if status:
+        # ASSUMPTION: several statuses as one comma-separated value.
+        params["status"] = status if isinstance(status, str) else ",".join(status)
+    body = _request("GET", "/tickets", params=params, conn=conn)
+    items = _unwrap(body)
+    if not isinstance(items, list):
+        raise BadResponse("Tixallo sent a ticket list that is not a list")
+    next_cursor = body.get("next_cursor") if isinstance(body, dict) else None
+    return TicketPage(
+        tickets=tuple(_tickets(items)),
+        next_cursor=next_cursor if isinstance(next_cursor, str) and next_cursor else None,
+    )
+
+
+def get_ticket(ticket_id: str, *, conn: Connection | None = None) -> Ticket:
+    """One ticket with its conversation. ASSUMPTION (part B): description, customer, messages."""
+    return Ticket.from_api(_unwrap(_request("GET", f"/tickets/{_segment(ticket_id)}", conn=conn)))
+
+
+def create_ticket(
+    *,
+    subject: str,
+    description: str,
+    customer_email: str,
+    customer_name: str = "",
+    priority: str | None = None,
+    idempotency_key: str | None = None,
+    conn: Connection | None = None,
+) -> Ticket:
+    payload = {
+        "subject": subject,
+        "description": description,
+        "customer_email": customer_email,
+        "customer_name": customer_name,
+    }
+    if priority:
+        payload["priority"] = priority
+    body = _request("POST", "/tickets", json_body=payload, key=idempotency_key, conn=conn)
+    return Ticket.from_api(_unwrap(body))
+
+
+def add_message(
+    ticket_id: str,
+    *,
+    body: str,
+    customer_email: str,
+    idempotency_key: str | None = None,
+    conn: Connection | None = None,
+) -> Message:
+    """A customer's reply. ASSUMPTION (part B): POST /tickets/{id}/messages."""
+    payload = {"body": body, "customer_email": customer_email}
+    path = f"/tickets/{_segment(ticket_id)}/messages"
+    data = _request("POST", path, json_body=payload, key=idempotency_key, conn=conn)
+    return Message.from_api(_unwrap(data))
+
+
+def new_idempotency_key() -> str:
+    return uuid.uuid4().hex
+
+
+# --- one request, with retries ------------------------------------------------
+
+
+def _request(
+    method: str,
+    path: str,
+    *,
+    params: dict[str, str | int] | None = None,
+    json_body: dict[str, Any] | None = None,
+    key: str | None = None,
+    conn: Connection | None = None,
+) -> Any:  # noqa: ANN401 - parsed JSON
+    conn = conn or connection()
+    url = base_url(conn) + path
+    if not conn.api_key:
+        raise Misconfigured("No Tixallo API key is configured")
+    headers = {"Authorization": f"Bearer {conn.api_key}"}
+    content = None
+    if json_body is not None:
+        content = json.dumps(json_body).encode()
+        # ASSUMPTION (part B): Idempotency-Key; the same key on every retry of one action.
+        headers |= {"Content-Type": "application/json", "Idempotency-Key": key or uuid.uuid4().hex}
+    deadline = time.monotonic() + settings.TIXALLO_RETRY_BUDGET
+    for attempt in range(1, MAX_ATTEMPTS + 1):
+        try:
+            response = http().request(method, url, params=params, content=content, headers=headers)
+        except httpx.TransportError as exc:
+            error: TixalloError = Unavailable(f"{method} {path}: {_describe(exc)}")
+        else:
+            if response.is_success:
+                return _parse(response, method, path)
+            error = _error_for(response, method, path)
+        wait = _backoff(attempt, error)
+        if not error.retry_later or attempt == MAX_ATTEMPTS or time.monotonic() + wait > deadline:
+            raise error
+        log.warning(
+            "Tixallo %s %s failed (%s); retry %d in %.2fs", method, path, error, attempt, wait
+        )
+        time.sleep(wait)
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def base_url(conn: Connection) -> str:
+    """The base URL without a trailing slash; plain HTTP only for loopback hosts."""
+    parts = urlsplit(conn.base_url)
+    if parts.scheme not in ("https", "http") or not parts.hostname:
+        raise Misconfigured("The Tixallo base URL must be an https:// URL")
+    if parts.scheme == "http" and not is_loopback(parts.hostname):
+        raise Misconfigured("The Tixallo base URL must use https:// (http only for loopback)")
+    return conn.base_url.rstrip("/")
+
+
+def is_loopback(host: str) -> bool:
+    host = host.strip("[]").lower()
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def _backoff(attempt: int, error: TixalloError) -> float:
+    """Exponential backoff with jitter; at least what a 429's Retry-After asked for."""
+    ceiling = min(BACKOFF_CAP, settings.TIXALLO_RETRY_BASE_DELAY * 2 ** (attempt - 1))
+    wait = ceiling / 2 + random.uniform(0, ceiling / 2)
+    if isinstance(error, RateLimited) and error.retry_after is not None:
+        wait = max(wait, error.retry_after)
+    return wait
+
+
+def _describe(exc: httpx.TransportError) -> str:
+    if isinstance(exc, httpx.TimeoutException):
+        return f"timed out ({type(exc).__name__})"
+    if isinstance(exc, httpx.ConnectError):
+        return "could not connect"
+    return f"connection failed ({type(exc).__name__})"
+
+
+def _parse(response: httpx.Response, method: str, path: str) -> Any:  # noqa: ANN401
+    try:
+        return response.json()
+    except ValueError:
+        raise BadResponse(
+            f"{method} {path}: the body is not JSON", status=response.status_code
+        ) from None
+
+
+def _error_for(response: httpx.Response, method: str, path: str) -> TixalloError:
+    status = response.status_code
+    where = f"{method} {path}: HTTP {status}"
+    if status in (401, 403):
+        return AuthFailed(f"{where}: Tixallo refused the API key", status=status)
+    if status == 404:
+        return NotFound(f"{where}: not found", status=status)
+    if status == 429:
+        return RateLimited(f"{where}: rate limited", retry_after=_retry_after(response))
+    if status >= 500:
+        return Unavailable(f"{where}: Tixallo server error", status=status)
+    detail = _error_detail(response)
+    if status in (400, 422):
+        fields = detail.get("fields")
+        return Invalid(
+            f"{where}: {_text(detail.get('message')) or 'invalid input'}",
+            detail=_text(detail.get("message")),
+            fields={str(k): _text(v) for k, v in fields.items()}
+            if isinstance(fields, dict)
+            else {},
+            status=status,
+            type=_text(detail.get("type")),
+        )
+    return TixalloError(f"{where}: unexpected answer", status=status)
+
+
+def _error_detail(response: httpx.Response) -> dict[str, Any]:
+    """ASSUMPTION (part B): {"error": {"type", "message", "fields"}}; anything else is empty."""
+    try:
+        body = response.json()
+    except ValueError:
+        return {}
+    detail = body.get("error") if isinstance(body, dict) else None
+    return detail if isinstance(detail, dict) else {}
+
+
+def _retry_after(response: httpx.Response) -> float | None:
+    try:
+        return max(0.0, float(response.headers.get("Retry-After", "")))
+    except ValueError:
+        return None
+
+
+def _unwrap(body: Any) -> Any:  # noqa: ANN401
+    """ASSUMPTION (part B): success bodies are {"data": ...}; a bare object is accepted too."""
+    if isinstance(body, dict) and "data" in body:
+        return body["data"]
+    return body
+
+
+def _tickets(items: list[Any]) -> Iterable[Ticket]:
+    for item in items:
+        try:
+            yield Ticket.from_api(item)
+        except BadResponse:
+            log.warning("Skipped a ticket without an id in a Tixallo list")
+
+
+def _segment(value: str) -> str:
+    """A path segment; an id is opaque but must not smuggle in a path."""
+    if not value or "/" in value or value in (".", ".."):
+        raise NotFound("No such ticket")
+    return httpx.URL(f"x/{value}").raw_path.decode()[2:]
+
+
+def _text(value: object) -> str:
+    return value if isinstance(value, str) else ""

@@ -1,0 +1,71 @@
+"""What can go wrong talking to Tixallo, sorted by what the caller should do.
+
+- retry later: `RateLimited`, `Unavailable` (and `BadResponse`), `retry_later` is True;
+- permanent until an admin acts: `AuthFailed`, `Misconfigured`;
+- the user's input: `Invalid` (per-field messages), `NotFound`.
+
+Messages are written for logs and admins; they never contain the API key.
+"""
+
+
+class TixalloError(Exception):
+    retry_later = False
+
+    def __init__(self, message: str, *, status: int | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.status = status
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.message!r}, status={self.status!r})"
+
+
+class Misconfigured(TixalloError):
+    """The portal's own settings are unusable (no key, an http:// base URL)."""
+
+
+class AuthFailed(TixalloError):
+    """401/403: the API key is wrong, revoked or missing."""
+
+
+class NotFound(TixalloError):
+    """404: no such ticket (or not visible with this key)."""
+
+
+class Invalid(TixalloError):
+    """400/422: Tixallo rejected the input; `fields` maps field name to problem."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        fields: dict[str, str] | None = None,
+        status: int | None = None,
+        type: str = "",  # noqa: A002 - the API's own name
+        detail: str = "",
+    ) -> None:
+        super().__init__(message, status=status)
+        self.detail = detail  # Tixallo's own sentence, fit to show the customer
+        self.fields = fields or {}
+        # Part B: e.g. "ticket_closed" when a reply to a closed ticket is refused.
+        self.type = type
+
+
+class RateLimited(TixalloError):
+    """429: too many requests; `retry_after` seconds when Tixallo said so."""
+
+    retry_later = True
+
+    def __init__(self, message: str, *, retry_after: float | None = None) -> None:
+        super().__init__(message, status=429)
+        self.retry_after = retry_after
+
+
+class Unavailable(TixalloError):
+    """5xx, a timeout, a refused or dropped connection — after the retries."""
+
+    retry_later = True
+
+
+class BadResponse(Unavailable):
+    """Tixallo answered with a body that is not the JSON we expect."""

@@ -1,0 +1,135 @@
+"""Tickets, messages and customers as the portal uses them, parsed tolerantly.
+
+Unknown fields are ignored, unknown status and priority values are kept as they
+are, and a missing conversation is an empty one. Only a ticket without an id is
+unusable: `from_api` raises `BadResponse` for it.
+"""
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Self
+
+from .errors import BadResponse
+
+STATUSES = ("new", "open", "pending", "on_hold", "solved", "closed")
+PRIORITIES = ("low", "medium", "high", "urgent")
+
+
+def _text(data: Mapping[str, Any], key: str) -> str:
+    value = data.get(key)
+    return value if isinstance(value, str) else ("" if value is None else str(value))
+
+
+def _time(data: Mapping[str, Any], key: str) -> datetime | None:
+    value = data.get(key)
+    if not isinstance(value, str):
+        return None
+    try:
+        return datetime.fromisoformat(value)
+    except ValueError:
+        return None
+
+
+def _int(data: Mapping[str, Any], key: str) -> int | None:
+    value = data.get(key)
+    if isinstance(value, bool):
+        return None
+    try:
+        return int(value) if value is not None else None
+    except (TypeError, ValueError):
+        return None
+
+
+def _require_mapping(data: object, what: str) -> Mapping[str, Any]:
+    if not isinstance(data, Mapping) or not _text(data, "id"):
+        raise BadResponse(f"Tixallo sent a {what} without an id")
+    return data
+
+
+@dataclass(frozen=True, slots=True)
+class Customer:
+    id: str
+    email: str
+    name: str
+
+    @classmethod
+    def from_api(cls, data: object) -> Self | None:
+        if not isinstance(data, Mapping):
+            return None
+        return cls(id=_text(data, "id"), email=_text(data, "email"), name=_text(data, "name"))
+
+
+@dataclass(frozen=True, slots=True)
+class Message:
+    id: str
+    ticket_id: str
+    author_type: str
+    author_name: str
+    body: str
+    public: bool
+    created_at: datetime | None
+
+    @property
+    def from_customer(self) -> bool:
+        return self.author_type == "customer"
+
+    @classmethod
+    def from_api(cls, data: object) -> Self:
+        data = _require_mapping(data, "message")
+        return cls(
+            id=_text(data, "id"),
+            ticket_id=_text(data, "ticket_id"),
+            author_type=_text(data, "author_type"),
+            author_name=_text(data, "author_name"),
+            body=_text(data, "body"),
+            # Anything but an explicit true is treated as internal: never show by mistake.
+            public=data.get("public") is True,
+            created_at=_time(data, "created_at"),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Ticket:
+    id: str
+    ticket_number: int | None
+    subject: str
+    status: str
+    priority: str
+    source: str
+    created_at: datetime | None
+    updated_at: datetime | None
+    customer_id: str
+    description: str = ""
+    customer: Customer | None = None
+    messages: tuple[Message, ...] = field(default=())
+
+    @property
+    def public_messages(self) -> tuple[Message, ...]:
+        return tuple(m for m in self.messages if m.public)
+
+    @classmethod
+    def from_api(cls, data: object) -> Self:
+        data = _require_mapping(data, "ticket")
+        raw_messages = data.get("messages")
+        messages = raw_messages if isinstance(raw_messages, list) else []
+        return cls(
+            id=_text(data, "id"),
+            ticket_number=_int(data, "ticket_number"),
+            subject=_text(data, "subject"),
+            status=_text(data, "status"),
+            priority=_text(data, "priority"),
+            source=_text(data, "source"),
+            created_at=_time(data, "created_at"),
+            updated_at=_time(data, "updated_at"),
+            customer_id=_text(data, "customer_id"),
+            description=_text(data, "description"),
+            customer=Customer.from_api(data.get("customer")),
+            messages=tuple(Message.from_api(m) for m in messages if isinstance(m, Mapping)),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class TicketPage:
+    tickets: tuple[Ticket, ...]
+    next_cursor: str | None

@@ -1,0 +1,18 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("", include("portal.tickets.urls")),
+]
+
+if settings.PORTAL_SANDBOX:
+    # The sandbox's agent console and API, for the demo. It has no login, so it
+    # exists only while the portal runs on the sandbox.
+    from portal.sandbox import inprocess
+
+    urlpatterns += [
+        path("sandbox/", inprocess.view),
+        path("sandbox/<path:path>", inprocess.view),
+    ]

@@ -1,0 +1,75 @@
+"""Shared test setup: no network beyond loopback, a fresh sandbox per test."""
+
+import ipaddress
+import socket
+
+import pytest
+
+_real_connect = socket.socket.connect
+_real_getaddrinfo = socket.getaddrinfo
+
+
+def _is_local(host: object) -> bool:
+    if not isinstance(host, str):
+        return True  # AF_UNIX paths and the like
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host.split("%")[0]).is_loopback
+    except ValueError:
+        return False
+
+
+def _guarded_connect(sock: socket.socket, address: object) -> None:
+    host = address[0] if isinstance(address, tuple) else address
+    if not _is_local(host):
+        raise OSError(f"tests may not reach {host!r}: loopback only")
+    return _real_connect(sock, address)
+
+
+def _guarded_getaddrinfo(host: object, *args: object, **kwargs: object) -> list:
+    if host is not None and not _is_local(host if isinstance(host, str) else host.decode()):
+        raise OSError(f"tests may not resolve {host!r}: loopback only")
+    return _real_getaddrinfo(host, *args, **kwargs)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _loopback_only() -> None:
+    socket.socket.connect = _guarded_connect
+    socket.getaddrinfo = _guarded_getaddrinfo
+    yield
+    socket.socket.connect = _real_connect
+    socket.getaddrinfo = _real_getaddrinfo
+
+
+@pytest.fixture
+def sandbox(settings, tmp_path):
+    """A fresh in-process sandbox for this test; yields its store."""
+    from portal.sandbox import inprocess
+    from portal.tixallo import client
+
+    settings.SANDBOX_DB_PATH = tmp_path / "sandbox.sqlite3"
+    inprocess.reset()
+    client.reset_http()
+    yield inprocess.store()
+    client.reset_http()
+    inprocess.reset()
+
+
+@pytest.fixture(params=["in-process", "http"])
+def api(request, sandbox, settings):
+    """The client wired to the sandbox, in-process or over real HTTP on 127.0.0.1."""
+    from portal.sandbox import inprocess
+    from portal.sandbox.server import SandboxServer
+    from portal.tixallo import client
+
+    if request.param == "in-process":
+        yield sandbox
+        return
+    settings.TIXALLO_TRANSPORT = ""
+    settings.TIXALLO_READ_TIMEOUT = 0.3  # a hung sandbox response counts as a timeout quickly
+    client.reset_http()
+    with SandboxServer(inprocess.wsgi_app()) as server:
+        settings.TIXALLO_BASE_URL = server.api_url
+        yield sandbox
+    client.reset_http()

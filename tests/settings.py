@@ -1,0 +1,23 @@
+"""Settings for the test suite: the portal's own, on the built-in sandbox."""
+
+import os
+import tempfile
+
+os.environ.setdefault("PORTAL_SANDBOX", "1")
+os.environ.setdefault("SECURE_COOKIES", "0")
+os.environ.setdefault(
+    "SANDBOX_DB_PATH", os.path.join(tempfile.mkdtemp(prefix="portal-tests-"), "sandbox.sqlite3")
+)
+
+from portal.settings import *  # noqa: E402, F403
+
+TIXALLO_API_KEY = "tx_test_8c1f0e2d9b7a4c3e5f6a7b8c9d0e1f2a"
+TIXALLO_RETRY_BASE_DELAY = 0.005
+TIXALLO_RETRY_BUDGET = 2.0
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+STATIC_ROOT = tempfile.mkdtemp(prefix="portal-static-")
+WHITENOISE_USE_FINDERS = True
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}

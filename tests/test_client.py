@@ -1,0 +1,271 @@
+"""The Tixallo client against the sandbox, in-process and over real HTTP on loopback.
+
+The `api` fixture runs every test twice: once through httpx.WSGITransport, once
+through a sandbox served on 127.0.0.1.
+"""
+
+import logging
+
+import httpx
+import pytest
+
+from portal.tixallo import client
+from portal.tixallo.errors import (
+    AuthFailed,
+    BadResponse,
+    Invalid,
+    Misconfigured,
+    NotFound,
+    RateLimited,
+    Unavailable,
+)
+from portal.tixallo.types import Ticket
+from tests.helpers import api_requests, set_faults, ticket_count
+
+NEW = {
+    "subject": "Webhook delivery delayed",
+    "description": "Our order.created webhook took 12s to fire.",
+    "customer_email": "alex@example.com",
+    "customer_name": "Alex Example",
+    "priority": "high",
+}
+
+
+def test_it_creates_and_fetches_a_ticket(api):
+    created = client.create_ticket(**NEW)
+    assert isinstance(created, Ticket)
+    assert created.ticket_number >= 1001
+    assert created.status == "new"
+    fetched = client.get_ticket(created.id)
+    assert fetched.subject == NEW["subject"]
+    assert fetched.description == NEW["description"]
+    assert fetched.customer.email == "alex@example.com"
+    assert fetched.messages == ()
+
+
+def test_it_lists_tickets_newest_first_across_pages(api):
+    numbers = [client.create_ticket(**NEW | {"subject": f"T{i}"}).ticket_number for i in range(5)]
+    seen, cursor = [], None
+    while True:
+        page = client.list_tickets(limit=2, cursor=cursor, customer_email="alex@example.com")
+        seen += [t.ticket_number for t in page.tickets]
+        if not page.next_cursor:
+            break
+        cursor = page.next_cursor
+    assert seen == sorted(numbers, reverse=True)
+
+
+def test_it_filters_by_customer_and_status(api, sandbox):
+    mine = client.create_ticket(**NEW)
+    client.create_ticket(**NEW | {"customer_email": "someone@example.org"})
+    assert [t.id for t in client.list_tickets(customer_email="alex@example.com").tickets] == [
+        mine.id
+    ]
+    assert client.list_tickets(customer_email="alex@example.com", status="solved").tickets == ()
+    assert len(client.list_tickets(status=["new", "open"]).tickets) == 2
+
+
+def test_it_adds_a_customer_message(api):
+    ticket = client.create_ticket(**NEW)
+    message = client.add_message(ticket.id, body="Any news?", customer_email="alex@example.com")
+    assert message.author_type == "customer"
+    assert message.public is True
+    assert [m.body for m in client.get_ticket(ticket.id).messages] == ["Any news?"]
+
+
+def test_it_reports_validation_errors_per_field(api):
+    with pytest.raises(Invalid) as caught:
+        client.create_ticket(**NEW | {"subject": "", "customer_email": "nope"})
+    assert set(caught.value.fields) >= {"subject", "customer_email"}
+    assert caught.value.status == 422
+
+
+def test_it_reports_a_refused_reply_to_a_closed_ticket(api, sandbox):
+    from tests.helpers import set_status
+
+    ticket = client.create_ticket(**NEW)
+    set_status(sandbox, ticket.id, "closed")
+    with pytest.raises(Invalid) as caught:
+        client.add_message(ticket.id, body="Hello?", customer_email="alex@example.com")
+    assert caught.value.type == "ticket_closed"
+
+
+def test_it_reports_an_unknown_ticket_as_not_found(api):
+    with pytest.raises(NotFound):
+        client.get_ticket("tkt_does_not_exist")
+
+
+def test_it_refuses_path_tricks_in_ids(api):
+    with pytest.raises(NotFound):
+        client.get_ticket("../tickets")
+
+
+def test_it_reports_a_wrong_key_as_auth_failure(api):
+    wrong = client.Connection(client.connection().base_url, "tx_wrong")
+    with pytest.raises(AuthFailed):
+        client.list_tickets(conn=wrong)
+
+
+def test_it_retries_gets_on_server_errors(api, sandbox):
+    set_faults(sandbox, next=["500", "503"])
+    before = api_requests(sandbox)
+    assert client.list_tickets().tickets == ()
+    assert api_requests(sandbox) - before == 3
+
+
+def test_it_retries_gets_on_timeouts(api, sandbox):
+    set_faults(sandbox, next=["timeout"])
+    before = api_requests(sandbox)
+    assert client.list_tickets().tickets == ()
+    assert api_requests(sandbox) - before == 2
+
+
+def test_it_gives_up_with_unavailable_after_its_attempts(api, sandbox):
+    set_faults(sandbox, next=["500"] * 10)
+    before = api_requests(sandbox)
+    with pytest.raises(Unavailable):
+        client.list_tickets()
+    assert api_requests(sandbox) - before == client.MAX_ATTEMPTS
+
+
+def test_it_respects_the_retry_budget(api, sandbox, settings):
+    settings.TIXALLO_RETRY_BUDGET = 0
+    set_faults(sandbox, next=["500", "500"])
+    before = api_requests(sandbox)
+    with pytest.raises(Unavailable):
+        client.list_tickets()
+    assert api_requests(sandbox) - before == 1
+
+
+def test_it_waits_for_retry_after_on_429(api, sandbox, monkeypatch):
+    waits = []
+    monkeypatch.setattr(client.time, "sleep", waits.append)
+    set_faults(sandbox, next=["429"], retry_after=1)
+    assert client.list_tickets().tickets == ()
+    assert waits and waits[0] >= 1
+
+
+def test_it_raises_rate_limited_when_retry_after_exceeds_the_budget(api, sandbox):
+    set_faults(sandbox, next=["429"] * 3, retry_after=30)
+    with pytest.raises(RateLimited) as caught:
+        client.list_tickets()
+    assert caught.value.retry_after == 30
+
+
+def test_it_does_not_retry_auth_failures(api, sandbox):
+    set_faults(sandbox, next=["401", "401"])
+    before = api_requests(sandbox)
+    with pytest.raises(AuthFailed):
+        client.list_tickets()
+    assert api_requests(sandbox) - before == 1
+
+
+def test_it_treats_a_malformed_body_as_an_error_not_a_crash(api, sandbox, settings):
+    settings.TIXALLO_RETRY_BUDGET = 0
+    set_faults(sandbox, next=["malformed"])
+    with pytest.raises(BadResponse):
+        client.list_tickets()
+
+
+def test_it_creates_exactly_one_ticket_when_a_response_is_dropped(api, sandbox):
+    before_tickets = ticket_count(sandbox)
+    set_faults(sandbox, next=["drop"])
+    ticket = client.create_ticket(**NEW, idempotency_key="k" * 32)
+    assert ticket_count(sandbox) == before_tickets + 1
+    assert client.get_ticket(ticket.id).subject == NEW["subject"]
+
+
+def test_it_retries_a_post_only_with_the_same_key(api, sandbox):
+    set_faults(sandbox, next=["500", "drop", "timeout"])
+    first = client.create_ticket(**NEW, idempotency_key="a" * 32)
+    again = client.create_ticket(**NEW, idempotency_key="a" * 32)
+    assert first.id == again.id
+    assert ticket_count(sandbox) == 1
+
+
+def test_it_sends_bearer_auth_json_and_a_user_agent(api, monkeypatch):
+    seen = []
+    real_send = httpx.Client.send
+
+    def spy(self, request, **kwargs):
+        seen.append(request)
+        return real_send(self, request, **kwargs)
+
+    monkeypatch.setattr(httpx.Client, "send", spy)
+    client.create_ticket(**NEW)
+    request = seen[-1]
+    assert request.headers["Authorization"].startswith("Bearer ")
+    assert request.headers["Content-Type"] == "application/json"
+    assert request.headers["User-Agent"].startswith("TixalloPortal/")
+    assert len(request.headers["Idempotency-Key"]) == 32
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["http://tixallo.com/api/v1", "ftp://tixallo.com/api/v1", "tixallo.com/api/v1", "https://"],
+)
+def test_it_refuses_plain_http_except_on_loopback(url):
+    with pytest.raises(Misconfigured):
+        client.list_tickets(conn=client.Connection(url, "k"))
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://127.0.0.1:8100/api/v1",
+        "http://localhost/api",
+        "http://[::1]/",
+        "http://x.localhost/",
+    ],
+)
+def test_it_allows_plain_http_on_loopback(url):
+    assert client.base_url(client.Connection(url, "k")) == url.rstrip("/")
+
+
+def test_it_refuses_to_call_without_a_key(api):
+    with pytest.raises(Misconfigured):
+        client.list_tickets(conn=client.Connection(client.connection().base_url, ""))
+
+
+def test_it_never_shows_the_key_in_errors_logs_or_reprs(api, sandbox, settings, caplog):
+    caplog.set_level(logging.DEBUG)
+    key = settings.TIXALLO_API_KEY
+    set_faults(sandbox, next=["500", "timeout", "drop", "malformed", "500"])
+    errors = []
+    for call in (client.list_tickets, lambda: client.get_ticket("tkt_nope")):
+        try:
+            call()
+        except Exception as error:  # noqa: BLE001
+            errors.append(error)
+    assert errors
+    texts = [str(e) for e in errors] + [repr(e) for e in errors]
+    texts += [r.getMessage() for r in caplog.records] + [repr(client.connection())]
+    assert not [text for text in texts if key in text]
+
+
+def test_it_shares_one_pooled_client_sized_for_the_threads(settings):
+    settings.TIXALLO_TRANSPORT = ""
+    settings.WEB_THREADS = 16
+    client.reset_http()
+    try:
+        shared = client.http()
+        assert client.http() is shared
+        pool = shared._transport._pool
+        assert pool._max_connections >= 16
+        assert shared.timeout.read == settings.TIXALLO_READ_TIMEOUT
+        assert shared.timeout.connect == settings.TIXALLO_CONNECT_TIMEOUT
+    finally:
+        client.reset_http()
+
+
+def test_it_honours_proxy_variables_for_real_deployments(settings, monkeypatch):
+    monkeypatch.setenv("HTTPS_PROXY", "http://127.0.0.1:3128")
+    settings.TIXALLO_TRANSPORT = ""
+    client.reset_http()
+    try:
+        mounts = client.http()._mounts
+        assert any(
+            getattr(t, "_pool", None).__class__.__name__ == "HTTPProxy" for t in mounts.values()
+        )
+    finally:
+        client.reset_http()
