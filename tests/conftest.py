@@ -56,8 +56,18 @@ def sandbox(settings, tmp_path):
     inprocess.reset()
 
 
+@pytest.fixture
+def app(tmp_path):
+    """A bare sandbox WSGI app on its own store, for the sandbox's own tests."""
+    from tests.sandbox_helpers import make_app
+
+    app = make_app(tmp_path)
+    yield app
+    app.store.close()
+
+
 @pytest.fixture(params=["in-process", "http"])
-def api(request, sandbox, settings):
+def tixallo(request, sandbox, settings):
     """The client wired to the sandbox, in-process or over real HTTP on 127.0.0.1."""
     from portal.sandbox import inprocess
     from portal.sandbox.server import SandboxServer

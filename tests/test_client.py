@@ -1,6 +1,6 @@
 """The Tixallo client against the sandbox, in-process and over real HTTP on loopback.
 
-The `api` fixture runs every test twice: once through httpx.WSGITransport, once
+The `tixallo` fixture runs every test twice: once through httpx.WSGITransport, once
 through a sandbox served on 127.0.0.1.
 """
 
@@ -31,7 +31,7 @@ NEW = {
 }
 
 
-def test_it_creates_and_fetches_a_ticket(api):
+def test_it_creates_and_fetches_a_ticket(tixallo):
     created = client.create_ticket(**NEW)
     assert isinstance(created, Ticket)
     assert created.ticket_number >= 1001
@@ -43,7 +43,7 @@ def test_it_creates_and_fetches_a_ticket(api):
     assert fetched.messages == ()
 
 
-def test_it_lists_tickets_newest_first_across_pages(api):
+def test_it_lists_tickets_newest_first_across_pages(tixallo):
     numbers = [client.create_ticket(**NEW | {"subject": f"T{i}"}).ticket_number for i in range(5)]
     seen, cursor = [], None
     while True:
@@ -55,7 +55,7 @@ def test_it_lists_tickets_newest_first_across_pages(api):
     assert seen == sorted(numbers, reverse=True)
 
 
-def test_it_filters_by_customer_and_status(api, sandbox):
+def test_it_filters_by_customer_and_status(tixallo, sandbox):
     mine = client.create_ticket(**NEW)
     client.create_ticket(**NEW | {"customer_email": "someone@example.org"})
     assert [t.id for t in client.list_tickets(customer_email="alex@example.com").tickets] == [
@@ -65,7 +65,7 @@ def test_it_filters_by_customer_and_status(api, sandbox):
     assert len(client.list_tickets(status=["new", "open"]).tickets) == 2
 
 
-def test_it_adds_a_customer_message(api):
+def test_it_adds_a_customer_message(tixallo):
     ticket = client.create_ticket(**NEW)
     message = client.add_message(ticket.id, body="Any news?", customer_email="alex@example.com")
     assert message.author_type == "customer"
@@ -73,14 +73,14 @@ def test_it_adds_a_customer_message(api):
     assert [m.body for m in client.get_ticket(ticket.id).messages] == ["Any news?"]
 
 
-def test_it_reports_validation_errors_per_field(api):
+def test_it_reports_validation_errors_per_field(tixallo):
     with pytest.raises(Invalid) as caught:
         client.create_ticket(**NEW | {"subject": "", "customer_email": "nope"})
     assert set(caught.value.fields) >= {"subject", "customer_email"}
     assert caught.value.status == 422
 
 
-def test_it_reports_a_refused_reply_to_a_closed_ticket(api, sandbox):
+def test_it_reports_a_refused_reply_to_a_closed_ticket(tixallo, sandbox):
     from tests.helpers import set_status
 
     ticket = client.create_ticket(**NEW)
@@ -90,37 +90,37 @@ def test_it_reports_a_refused_reply_to_a_closed_ticket(api, sandbox):
     assert caught.value.type == "ticket_closed"
 
 
-def test_it_reports_an_unknown_ticket_as_not_found(api):
+def test_it_reports_an_unknown_ticket_as_not_found(tixallo):
     with pytest.raises(NotFound):
         client.get_ticket("tkt_does_not_exist")
 
 
-def test_it_refuses_path_tricks_in_ids(api):
+def test_it_refuses_path_tricks_in_ids(tixallo):
     with pytest.raises(NotFound):
         client.get_ticket("../tickets")
 
 
-def test_it_reports_a_wrong_key_as_auth_failure(api):
+def test_it_reports_a_wrong_key_as_auth_failure(tixallo):
     wrong = client.Connection(client.connection().base_url, "tx_wrong")
     with pytest.raises(AuthFailed):
         client.list_tickets(conn=wrong)
 
 
-def test_it_retries_gets_on_server_errors(api, sandbox):
+def test_it_retries_gets_on_server_errors(tixallo, sandbox):
     set_faults(sandbox, next=["500", "503"])
     before = api_requests(sandbox)
     assert client.list_tickets().tickets == ()
     assert api_requests(sandbox) - before == 3
 
 
-def test_it_retries_gets_on_timeouts(api, sandbox):
+def test_it_retries_gets_on_timeouts(tixallo, sandbox):
     set_faults(sandbox, next=["timeout"])
     before = api_requests(sandbox)
     assert client.list_tickets().tickets == ()
     assert api_requests(sandbox) - before == 2
 
 
-def test_it_gives_up_with_unavailable_after_its_attempts(api, sandbox):
+def test_it_gives_up_with_unavailable_after_its_attempts(tixallo, sandbox):
     set_faults(sandbox, next=["500"] * 10)
     before = api_requests(sandbox)
     with pytest.raises(Unavailable):
@@ -128,7 +128,7 @@ def test_it_gives_up_with_unavailable_after_its_attempts(api, sandbox):
     assert api_requests(sandbox) - before == client.MAX_ATTEMPTS
 
 
-def test_it_respects_the_retry_budget(api, sandbox, settings):
+def test_it_respects_the_retry_budget(tixallo, sandbox, settings):
     settings.TIXALLO_RETRY_BUDGET = 0
     set_faults(sandbox, next=["500", "500"])
     before = api_requests(sandbox)
@@ -137,7 +137,7 @@ def test_it_respects_the_retry_budget(api, sandbox, settings):
     assert api_requests(sandbox) - before == 1
 
 
-def test_it_waits_for_retry_after_on_429(api, sandbox, monkeypatch):
+def test_it_waits_for_retry_after_on_429(tixallo, sandbox, monkeypatch):
     waits = []
     monkeypatch.setattr(client.time, "sleep", waits.append)
     set_faults(sandbox, next=["429"], retry_after=1)
@@ -145,14 +145,14 @@ def test_it_waits_for_retry_after_on_429(api, sandbox, monkeypatch):
     assert waits and waits[0] >= 1
 
 
-def test_it_raises_rate_limited_when_retry_after_exceeds_the_budget(api, sandbox):
+def test_it_raises_rate_limited_when_retry_after_exceeds_the_budget(tixallo, sandbox):
     set_faults(sandbox, next=["429"] * 3, retry_after=30)
     with pytest.raises(RateLimited) as caught:
         client.list_tickets()
     assert caught.value.retry_after == 30
 
 
-def test_it_does_not_retry_auth_failures(api, sandbox):
+def test_it_does_not_retry_auth_failures(tixallo, sandbox):
     set_faults(sandbox, next=["401", "401"])
     before = api_requests(sandbox)
     with pytest.raises(AuthFailed):
@@ -160,14 +160,14 @@ def test_it_does_not_retry_auth_failures(api, sandbox):
     assert api_requests(sandbox) - before == 1
 
 
-def test_it_treats_a_malformed_body_as_an_error_not_a_crash(api, sandbox, settings):
+def test_it_treats_a_malformed_body_as_an_error_not_a_crash(tixallo, sandbox, settings):
     settings.TIXALLO_RETRY_BUDGET = 0
     set_faults(sandbox, next=["malformed"])
     with pytest.raises(BadResponse):
         client.list_tickets()
 
 
-def test_it_creates_exactly_one_ticket_when_a_response_is_dropped(api, sandbox):
+def test_it_creates_exactly_one_ticket_when_a_response_is_dropped(tixallo, sandbox):
     before_tickets = ticket_count(sandbox)
     set_faults(sandbox, next=["drop"])
     ticket = client.create_ticket(**NEW, idempotency_key="k" * 32)
@@ -175,7 +175,7 @@ def test_it_creates_exactly_one_ticket_when_a_response_is_dropped(api, sandbox):
     assert client.get_ticket(ticket.id).subject == NEW["subject"]
 
 
-def test_it_retries_a_post_only_with_the_same_key(api, sandbox):
+def test_it_retries_a_post_only_with_the_same_key(tixallo, sandbox):
     set_faults(sandbox, next=["500", "drop", "timeout"])
     first = client.create_ticket(**NEW, idempotency_key="a" * 32)
     again = client.create_ticket(**NEW, idempotency_key="a" * 32)
@@ -183,7 +183,7 @@ def test_it_retries_a_post_only_with_the_same_key(api, sandbox):
     assert ticket_count(sandbox) == 1
 
 
-def test_it_sends_bearer_auth_json_and_a_user_agent(api, monkeypatch):
+def test_it_sends_bearer_auth_json_and_a_user_agent(tixallo, monkeypatch):
     seen = []
     real_send = httpx.Client.send
 
@@ -222,12 +222,12 @@ def test_it_allows_plain_http_on_loopback(url):
     assert client.base_url(client.Connection(url, "k")) == url.rstrip("/")
 
 
-def test_it_refuses_to_call_without_a_key(api):
+def test_it_refuses_to_call_without_a_key(tixallo):
     with pytest.raises(Misconfigured):
         client.list_tickets(conn=client.Connection(client.connection().base_url, ""))
 
 
-def test_it_never_shows_the_key_in_errors_logs_or_reprs(api, sandbox, settings, caplog):
+def test_it_never_shows_the_key_in_errors_logs_or_reprs(tixallo, sandbox, settings, caplog):
     caplog.set_level(logging.DEBUG)
     key = settings.TIXALLO_API_KEY
     set_faults(sandbox, next=["500", "timeout", "drop", "malformed", "500"])

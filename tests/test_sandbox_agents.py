@@ -13,14 +13,7 @@ from portal.sandbox.management.commands import sandbox_agent
 from portal.sandbox.seed import seed
 from portal.sandbox.server import SandboxServer
 from portal.sandbox.store import Store
-from tests.sandbox_helpers import create_ticket, in_process_client, make_app
-
-
-@pytest.fixture
-def app(tmp_path):
-    app = make_app(tmp_path)
-    yield app
-    app.store.close()
+from tests.sandbox_helpers import create_ticket, in_process_client
 
 
 @pytest.fixture

@@ -16,13 +16,6 @@ from tests.sandbox_helpers import (
 
 
 @pytest.fixture
-def app(tmp_path):
-    app = make_app(tmp_path)
-    yield app
-    app.store.close()
-
-
-@pytest.fixture
 def api(app):
     with in_process_client(app) as client:
         yield client

@@ -8,16 +8,9 @@ import pytest
 
 from portal.sandbox import agents
 from portal.sandbox.transport import SandboxTransport
-from tests.sandbox_helpers import IN_PROCESS_URL, create_ticket, in_process_client, make_app
+from tests.sandbox_helpers import IN_PROCESS_URL, create_ticket, in_process_client
 
 EVIL = '<script>alert("x")</script>'
-
-
-@pytest.fixture
-def app(tmp_path):
-    app = make_app(tmp_path)
-    yield app
-    app.store.close()
 
 
 @pytest.fixture

@@ -22,13 +22,6 @@ from tests.sandbox_helpers import (
 
 
 @pytest.fixture
-def app(tmp_path):
-    app = make_app(tmp_path)
-    yield app
-    app.store.close()
-
-
-@pytest.fixture
 def server(app):
     with SandboxServer(app) as server:
         yield server

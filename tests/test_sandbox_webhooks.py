@@ -11,7 +11,7 @@ from http.server import BaseHTTPRequestHandler, HTTPServer
 import pytest
 
 from portal.sandbox import agents, webhooks
-from tests.sandbox_helpers import create_ticket, in_process_client, make_app
+from tests.sandbox_helpers import create_ticket, in_process_client
 
 SECRET = "whsec_test_only"
 
@@ -48,13 +48,6 @@ def receiver():
     server.shutdown()
     thread.join()
     server.server_close()
-
-
-@pytest.fixture
-def app(tmp_path):
-    app = make_app(tmp_path)
-    yield app
-    app.store.close()
 
 
 def test_it_delivers_signed_events_that_verify(app, receiver):

@@ -255,6 +255,8 @@ def _describe(exc: httpx.TransportError) -> str:
     if isinstance(exc, httpx.TimeoutException):
         return f"timed out ({type(exc).__name__})"
     if isinstance(exc, httpx.ConnectError):
+        if "CERTIFICATE_VERIFY_FAILED" in str(exc):
+            return "its TLS certificate is not trusted (a private CA goes in SSL_CERT_FILE)"
         return "could not connect"
     return f"connection failed ({type(exc).__name__})"
 
