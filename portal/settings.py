@@ -36,6 +36,12 @@ def env_float(name: str, default: float) -> float:
     return float(value) if value else default
 
 
+def env_rate(name: str, default: str) -> tuple[int, int]:
+    """A rate limit written "hits/seconds", e.g. "5/600" for five per ten minutes."""
+    hits, _, seconds = env_str(name, default).partition("/")
+    return int(hits), int(seconds)
+
+
 def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in env_str(name, default).split(",") if item.strip()]
 
@@ -68,6 +74,52 @@ TIXALLO_RETRY_BUDGET = env_float("TIXALLO_RETRY_BUDGET", 8.0)
 TIXALLO_RETRY_BASE_DELAY = env_float("TIXALLO_RETRY_BASE_DELAY", 0.25)
 # Threads per gunicorn worker; the HTTP pool is sized from it (see tech notes).
 WEB_THREADS = env_int("WEB_THREADS", 4)
+
+# --- Customer portal ----------------------------------------------------------
+# How long a ticket or list read from Tixallo is reused (polls within it are free).
+PORTAL_CACHE_SECONDS = env_int("PORTAL_CACHE_SECONDS", 10)
+# How often open pages ask for news, while their tab is visible.
+PORTAL_POLL_SECONDS = env_int("PORTAL_POLL_SECONDS", 10)
+SIGNIN_LINK_MAX_AGE = env_int("SIGNIN_LINK_MAX_AGE", 30 * 60)
+# A form sent faster than this after it was shown is a bot's.
+MIN_FILL_SECONDS = env_float("MIN_FILL_SECONDS", 2.0)
+RATE_LIMITS = {
+    "submit": {
+        "address": env_rate("RATE_LIMIT_SUBMIT_PER_ADDRESS", "20/3600"),
+        "email": env_rate("RATE_LIMIT_SUBMIT_PER_EMAIL", "5/600"),
+    },
+    "signin": {
+        "address": env_rate("RATE_LIMIT_SIGNIN_PER_ADDRESS", "10/3600"),
+        "email": env_rate("RATE_LIMIT_SIGNIN_PER_EMAIL", "3/900"),
+    },
+    "reply": {
+        "address": env_rate("RATE_LIMIT_REPLY_PER_ADDRESS", "60/3600"),
+        "email": env_rate("RATE_LIMIT_REPLY_PER_EMAIL", "20/600"),
+    },
+}
+
+# --- Email -------------------------------------------------------------------
+# Django 6.1's MAILERS. Without EMAIL_HOST, mail is printed to the console (the
+# demo shows sign-in links there); with it, SMTP.
+_smtp_host = env_str("EMAIL_HOST")
+MAILERS = {
+    "default": {
+        "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "OPTIONS": {
+            "host": _smtp_host,
+            "port": env_int("EMAIL_PORT", 587),
+            "username": env_str("EMAIL_HOST_USER"),
+            "password": env_str("EMAIL_HOST_PASSWORD"),
+            "use_tls": env_bool("EMAIL_USE_TLS", not env_bool("EMAIL_USE_SSL")),
+            "use_ssl": env_bool("EMAIL_USE_SSL"),
+            "timeout": env_int("EMAIL_TIMEOUT", 10),
+        },
+    }
+    if _smtp_host
+    else {"BACKEND": "django.core.mail.backends.console.EmailBackend"}
+}
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Support <support@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # --- Django ------------------------------------------------------------------
 INSTALLED_APPS = [
@@ -111,6 +163,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.csp",
+                "portal.tickets.context.portal",
             ],
         },
     },
@@ -154,9 +207,8 @@ STORAGES = {
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
-SECURE_PROXY_SSL_HEADER = (
-    ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_HTTPS_PROXY") else None
-)
+BEHIND_HTTPS_PROXY = env_bool("BEHIND_HTTPS_PROXY")
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BEHIND_HTTPS_PROXY else None
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG)
 SECURE_CSP = {
     "default-src": [CSP.SELF],

@@ -83,3 +83,13 @@ def tixallo(request, sandbox, settings):
         settings.TIXALLO_BASE_URL = server.api_url
         yield sandbox
     client.reset_http()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Rate limits and cached tickets never leak from one test into the next."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

@@ -25,3 +25,30 @@ def find_ticket(store: Store, number: int) -> dict[str, Any]:
 
 def set_status(store: Store, ticket_id: str, status: str) -> None:
     agents.set_status(store, ticket_id, status)
+
+
+def new_ticket(email: str = "alex@example.com", **fields: Any):
+    """A ticket created through the portal's own client."""
+    from portal.tixallo import client
+
+    data = {
+        "subject": "Cannot log in",
+        "description": "The login page says 'invalid token'.",
+        "customer_email": email,
+        "customer_name": "Alex Example",
+        "priority": "medium",
+    }
+    return client.create_ticket(**data | fields)
+
+
+def sign_in_as(django_client, email: str = "alex@example.com") -> None:
+    """Put a verified email in the session, as a redeemed sign-in link does."""
+    session = django_client.session
+    session["customer_email"] = email
+    session.save()
+
+
+def ticket_link(ticket_id: str) -> str:
+    from portal.tickets.access import ticket_link_token
+
+    return f"/t/{ticket_link_token(ticket_id)}/"

@@ -1,6 +1,9 @@
 import re
+import time
 
 from django import forms
+from django.conf import settings
+from django.core import signing
 from django.utils.translation import gettext_lazy as _
 
 from portal.tixallo import client
@@ -15,9 +18,47 @@ PRIORITY_CHOICES = [
 assert [value for value, _label in PRIORITY_CHOICES] == list(PRIORITIES)
 
 IDEMPOTENCY_KEY = re.compile(r"[0-9a-f]{32}")
+STARTED_SALT = "tickets.form-started"
 
 
-class TicketForm(forms.Form):
+def started_now() -> str:
+    return signing.dumps(time.time(), salt=STARTED_SALT)
+
+
+class HumanForm(forms.Form):
+    """Spam checks without a CAPTCHA: a field people never see, and a minimum fill time."""
+
+    # Named like a field bots love to fill; hidden from people and screen readers.
+    website = forms.CharField(required=False, widget=forms.TextInput(attrs={
+        "tabindex": "-1", "autocomplete": "off", "class": "trap", "aria-hidden": "true",
+    }))  # fmt: skip
+    started = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def clean_website(self) -> str:
+        if self.cleaned_data["website"]:
+            raise forms.ValidationError(_("Please leave this field empty."), code="honeypot")
+        return ""
+
+    def clean_started(self) -> float:
+        try:
+            started = float(signing.loads(self.cleaned_data["started"], salt=STARTED_SALT))
+        except (signing.BadSignature, TypeError, ValueError):
+            started = time.time()  # missing or forged: as if shown just now
+        if time.time() - started < settings.MIN_FILL_SECONDS:
+            raise forms.ValidationError(_("That was quick!"), code="too_fast")
+        return started
+
+
+class OnceForm(forms.Form):
+    # One key per filled-in form: a resent or reloaded POST creates nothing twice.
+    idempotency_key = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def clean_idempotency_key(self) -> str:
+        key = self.cleaned_data["idempotency_key"]
+        return key if IDEMPOTENCY_KEY.fullmatch(key) else client.new_idempotency_key()
+
+
+class TicketForm(HumanForm, OnceForm):
     subject = forms.CharField(label=_("Subject"), max_length=client.SUBJECT_MAX)
     description = forms.CharField(
         label=_("How can we help?"),
@@ -28,8 +69,8 @@ class TicketForm(forms.Form):
     customer_email = forms.EmailField(label=_("Your email address"), max_length=client.EMAIL_MAX)
     customer_name = forms.CharField(label=_("Your name"), max_length=client.NAME_MAX)
     priority = forms.ChoiceField(label=_("Priority"), choices=PRIORITY_CHOICES, initial="medium")
-    # One key per filled-in form: a resent or reloaded POST creates no second ticket.
-    idempotency_key = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    field_order = ["subject", "description", "customer_email", "customer_name", "priority"]
 
     def clean_subject(self) -> str:
         # One line only: a subject ends up in email headers.
@@ -41,6 +82,17 @@ class TicketForm(forms.Form):
     def clean_customer_email(self) -> str:
         return self.cleaned_data["customer_email"].strip().lower()
 
-    def clean_idempotency_key(self) -> str:
-        key = self.cleaned_data["idempotency_key"]
-        return key if IDEMPOTENCY_KEY.fullmatch(key) else client.new_idempotency_key()
+
+class ReplyForm(OnceForm):
+    body = forms.CharField(
+        label=_("Your reply"),
+        max_length=client.DESCRIPTION_MAX,
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
+
+
+class SignInForm(HumanForm):
+    email = forms.EmailField(label=_("Your email address"), max_length=client.EMAIL_MAX)
+
+    def clean_email(self) -> str:
+        return self.cleaned_data["email"].strip().lower()

@@ -2,9 +2,13 @@
 with the cause for the admin. Nothing here shows a traceback or the key."""
 
 import logging
+from typing import Any
 
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from portal.tickets.forms import started_now
 from portal.tixallo.errors import AuthFailed, Misconfigured, RateLimited, TixalloError
 
 log = logging.getLogger("portal.upstream")
@@ -28,3 +32,23 @@ def explain(error: TixalloError) -> str:
         "We couldn't reach our support system just now. Please try again in a minute — "
         "nothing you typed has been lost."
     )
+
+
+def page(request: HttpRequest, error: TixalloError) -> HttpResponse:
+    """A whole page saying calmly that a read failed, with a retry hint (HTTP 503)."""
+    response = render(request, "tickets/trouble.html", {"trouble": explain(error)}, status=503)
+    response["Retry-After"] = "30"
+    return response
+
+
+def too_many(request: HttpRequest, template: str, context: dict[str, Any]) -> HttpResponse:
+    """A rate limit or a too-quick form: the typed text kept in an unbound form (with a
+    new start time, so the next send goes through), HTTP 429."""
+    form = context["form"]
+    context["form"] = type(form)(initial=form.data.dict() | {"started": started_now()})
+    context["trouble"] = _(
+        "Please wait a moment before sending this again — what you typed is still here."
+    )
+    response = render(request, template, context, status=429)
+    response["Retry-After"] = "60"
+    return response

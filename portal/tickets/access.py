@@ -1,0 +1,113 @@
+"""Who may see which ticket. The portal holds a workspace-wide key, so this module
+alone decides: a customer sees a ticket whose customer email they have proven
+(a sign-in link), or one a signed ticket link names. Anything else is a 404.
+"""
+
+import secrets
+
+from django.conf import settings
+from django.core import signing
+from django.db import IntegrityError
+from django.http import Http404, HttpRequest
+
+from portal.tickets import reads
+from portal.tickets.models import UsedSignInLink
+from portal.tixallo.errors import NotFound
+from portal.tixallo.types import Ticket
+
+TICKET_LINK_SALT = "tickets.link"
+SIGNIN_SALT = "tickets.signin"
+SESSION_EMAIL = "customer_email"
+SESSION_NAME = "customer_name"
+
+
+class LinkExpired(Exception):
+    pass
+
+
+class LinkUsed(Exception):
+    pass
+
+
+# --- private ticket links -----------------------------------------------------
+
+
+def ticket_link_token(ticket_id: str) -> str:
+    return signing.dumps(ticket_id, salt=TICKET_LINK_SALT, compress=True)
+
+
+def ticket_id_from_link(token: str) -> str:
+    try:
+        ticket_id = signing.loads(token, salt=TICKET_LINK_SALT)
+    except signing.BadSignature:
+        raise Http404("No such ticket link") from None
+    if not isinstance(ticket_id, str):
+        raise Http404("No such ticket link")
+    return ticket_id
+
+
+# --- sign-in links --------------------------------------------------------------
+
+
+def signin_token(email: str) -> str:
+    return signing.dumps({"e": email, "n": secrets.token_hex(16)}, salt=SIGNIN_SALT)
+
+
+def peek_signin_token(token: str) -> str:
+    """The email a link is for, without using it up; raises LinkExpired or Http404."""
+    return _load_signin(token)["e"]
+
+
+def redeem_signin_token(token: str) -> str:
+    """Use a link once: its email, or LinkExpired / LinkUsed / Http404."""
+    payload = _load_signin(token)
+    try:
+        UsedSignInLink.objects.create(nonce=payload["n"])
+    except IntegrityError:
+        raise LinkUsed from None
+    return payload["e"]
+
+
+def _load_signin(token: str) -> dict[str, str]:
+    try:
+        payload = signing.loads(token, salt=SIGNIN_SALT, max_age=settings.SIGNIN_LINK_MAX_AGE)
+    except signing.SignatureExpired:
+        raise LinkExpired from None
+    except signing.BadSignature:
+        raise Http404("No such sign-in link") from None
+    if not isinstance(payload, dict) or not {"e", "n"} <= payload.keys():
+        raise Http404("No such sign-in link")
+    return payload
+
+
+# --- the session ----------------------------------------------------------------
+
+
+def verified_email(request: HttpRequest) -> str:
+    return request.session.get(SESSION_EMAIL, "")
+
+
+def sign_in(request: HttpRequest, email: str) -> None:
+    request.session.cycle_key()  # a new session id on privilege change
+    request.session[SESSION_EMAIL] = email.lower()
+
+
+def sign_out(request: HttpRequest) -> None:
+    request.session.flush()
+
+
+# --- the check every ticket page makes -------------------------------------------
+
+
+def ticket_for(request: HttpRequest, ticket_id: str, via_link: bool = False) -> Ticket:
+    """The ticket if this visitor may see it; a 404 for anything else, guessed ids included."""
+    try:
+        ticket = reads.ticket(ticket_id)
+    except NotFound:
+        raise Http404("No such ticket") from None
+    if ticket.id != ticket_id:
+        raise Http404("No such ticket")
+    owner = (ticket.customer.email if ticket.customer else "").lower()
+    if via_link or (owner and owner == verified_email(request)):
+        return ticket
+    raise Http404("No such ticket")

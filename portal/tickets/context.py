@@ -1,0 +1,12 @@
+from django.conf import settings
+from django.http import HttpRequest
+
+from portal.tickets import access
+
+
+def portal(request: HttpRequest) -> dict[str, object]:
+    """What every page's frame needs: who is signed in, how often to poll."""
+    return {
+        "signed_in_email": access.verified_email(request) if hasattr(request, "session") else "",
+        "poll_seconds": settings.PORTAL_POLL_SECONDS,
+    }

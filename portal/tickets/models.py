@@ -1,0 +1,45 @@
+from django.db import models
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
+from django.utils.translation import gettext_lazy as _
+
+from portal.tixallo.types import STATUSES
+
+
+class StatusWording(models.Model):
+    """How the portal words a Tixallo status for customers; missing ones use the defaults."""
+
+    status = models.CharField(
+        _("Tixallo status"),
+        max_length=32,
+        unique=True,
+        help_text=_("One of %(statuses)s, or any other value Tixallo sends.")
+        % {"statuses": ", ".join(STATUSES)},
+    )
+    label = models.CharField(_("what customers see"), max_length=60)
+    expectation = models.CharField(_("what happens next"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("status wording")
+        verbose_name_plural = _("status wordings")
+        ordering = ["status"]
+
+    def __str__(self) -> str:
+        return f"{self.status} → {self.label}"
+
+
+class UsedSignInLink(models.Model):
+    """A redeemed sign-in link: the unique key makes each link work once, in every process."""
+
+    nonce = models.CharField(max_length=64, primary_key=True)
+    used_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"sign-in link used at {self.used_at:%Y-%m-%d %H:%M}"
+
+
+@receiver([post_save, post_delete], sender=StatusWording)
+def _forget_wording_cache(**kwargs: object) -> None:
+    from portal.tickets import status
+
+    status.forget_overrides()

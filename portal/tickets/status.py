@@ -1,0 +1,73 @@
+"""Customer-facing wording of Tixallo's statuses, with admin overrides."""
+
+from dataclasses import dataclass
+
+from django.core.cache import cache
+from django.utils.translation import gettext as _
+
+OPEN = ("new", "open", "pending", "on_hold")
+DONE = ("solved", "closed")
+FILTERS = {"open": OPEN, "done": DONE, "all": ()}
+CACHE_KEY = "status-wording:v1"
+
+
+@dataclass(frozen=True)
+class Wording:
+    status: str
+    label: str
+    expectation: str
+    tone: str  # a CSS modifier: new, active, waiting, done, unknown
+
+
+def defaults() -> dict[str, Wording]:
+    return {
+        "new": Wording("new", _("Received"), _("We'll pick this up soon."), "new"),
+        "open": Wording(
+            "open", _("In progress"), _("We're on it — we usually answer within a day."), "active"
+        ),
+        "pending": Wording(
+            "pending",
+            _("Waiting for your reply"),
+            _("Reply below to keep things moving."),
+            "waiting",
+        ),
+        "on_hold": Wording(
+            "on_hold",
+            _("On hold"),
+            _("We're waiting on a third party and will update you."),
+            "active",
+        ),
+        "solved": Wording(
+            "solved", _("Solved"), _("Reply if it isn't fixed and we'll pick it up again."), "done"
+        ),
+        "closed": Wording(
+            "closed",
+            _("Closed"),
+            _("This request is closed. Submit a new one if you need more help."),
+            "done",
+        ),
+    }
+
+
+def wording(status: str) -> Wording:
+    """The wording for a status; an unknown status is shown as it is."""
+    overrides = _overrides()
+    base = defaults().get(status) or Wording(status, status.replace("_", " "), "", "unknown")
+    if status in overrides:
+        label, expectation = overrides[status]
+        return Wording(status, label, expectation or base.expectation, base.tone)
+    return base
+
+
+def _overrides() -> dict[str, tuple[str, str]]:
+    from portal.tickets.models import StatusWording
+
+    found = cache.get(CACHE_KEY)
+    if found is None:
+        found = {w.status: (w.label, w.expectation) for w in StatusWording.objects.all()}
+        cache.set(CACHE_KEY, found, 300)
+    return found
+
+
+def forget_overrides() -> None:
+    cache.delete(CACHE_KEY)

@@ -1,0 +1,46 @@
+from datetime import datetime
+
+from django import template
+from django.template.defaultfilters import date as format_date
+from django.template.defaultfilters import linebreaksbr
+from django.utils.html import format_html, urlize
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.timesince import timesince
+from django.utils.translation import gettext as _
+
+from portal.tickets.forms import PRIORITY_CHOICES
+from portal.tickets.status import Wording, wording
+
+register = template.Library()
+
+
+@register.filter
+def message_text(text: str) -> SafeString:
+    """Plain text from Tixallo as HTML: escaped, line breaks kept, URLs linked safely."""
+    linked = urlize(text, nofollow=True, autoescape=True)
+    linked = linked.replace('rel="nofollow"', 'rel="noopener nofollow"')
+    return mark_safe(linebreaksbr(linked, autoescape=False))  # noqa: S308 - escaped above
+
+
+@register.simple_tag
+def when(moment: datetime | None) -> str:
+    """ "2 hours ago", with the exact time on hover and for machines."""
+    if moment is None:
+        return ""
+    return format_html(
+        '<time datetime="{}" title="{}">{}</time>',
+        moment.isoformat(),
+        format_date(moment, "DATETIME_FORMAT"),
+        _("%(time)s ago") % {"time": timesince(moment, depth=1)},
+    )
+
+
+@register.filter
+def status_wording(status: str) -> Wording:
+    return wording(status)
+
+
+@register.filter
+def priority_label(priority: str) -> str:
+    """The form's wording for a priority; an unknown one as it is."""
+    return str(dict(PRIORITY_CHOICES).get(priority, priority))

@@ -1,0 +1,73 @@
+"""My tickets: the verified customer's requests, filtered, paged by the API's cursors.
+
+"Newer" needs the cursors that led here; they travel in the query string
+(`back`), so paging works without JavaScript and without session state."""
+
+import hashlib
+
+from django.http import HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+from django.views.decorators.vary import vary_on_headers
+
+from portal.tickets import access, reads, status, trouble
+from portal.tickets.views import fragment
+from portal.tixallo.errors import TixalloError
+
+PAGE_SIZE = 20
+MAX_BACK = 30  # bounds the URL; older steps back fall to the first page
+
+
+@require_GET
+@never_cache
+@vary_on_headers("HX-Request")
+def my_tickets(request: HttpRequest) -> HttpResponse:
+    email = access.verified_email(request)
+    if not email:
+        return redirect("tickets:signin")
+    shown = request.GET.get("status", "all")
+    if shown not in status.FILTERS:
+        shown = "all"
+    cursor = request.GET.get("cursor", "")[:500]
+    back = request.GET.getlist("back")[-MAX_BACK:]
+    try:
+        page = reads.tickets_for(email, status.FILTERS[shown], cursor or None, PAGE_SIZE)
+    except TixalloError as error:
+        return trouble.page(request, error)
+    version = _version(page)
+    if fragment(request) and request.GET.get("v") == version:
+        return HttpResponse(status=204)  # a poll with nothing new swaps nothing
+    context = {
+        "email": email,
+        "page": page,
+        "shown": shown,
+        "filters": [(key, _filter_url(key)) for key in status.FILTERS],
+        "older_url": _page_url(shown, page.next_cursor, [*back, cursor])
+        if page.next_cursor
+        else "",
+        "newer_url": _page_url(shown, back[-1], back[:-1]) if cursor else "",
+        "poll_url": _page_url(shown, cursor, back, version=version),
+    }
+    template = "tickets/my_tickets.html" + ("#ticket-list" if fragment(request) else "")
+    return render(request, template, context)
+
+
+def _filter_url(shown: str) -> str:
+    return "?" + QueryDict.fromkeys(["status"], shown).urlencode()
+
+
+def _page_url(shown: str, cursor: str, back: list[str], version: str = "") -> str:
+    query = QueryDict(mutable=True)
+    query["status"] = shown
+    if cursor:
+        query["cursor"] = cursor
+    query.setlist("back", back)
+    if version:
+        query["v"] = version
+    return "?" + query.urlencode()
+
+
+def _version(page: object) -> str:
+    """Changes whenever anything shown in the list does."""
+    return hashlib.sha256(repr(page).encode()).hexdigest()[:16]

@@ -1,0 +1,60 @@
+"""Sign in by email link: ask for a link, open it, confirm (a POST, so mail scanners
+that fetch links cannot use it up), and sign out."""
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_POST
+
+from portal.tickets import access, emails, ratelimit, trouble
+from portal.tickets.forms import SignInForm, started_now
+
+
+@require_http_methods(["GET", "POST"])
+def signin(request: HttpRequest) -> HttpResponse:
+    form = SignInForm(request.POST or None, initial={"started": started_now()})
+    context = {"form": form}
+    if not form.is_bound:
+        return render(request, "tickets/signin.html", context)
+    if form.has_error("started", "too_fast") or not ratelimit.allow_all(
+        "signin", request, form.data.get("email", "")
+    ):
+        return trouble.too_many(request, "tickets/signin.html", context)
+    if not form.is_valid():
+        return render(request, "tickets/signin.html", context, status=422)
+    email = form.cleaned_data["email"]
+    token = access.signin_token(email)
+    link = request.build_absolute_uri(reverse("tickets:signin-link", args=[token]))
+    # The same answer whether or not this address has tickets: no enumeration.
+    emails.send_signin_link(email, link, settings.SIGNIN_LINK_MAX_AGE // 60)
+    context = {"email": email, "minutes": settings.SIGNIN_LINK_MAX_AGE // 60}
+    return render(request, "tickets/signin_sent.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def signin_link(request: HttpRequest, token: str) -> HttpResponse:
+    try:
+        if request.method == "GET":
+            email = access.peek_signin_token(token)
+            if email == access.verified_email(request):
+                return redirect("tickets:mine")  # opened again after signing in
+            return render(request, "tickets/signin_confirm.html", {"email": email})
+        email = access.redeem_signin_token(token)
+    except access.LinkExpired:
+        return _link_failed(request, expired=True)
+    except access.LinkUsed:
+        return _link_failed(request, expired=False)
+    access.sign_in(request, email)
+    return redirect("tickets:mine")
+
+
+@require_POST
+def signout(request: HttpRequest) -> HttpResponse:
+    access.sign_out(request)
+    return redirect("tickets:submit")
+
+
+def _link_failed(request: HttpRequest, expired: bool) -> HttpResponse:
+    context = {"expired": expired, "form": SignInForm(initial={"started": started_now()})}
+    return render(request, "tickets/signin_failed.html", context, status=410)

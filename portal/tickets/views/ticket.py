@@ -1,0 +1,136 @@
+"""A ticket: its public conversation, live by polling, and the customer's reply.
+
+Two doors, one view: `/tickets/<id>/` for a signed-in customer who owns it, and
+`/t/<signed link>/` for whoever holds the private link from the confirmation."""
+
+import hashlib
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
+from django.views.decorators.vary import vary_on_headers
+
+from portal.tickets import access, ratelimit, reads, status, trouble
+from portal.tickets.forms import ReplyForm
+from portal.tickets.views import fragment
+from portal.tixallo import client
+from portal.tixallo.errors import Invalid, TixalloError
+from portal.tixallo.types import Ticket
+
+TEMPLATE = "tickets/ticket.html"
+
+
+@require_http_methods(["GET", "POST"])
+@never_cache
+@vary_on_headers("HX-Request")
+def ticket_by_id(request: HttpRequest, ticket_id: str) -> HttpResponse:
+    return _ticket_page(request, ticket_id, request.path, via_link=False)
+
+
+@require_http_methods(["GET", "POST"])
+@never_cache
+@vary_on_headers("HX-Request")
+def ticket_by_link(request: HttpRequest, token: str) -> HttpResponse:
+    return _ticket_page(request, access.ticket_id_from_link(token), request.path, via_link=True)
+
+
+def _ticket_page(request: HttpRequest, ticket_id: str, url: str, via_link: bool) -> HttpResponse:
+    try:
+        ticket = access.ticket_for(request, ticket_id, via_link)
+    except TixalloError as error:
+        if request.method == "POST":
+            return _reply_failed(request, url, error)
+        if request.htmx:
+            return HttpResponse(status=204)  # a failed poll keeps what is on screen
+        return trouble.page(request, error)
+    if request.method == "POST":
+        return _reply(request, ticket, url)
+    version = _version(ticket)
+    if fragment(request) and request.GET.get("v") == version:
+        return HttpResponse(status=204)  # a poll with nothing new swaps nothing
+    context = _context(ticket, url, version, ReplyForm(initial=_fresh_key()))
+    return render(request, TEMPLATE + ("#conversation" if fragment(request) else ""), context)
+
+
+def _reply(request: HttpRequest, ticket: Ticket, url: str) -> HttpResponse:
+    form = ReplyForm(request.POST)
+    context = _context(ticket, url, _version(ticket), form)
+    email = ticket.customer.email if ticket.customer else ""
+    if not ratelimit.allow_all("reply", request, email):
+        return trouble.too_many(request, _form_template(request), context)
+    if not form.is_valid():
+        return render(request, _form_template(request), context, status=422)
+    try:
+        client.add_message(
+            ticket.id,
+            body=form.cleaned_data["body"],
+            customer_email=email,
+            idempotency_key=form.cleaned_data["idempotency_key"],
+        )
+    except Invalid as error:
+        form.add_error("body", error.fields.get("body") or _closed_or(error))
+        return render(request, _form_template(request), context, status=422)
+    except TixalloError as error:
+        context["trouble"] = trouble.explain(error)
+        return render(request, _form_template(request), context, status=503)
+    reads.forget_ticket(ticket.id)
+    reads.forget_customer(email)
+    if not request.htmx:
+        return redirect(url + "#latest")
+    return _after_reply(request, ticket.id, url)
+
+
+def _reply_failed(request: HttpRequest, url: str, error: TixalloError) -> HttpResponse:
+    """Tixallo failed before the reply could be sent: the reply stays in its box."""
+    context = {"url": url, "can_reply": True, "form": ReplyForm(request.POST)}
+    context["trouble"] = trouble.explain(error)
+    template = _form_template(request) if request.htmx else "tickets/reply_trouble.html"
+    return render(request, template, context, status=503)
+
+
+def _after_reply(request: HttpRequest, ticket_id: str, url: str) -> HttpResponse:
+    """For htmx: an empty form in place of the sent one, and the conversation out of band."""
+    try:
+        ticket = reads.ticket(ticket_id)
+    except TixalloError:
+        return HttpResponse(headers={"HX-Refresh": "true"})
+    context = _context(ticket, url, _version(ticket), ReplyForm(initial=_fresh_key()))
+    form_html = render_to_string(TEMPLATE + "#reply-form", context, request)
+    conversation = render_to_string(TEMPLATE + "#conversation", context | {"oob": True}, request)
+    return HttpResponse(form_html + conversation)
+
+
+def _context(ticket: Ticket, url: str, version: str, form: ReplyForm) -> dict[str, object]:
+    return {
+        "ticket": ticket,
+        "messages": ticket.public_messages,
+        "wording": status.wording(ticket.status),
+        "url": url,
+        "poll_url": f"{url}?v={version}",
+        "live": ticket.status != "closed",
+        "can_reply": ticket.status != "closed",
+        "form": form,
+    }
+
+
+def _form_template(request: HttpRequest) -> str:
+    return TEMPLATE + ("#reply-form" if request.htmx else "")
+
+
+def _fresh_key() -> dict[str, str]:
+    return {"idempotency_key": client.new_idempotency_key()}
+
+
+def _closed_or(error: Invalid) -> str:
+    if error.type == "ticket_closed":
+        return _("This request is closed. Please submit a new request instead.")
+    return error.detail or _("Please check your reply and try again.")
+
+
+def _version(ticket: Ticket) -> str:
+    """Changes whenever anything the customer sees does; internal notes don't count."""
+    seen = (ticket.status, ticket.priority, ticket.subject, ticket.public_messages)
+    return hashlib.sha256(repr(seen).encode()).hexdigest()[:16]
