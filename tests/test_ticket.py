@@ -181,7 +181,7 @@ def test_it_sends_the_new_conversation_when_a_poll_finds_a_change(client, sandbo
     assert "<html" not in response.content.decode()
 
 
-def test_it_ignores_internal_notes_when_deciding_whether_anything_changed(client, sandbox, settings):
+def test_it_ignores_internal_notes_when_deciding_if_anything_changed(client, sandbox, settings):
     settings.PORTAL_CACHE_SECONDS = 0
     ticket = new_ticket()
     link = ticket_link(ticket.id)
