@@ -116,7 +116,7 @@ MAILERS = {
         },
     }
     if _smtp_host
-    else {"BACKEND": "django.core.mail.backends.console.EmailBackend"}
+    else {"BACKEND": "portal.tickets.console_mail.EmailBackend"}
 }
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Support <support@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
