@@ -81,7 +81,7 @@ def test_it_uses_the_proxys_client_address_only_when_told_to(client, sandbox, se
 
 
 def test_it_emails_a_confirmation_with_the_private_link(client, sandbox):
-    response = client.post("/", VALID, follow=True)
+    client.post("/", VALID, follow=True)
     message = mail.outbox[-1]
     assert message.to == ["alex@example.com"]
     assert "#1001" in message.subject

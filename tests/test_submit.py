@@ -91,7 +91,7 @@ def test_it_keeps_the_text_and_answers_calmly_when_tixallo_fails(client, sandbox
     response = client.post("/", VALID)
     assert response.status_code == 503
     html = response.content.decode()
-    assert "nothing you typed has been lost" in html
+    assert "Nothing you typed has been lost." in html
     assert "I reset my password" in html
     assert "Traceback" not in html
 

@@ -1,6 +1,7 @@
 from django.db import models
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from portal.tixallo.types import STATUSES
@@ -13,8 +14,9 @@ class StatusWording(models.Model):
         _("Tixallo status"),
         max_length=32,
         unique=True,
-        help_text=_("One of %(statuses)s, or any other value Tixallo sends.")
-        % {"statuses": ", ".join(STATUSES)},
+        help_text=format_lazy(
+            _("One of {statuses}, or any other value Tixallo sends."), statuses=", ".join(STATUSES)
+        ),
     )
     label = models.CharField(_("what customers see"), max_length=60)
     expectation = models.CharField(_("what happens next"), max_length=200, blank=True)

@@ -17,21 +17,15 @@ log = logging.getLogger("portal.upstream")
 def explain(error: TixalloError) -> str:
     if isinstance(error, RateLimited):
         log.warning("Tixallo is rate limiting the portal: %s", error)
-        return _(
-            "Our support system is busy right now. Please wait a moment and try again — "
-            "nothing you typed has been lost."
-        )
+        return _("Our support system is busy right now. Please wait a moment and try again.")
     if isinstance(error, AuthFailed | Misconfigured):
         log.error("The portal cannot use Tixallo — check the API key and base URL: %s", error)
         return _(
             "The support portal can't reach our helpdesk right now. We have logged the "
-            "problem for our team; please try again later — nothing you typed has been lost."
+            "problem for our team; please try again later."
         )
     log.error("Tixallo is unavailable: %s", error)
-    return _(
-        "We couldn't reach our support system just now. Please try again in a minute — "
-        "nothing you typed has been lost."
-    )
+    return _("We couldn't reach our support system just now. Please try again in a minute.")
 
 
 def page(request: HttpRequest, error: TixalloError) -> HttpResponse:

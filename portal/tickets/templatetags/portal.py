@@ -1,12 +1,11 @@
 from datetime import datetime
 
 from django import template
+from django.contrib.humanize.templatetags.humanize import naturaltime
 from django.template.defaultfilters import date as format_date
 from django.template.defaultfilters import linebreaksbr
 from django.utils.html import format_html, urlize
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.timesince import timesince
-from django.utils.translation import gettext as _
 
 from portal.tickets.forms import PRIORITY_CHOICES
 from portal.tickets.status import Wording, wording
@@ -24,14 +23,14 @@ def message_text(text: str) -> SafeString:
 
 @register.simple_tag
 def when(moment: datetime | None) -> str:
-    """ "2 hours ago", with the exact time on hover and for machines."""
+    """ "2 hours ago" (humanize's, well translated), with the exact time on hover."""
     if moment is None:
         return ""
     return format_html(
         '<time datetime="{}" title="{}">{}</time>',
         moment.isoformat(),
         format_date(moment, "DATETIME_FORMAT"),
-        _("%(time)s ago") % {"time": timesince(moment, depth=1)},
+        naturaltime(moment),
     )
 
 

@@ -56,5 +56,9 @@ def signout(request: HttpRequest) -> HttpResponse:
 
 
 def _link_failed(request: HttpRequest, expired: bool) -> HttpResponse:
-    context = {"expired": expired, "form": SignInForm(initial={"started": started_now()})}
+    context = {
+        "expired": expired,
+        "form": SignInForm(initial={"started": started_now()}),
+        "minutes": settings.SIGNIN_LINK_MAX_AGE // 60,
+    }
     return render(request, "tickets/signin_failed.html", context, status=410)

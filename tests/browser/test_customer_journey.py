@@ -1,0 +1,127 @@
+"""A customer follows their requests in a real browser: a private link, sign-in by
+email, My requests, a conversation that updates live, replies — with and without
+JavaScript, and without serious accessibility problems."""
+
+import re
+
+import pytest
+from django.core import mail
+from playwright.sync_api import Page, expect
+
+from portal.sandbox import agents
+from tests.browser.a11y import axe_violations
+from tests.helpers import new_ticket, ticket_link
+
+
+@pytest.fixture
+def live(settings):
+    """Polls every second and no cache window, so changes show within a second or two."""
+    settings.PORTAL_POLL_SECONDS = 1
+    settings.PORTAL_CACHE_SECONDS = 0
+
+
+def sign_in(page: Page, email: str = "alex@example.com") -> None:
+    page.goto("/signin/")
+    page.get_by_label("Your email address").fill(email)
+    page.get_by_role("button", name="Email me a sign-in link").click()
+    expect(page.get_by_role("heading", name="Check your email")).to_be_visible()
+    link = re.search(r"http://\S+/signin/\S+/", mail.outbox[-1].body).group(0)
+    page.goto(link)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("heading", name="My requests")).to_be_visible()
+
+
+def test_it_shows_an_agents_reply_on_the_open_page_without_a_reload(page, portal, live, screenshot):
+    ticket = new_ticket(subject="Cannot export invoices")
+    page.goto(ticket_link(ticket.id))
+    expect(page.get_by_text("Received", exact=True)).to_be_visible()
+    page.evaluate("window.notReloaded = true")
+
+    agents.agent_reply(portal.store, ticket.id, "We found the bug; a fix ships today.", "Rita")
+
+    expect(page.locator("#conversation").get_by_text("We found the bug")).to_be_visible()
+    expect(page.get_by_text("Waiting for your reply")).to_be_visible()
+    expect(page.locator("#announcer")).to_contain_text("New message from Rita")
+    assert page.evaluate("window.notReloaded") is True
+    screenshot(page, "ticket-conversation")
+
+
+def test_it_updates_my_requests_when_a_ticket_changes(page, portal, live, screenshot):
+    first = new_ticket(subject="Invoice is wrong")
+    new_ticket(subject="Password reset mail never arrives")
+    sign_in(page)
+    rows = page.locator(".ticket-row")
+    expect(rows).to_have_count(2)
+    expect(rows.first).to_contain_text("Password reset mail never arrives")
+    screenshot(page, "my-requests")
+
+    agents.agent_reply(portal.store, first.id, "Corrected invoice attached.")
+
+    expect(rows.first).to_contain_text("Invoice is wrong")  # newest update first
+    expect(rows.first).to_contain_text("Waiting for your reply")
+
+
+def test_it_sends_a_reply_once_and_clears_the_box(page, portal, live):
+    ticket = new_ticket()
+    page.goto(ticket_link(ticket.id))
+    page.get_by_label("Your reply").fill("Here is the screenshot you asked for.")
+    page.get_by_role("button", name="Send reply").dblclick()
+
+    expect(page.locator("#conversation .message")).to_have_count(2)
+    expect(page.get_by_label("Your reply")).to_have_value("")
+    bodies = [m["body"] for m in agents.get_ticket(portal.store, ticket.id)["messages"]]
+    assert bodies == ["Here is the screenshot you asked for."]
+
+
+def test_it_shows_reply_errors_inline_and_moves_focus_to_them(page, portal):
+    ticket = new_ticket()
+    page.goto(ticket_link(ticket.id))
+    page.get_by_role("button", name="Send reply").click()
+    reply = page.get_by_label("Your reply")
+    expect(reply).to_have_attribute("aria-invalid", "true")
+    expect(reply).to_be_focused()
+
+
+def test_it_works_end_to_end_without_javascript(nojs_page, portal):
+    page = nojs_page
+    ticket = new_ticket(subject="No JS here")
+    sign_in(page)
+    page.get_by_role("link", name="No JS here").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("No JS here")
+    page.get_by_label("Your reply").fill("Replying without JavaScript.")
+    page.get_by_role("button", name="Send reply").click()
+    expect(page.get_by_text("Replying without JavaScript.")).to_be_visible()
+    page.get_by_role("link", name="← My requests").click()
+    page.get_by_role("link", name="Solved or closed").click()
+    expect(page.get_by_text("No requests here.")).to_be_visible()
+    assert agents.get_ticket(portal.store, ticket.id)["messages"][0]["author_type"] == "customer"
+
+
+def test_it_never_shows_another_customers_ticket(page, portal):
+    theirs = new_ticket("someone@example.org", subject="Their secret")
+    sign_in(page)
+    response = page.goto(f"/tickets/{theirs.id}/")
+    assert response.status == 404
+    expect(page.get_by_text("Their secret")).to_have_count(0)
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_it_has_no_serious_accessibility_problems_on_the_customer_pages(new_page, portal, scheme):
+    page = new_page(color_scheme=scheme)
+    ticket = new_ticket(subject="Accessible?")
+    agents.agent_reply(portal.store, ticket.id, "Yes: see https://example.com/a11y")
+    sign_in(page)
+    assert axe_violations(page) == []
+    page.goto(ticket_link(ticket.id))
+    assert axe_violations(page) == []
+    page.goto("/signin/")
+    assert axe_violations(page) == []
+
+
+def test_it_fits_a_320px_phone_without_sideways_scrolling(new_page, portal):
+    page = new_page(viewport={"width": 320, "height": 640})
+    ticket = new_ticket(subject="A very long subject " * 5)
+    agents.agent_reply(portal.store, ticket.id, "https://example.com/" + "x" * 120)
+    for url in ("/", ticket_link(ticket.id)):
+        page.goto(url)
+        assert page.evaluate("document.documentElement.scrollWidth") <= 320
