@@ -46,10 +46,22 @@ def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in env_str(name, default).split(",") if item.strip()]
 
 
+def local_secret_key() -> str:
+    """Without SECRET_KEY: one made once and kept in var/, so a local portal's sessions,
+    links and encrypted settings survive restarts. Several instances must set SECRET_KEY."""
+    path = BASE_DIR / "var" / "secret_key"
+    path.parent.mkdir(exist_ok=True)
+    if not path.exists():
+        path.write_text(os.urandom(32).hex())
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
 DEBUG = env_bool("DEBUG")
-# A random key per process is safe for a demo; production must set SECRET_KEY so
-# sessions and signed links survive restarts and agree between processes.
-SECRET_KEY = env_str("SECRET_KEY") or "insecure-" + os.urandom(24).hex()
+SECRET_KEY = env_str("SECRET_KEY") or local_secret_key()
+# Fernet keys for secrets stored in the database, newest first; older ones still decrypt
+# (rotation: README). Without it, a key derived from SECRET_KEY.
+PORTAL_ENCRYPTION_KEYS = env_list("PORTAL_ENCRYPTION_KEYS")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
@@ -60,11 +72,14 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 PORTAL_SANDBOX = env_bool("PORTAL_SANDBOX")
 SANDBOX_BASE_URL = "http://sandbox.localhost/api/v1"
 SANDBOX_DB_PATH = Path(env_str("SANDBOX_DB_PATH", str(BASE_DIR / "var" / "sandbox.sqlite3")))
-TIXALLO_BASE_URL = env_str(
-    "TIXALLO_BASE_URL",
-    SANDBOX_BASE_URL if PORTAL_SANDBOX else "https://tixallo.com/api/v1",
-)
+# Set here (environment or sandbox), these win over what an admin saves in Django admin.
+TIXALLO_BASE_URL = env_str("TIXALLO_BASE_URL", SANDBOX_BASE_URL if PORTAL_SANDBOX else "")
 TIXALLO_API_KEY = env_str("TIXALLO_API_KEY", "tx_sandbox_demo_key" if PORTAL_SANDBOX else "")
+TIXALLO_WEBHOOK_SECRET = env_str("TIXALLO_WEBHOOK_SECRET")
+PORTAL_IDENTITY_SECRET = env_str("PORTAL_IDENTITY_SECRET")
+PORTAL_ALLOWED_ORIGINS = env_list("PORTAL_ALLOWED_ORIGINS")
+# Dotted path of the function giving the Tixallo connection (base URL and key) in force.
+TIXALLO_CONNECTION = "portal.config.current.connection"
 # Dotted path of a function returning an httpx transport; the sandbox's when on.
 TIXALLO_TRANSPORT = "portal.sandbox.inprocess.transport" if PORTAL_SANDBOX else ""
 TIXALLO_CONNECT_TIMEOUT = env_float("TIXALLO_CONNECT_TIMEOUT", 3.0)
@@ -131,6 +146,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
+    "portal.config",
     "portal.tickets",
     "portal.sandbox",
 ]
@@ -165,6 +181,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.csp",
                 "portal.tickets.context.portal",
+                "portal.config.branding.context",
             ],
         },
     },

@@ -2,7 +2,11 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
+from portal.config import branding
+
 urlpatterns = [
+    path("brand.css", branding.brand_css, name="brand-css"),
+    path("brand/logo-<str:version>", branding.logo, name="brand-logo"),
     path("admin/", admin.site.urls),
     path("", include("portal.tickets.urls")),
 ]

@@ -43,7 +43,7 @@ def _loopback_only() -> None:
 
 
 @pytest.fixture
-def sandbox(settings, tmp_path):
+def sandbox(settings, tmp_path, db):
     """A fresh in-process sandbox for this test; yields its store."""
     from portal.sandbox import inprocess
     from portal.tixallo import client

@@ -7,7 +7,7 @@ import secrets
 
 from django.conf import settings
 from django.core import signing
-from django.db import IntegrityError
+from django.db import IntegrityError, transaction
 from django.http import Http404, HttpRequest
 
 from portal.tickets import reads
@@ -62,7 +62,8 @@ def redeem_signin_token(token: str) -> str:
     """Use a link once: its email, or LinkExpired / LinkUsed / Http404."""
     payload = _load_signin(token)
     try:
-        UsedSignInLink.objects.create(nonce=payload["n"])
+        with transaction.atomic():  # a savepoint: the request's transaction stays usable
+            UsedSignInLink.objects.create(nonce=payload["n"])
     except IntegrityError:
         raise LinkUsed from None
     return payload["e"]

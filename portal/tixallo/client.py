@@ -56,6 +56,10 @@ class Connection:
 
 
 def connection() -> Connection:
+    """The connection in force; settings.TIXALLO_CONNECTION names where it comes from
+    (the portal's configuration), so this module needs no Django models."""
+    if settings.TIXALLO_CONNECTION:
+        return import_string(settings.TIXALLO_CONNECTION)()
     return Connection(settings.TIXALLO_BASE_URL, settings.TIXALLO_API_KEY)
 
 

@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ConfigConfig(AppConfig):
+    name = "portal.config"
+    label = "config"
+    verbose_name = _("Portal configuration")

@@ -1,0 +1,73 @@
+"""What the portal looks like: name, logo, accent colour, footer. The accent comes
+as a tiny stylesheet (no inline styles: the CSP stays strict), with text colours
+picked for WCAG AA contrast whatever colour the admin chose."""
+
+import re
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.urls import reverse
+from django.views.decorators.http import require_GET
+
+from portal.config.current import PortalConfig, current, load_row
+
+HEX = re.compile(r"#[0-9a-fA-F]{6}")
+LIGHT_SURFACE, DARK_SURFACE = "#ffffff", "#1b2027"
+
+
+def context(request: HttpRequest) -> dict[str, object]:
+    config = current()
+    return {
+        "portal": config,
+        "portal_name": config.portal_name,
+        "brand_css_url": reverse("brand-css") + f"?v={config.accent_colour.lstrip('#')}"
+        if HEX.fullmatch(config.accent_colour)
+        else "",
+        "logo_url": reverse("brand-logo", args=[config.logo_version])
+        if config.logo_version
+        else "",
+    }
+
+
+@require_GET
+def brand_css(request: HttpRequest) -> HttpResponse:
+    response = HttpResponse(stylesheet(current()), content_type="text/css")
+    response["Cache-Control"] = "public, max-age=86400"  # the URL changes with the colour
+    return response
+
+
+@require_GET
+def logo(request: HttpRequest, version: str) -> HttpResponse:
+    row = load_row()
+    if not row.logo:
+        raise Http404("No logo")
+    response = HttpResponse(bytes(row.logo), content_type=row.logo_type)
+    response["Cache-Control"] = "public, max-age=31536000, immutable"  # versioned URL
+    return response
+
+
+def stylesheet(config: PortalConfig, accent: str = "") -> str:
+    colour = accent if HEX.fullmatch(accent or "") else config.accent_colour
+    if not HEX.fullmatch(colour or ""):
+        return ""
+    ink = "#000000" if contrast(colour, "#000000") >= contrast(colour, "#ffffff") else "#ffffff"
+    rules = [f":root {{ --button: {colour}; --button-ink: {ink}; }}"]
+    if contrast(colour, LIGHT_SURFACE) >= 4.5:
+        rules.append(f"@media (prefers-color-scheme: light) {{ :root {{ --accent: {colour}; }} }}")
+    if contrast(colour, DARK_SURFACE) >= 4.5:
+        rules.append(f"@media (prefers-color-scheme: dark) {{ :root {{ --accent: {colour}; }} }}")
+    return "\n".join(rules) + "\n"
+
+
+def contrast(a: str, b: str) -> float:
+    """WCAG 2 contrast ratio of two #rrggbb colours."""
+    la, lb = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (la + 0.05) / (lb + 0.05)
+
+
+def _luminance(colour: str) -> float:
+    def channel(hex_pair: str) -> float:
+        c = int(hex_pair, 16) / 255
+        return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (channel(colour[i : i + 2]) for i in (1, 3, 5))
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b

@@ -1,0 +1,74 @@
+"""The portal's configuration as in force now: the environment first, then what the
+admin saved, then defaults. Read from the database on every call (one indexed
+row), so a change made in admin takes effect on the next request in every process.
+"""
+
+import hashlib
+from dataclasses import dataclass, field
+
+from django.conf import settings
+
+from portal.config import crypto
+from portal.config.models import PortalSettings
+from portal.tixallo.client import Connection
+
+DEFAULT_BASE_URL = "https://tixallo.com/api/v1"
+
+
+@dataclass(frozen=True)
+class PortalConfig:
+    base_url: str
+    api_key: str = field(repr=False)
+    webhook_secret: str = field(repr=False)
+    identity_secret: str = field(repr=False)
+    allowed_origins: tuple[str, ...]
+    portal_name: str
+    accent_colour: str
+    support_email: str
+    footer_text: str
+    allow_priority: bool
+    default_priority: str
+    logo_version: str  # "" without a logo; changes with it (cache busting)
+
+    @property
+    def configured(self) -> bool:
+        return bool(self.api_key)
+
+    @property
+    def embedding(self) -> bool:
+        return bool(self.allowed_origins)
+
+
+def load_row() -> PortalSettings:
+    return PortalSettings.objects.filter(pk=1).first() or PortalSettings(pk=1)
+
+
+def current() -> PortalConfig:
+    row = load_row()
+    return PortalConfig(
+        base_url=settings.TIXALLO_BASE_URL or row.base_url or DEFAULT_BASE_URL,
+        api_key=settings.TIXALLO_API_KEY or _decrypt(row.api_key),
+        webhook_secret=settings.TIXALLO_WEBHOOK_SECRET or _decrypt(row.webhook_secret),
+        identity_secret=settings.PORTAL_IDENTITY_SECRET or _decrypt(row.identity_secret),
+        allowed_origins=tuple(settings.PORTAL_ALLOWED_ORIGINS or row.allowed_origins.split()),
+        portal_name=row.portal_name,
+        accent_colour=row.accent_colour,
+        support_email=row.support_email,
+        footer_text=row.footer_text,
+        allow_priority=row.allow_priority,
+        default_priority=row.default_priority,
+        logo_version=hashlib.sha256(bytes(row.logo)).hexdigest()[:12] if row.logo else "",
+    )
+
+
+def connection() -> Connection:
+    """Where and how the Tixallo client connects now (settings.TIXALLO_CONNECTION)."""
+    config = current()
+    return Connection(config.base_url, config.api_key)
+
+
+def _decrypt(token: str) -> str:
+    try:
+        return crypto.decrypt(token)
+    except crypto.CannotDecrypt:
+        return ""  # shown in admin as "cannot be decrypted": replace it

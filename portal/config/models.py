@@ -1,0 +1,46 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from portal.tixallo.types import PRIORITIES
+
+
+class PortalSettings(models.Model):
+    """The one row of settings an admin edits (pk is always 1). Secrets are stored
+    encrypted (`crypto`), and the admin form never shows them back."""
+
+    api_key = models.TextField(_("Tixallo API key"), blank=True, editable=False)
+    base_url = models.URLField(_("Tixallo base URL"), blank=True, max_length=300)
+    webhook_secret = models.TextField(_("webhook signing secret"), blank=True, editable=False)
+    identity_secret = models.TextField(
+        _("identity verification secret"), blank=True, editable=False
+    )
+    allowed_origins = models.TextField(
+        _("sites allowed to embed the portal"),
+        blank=True,
+        help_text=_("One origin per line, e.g. https://www.example.com"),
+    )
+    portal_name = models.CharField(_("portal name"), max_length=80, blank=True)
+    logo = models.BinaryField(_("logo"), blank=True, default=b"", editable=False)
+    logo_type = models.CharField(max_length=40, blank=True, editable=False)
+    accent_colour = models.CharField(_("accent colour"), max_length=7, blank=True)
+    support_email = models.EmailField(_("support email"), blank=True)
+    footer_text = models.CharField(_("footer text"), max_length=300, blank=True)
+    allow_priority = models.BooleanField(_("customers choose a priority"), default=True)
+    default_priority = models.CharField(
+        _("priority when customers don't choose"),
+        max_length=10,
+        choices=[(p, p) for p in PRIORITIES],
+        default="medium",
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("portal settings")
+        verbose_name_plural = _("portal settings")
+
+    def __str__(self) -> str:
+        return str(_("Portal settings"))
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        self.pk = 1  # a singleton
+        super().save(*args, **kwargs)
