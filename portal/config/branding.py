@@ -15,7 +15,7 @@ LIGHT_SURFACE, DARK_SURFACE = "#ffffff", "#1b2027"
 
 
 def context(request: HttpRequest) -> dict[str, object]:
-    config = current()
+    config = getattr(request, "portal_config", None) or current()
     return {
         "portal": config,
         "portal_name": config.portal_name,

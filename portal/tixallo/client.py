@@ -180,6 +180,17 @@ def add_message(
     return Message.from_api(_unwrap(data))
 
 
+def check_connection(conn: Connection, timeout: float = 5.0) -> Ticket | None:
+    """One quick call, no retries, for "Test connection": the newest ticket, or None
+    when the workspace has none. Raises the same errors as every call."""
+    body = _request("GET", "/tickets", params={"limit": 1}, conn=conn, attempts=1, timeout=timeout)
+    items = _unwrap(body)
+    if not isinstance(items, list):
+        raise BadResponse("Tixallo sent a ticket list that is not a list")
+    tickets = list(_tickets(items))
+    return tickets[0] if tickets else None
+
+
 def new_idempotency_key() -> str:
     return uuid.uuid4().hex
 
@@ -195,6 +206,8 @@ def _request(
     json_body: dict[str, Any] | None = None,
     key: str | None = None,
     conn: Connection | None = None,
+    attempts: int = MAX_ATTEMPTS,
+    timeout: float | None = None,
 ) -> Any:  # noqa: ANN401 - parsed JSON
     conn = conn or connection()
     url = base_url(conn) + path
@@ -207,9 +220,12 @@ def _request(
         # ASSUMPTION (part B): Idempotency-Key; the same key on every retry of one action.
         headers |= {"Content-Type": "application/json", "Idempotency-Key": key or uuid.uuid4().hex}
     deadline = time.monotonic() + settings.TIXALLO_RETRY_BUDGET
-    for attempt in range(1, MAX_ATTEMPTS + 1):
+    extra = {"timeout": timeout} if timeout is not None else {}
+    for attempt in range(1, attempts + 1):
         try:
-            response = http().request(method, url, params=params, content=content, headers=headers)
+            response = http().request(
+                method, url, params=params, content=content, headers=headers, **extra
+            )
         except httpx.TransportError as exc:
             error: TixalloError = Unavailable(f"{method} {path}: {_describe(exc)}")
         else:
@@ -217,7 +233,7 @@ def _request(
                 return _parse(response, method, path)
             error = _error_for(response, method, path)
         wait = _backoff(attempt, error)
-        if not error.retry_later or attempt == MAX_ATTEMPTS or time.monotonic() + wait > deadline:
+        if not error.retry_later or attempt == attempts or time.monotonic() + wait > deadline:
             raise error
         log.warning(
             "Tixallo %s %s failed (%s); retry %d in %.2fs", method, path, error, attempt, wait

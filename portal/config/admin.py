@@ -1,0 +1,105 @@
+from django.contrib import admin
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.urls import path, reverse
+from django.utils.decorators import method_decorator
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_POST
+
+from portal.config import connection_check, crypto
+from portal.config.current import load_row
+from portal.config.forms import ENV_NAMES, SECRETS, PortalSettingsForm, from_environment
+from portal.config.models import PortalSettings
+
+SECRET_FIELDS = [*SECRETS, *(f"remove_{name}" for name in SECRETS)]
+
+
+@admin.register(PortalSettings)
+class PortalSettingsAdmin(admin.ModelAdmin):
+    form = PortalSettingsForm
+    change_form_template = "admin/config/portalsettings/change_form.html"
+    fieldsets = [
+        (gettext_lazy("Tixallo"), {"fields": ["base_url", "api_key", "remove_api_key"]}),
+        (gettext_lazy("Webhooks"), {"fields": ["webhook_secret", "remove_webhook_secret"]}),
+        (gettext_lazy("Embedding"), {"fields": ["allowed_origins", "identity_secret",
+                                                "remove_identity_secret"]}),
+        (gettext_lazy("Branding"), {"fields": ["portal_name", "logo_file", "remove_logo",
+                                               "accent_colour", "support_email", "footer_text"]}),
+        (gettext_lazy("Submit form"), {"fields": ["allow_priority", "default_priority"]}),
+    ]  # fmt: skip
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # one row, edited in place
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def changelist_view(self, request: HttpRequest, extra_context: dict | None = None):  # noqa: ANN201
+        return HttpResponseRedirect(reverse("admin:config_portalsettings_change", args=[1]))
+
+    def get_object(self, request: HttpRequest, object_id: str, from_field: str | None = None):  # noqa: ANN201
+        return load_row() if object_id == "1" else None
+
+    @method_decorator(sensitive_post_parameters(*SECRETS))
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):  # noqa: ANN001, ANN201
+        return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def get_form(self, request: HttpRequest, obj: PortalSettings | None = None, **kwargs: object):  # noqa: ANN201
+        form = super().get_form(request, obj, **kwargs)
+        for name in SECRETS:
+            form.base_fields[name].help_text = secret_status(obj, name)
+            if from_environment(name):
+                form.base_fields[name].disabled = True
+                form.base_fields[f"remove_{name}"].disabled = True
+        for name in ENV_NAMES:
+            if name not in SECRETS and from_environment(name):
+                form.base_fields[name].help_text = _("Set by the environment (%(var)s).") % {
+                    "var": ENV_NAMES[name]
+                }
+        return form
+
+    def save_model(self, request: HttpRequest, obj: PortalSettings, form, change: bool) -> None:  # noqa: ANN001
+        for name in SECRETS:
+            if from_environment(name):
+                continue
+            if form.cleaned_data.get(f"remove_{name}"):
+                setattr(obj, name, "")
+            elif form.cleaned_data.get(name):
+                setattr(obj, name, crypto.encrypt(form.cleaned_data[name]))
+        if form.cleaned_data.get("remove_logo"):
+            obj.logo, obj.logo_type = b"", ""
+        elif form.cleaned_data.get("logo_file"):
+            obj.logo, obj.logo_type = form.cleaned_data["logo_file"]
+        obj.save()
+
+    def get_urls(self) -> list:
+        test = self.admin_site.admin_view(require_POST(self.test_connection))
+        return [path("test-connection/", test, name="config_test_connection"), *super().get_urls()]
+
+    def test_connection(self, request: HttpRequest) -> HttpResponse:
+        level, text = connection_check.check()
+        self.message_user(request, text, level)
+        return HttpResponseRedirect(reverse("admin:config_portalsettings_change", args=[1]))
+
+    def render_change_form(self, request, context, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN201
+        from portal.embed.snippet import iframe_html, snippet_html
+
+        context |= {"snippet": snippet_html(request), "iframe_snippet": iframe_html(request)}
+        return super().render_change_form(request, context, *args, **kwargs)
+
+
+def secret_status(obj: PortalSettings | None, name: str) -> str:
+    """What the admin may know of a secret: whether it is set, and its last four characters."""
+    if from_environment(name):
+        return _("Set by the environment (%(var)s); it cannot be changed here.") % {
+            "var": ENV_NAMES[name]
+        }
+    token = getattr(obj, name, "") if obj else ""
+    if not token:
+        return _("Not set.")
+    try:
+        value = crypto.decrypt(token)
+    except crypto.CannotDecrypt:
+        return _("Set, but it cannot be decrypted with the current keys: enter it again.")
+    return _("Set, ends in …%(tail)s. Type a new value to replace it.") % {"tail": value[-4:]}

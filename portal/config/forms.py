@@ -1,0 +1,143 @@
+"""The admin form for the portal settings. Secrets are write-only: a replace field
+that never renders a value back, and a "remove" box. What the environment sets is
+shown read-only."""
+
+from urllib.parse import urlsplit
+
+from django import forms
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+from portal.config import branding
+from portal.config.models import PortalSettings
+from portal.tixallo import client
+
+SECRETS = ("api_key", "webhook_secret", "identity_secret")
+ENV_NAMES = {
+    "api_key": "TIXALLO_API_KEY",
+    "base_url": "TIXALLO_BASE_URL",
+    "webhook_secret": "TIXALLO_WEBHOOK_SECRET",
+    "identity_secret": "PORTAL_IDENTITY_SECRET",
+    "allowed_origins": "PORTAL_ALLOWED_ORIGINS",
+}
+LOGO_MAX_BYTES = 256 * 1024
+LOGO_TYPES = {  # magic bytes, not the browser's say-so
+    b"\x89PNG\r\n\x1a\n": "image/png",
+    b"\xff\xd8\xff": "image/jpeg",
+    b"GIF87a": "image/gif",
+    b"GIF89a": "image/gif",
+}
+
+
+def from_environment(name: str) -> bool:
+    """True when the environment (or the sandbox) sets this field: it wins over admin."""
+    return bool(getattr(settings, ENV_NAMES[name]))
+
+
+def secret_field(label: str) -> forms.CharField:
+    return forms.CharField(
+        label=label,
+        required=False,
+        strip=True,
+        widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "off"}),
+    )
+
+
+class PortalSettingsForm(forms.ModelForm):
+    api_key = secret_field(_("Tixallo API key"))
+    remove_api_key = forms.BooleanField(label=_("Remove the API key"), required=False)
+    webhook_secret = secret_field(_("Webhook signing secret"))
+    remove_webhook_secret = forms.BooleanField(label=_("Remove the webhook secret"), required=False)
+    identity_secret = secret_field(_("Identity verification secret"))
+    remove_identity_secret = forms.BooleanField(
+        label=_("Remove the identity secret"), required=False
+    )
+    logo_file = forms.FileField(
+        label=_("Logo"),
+        required=False,
+        help_text=_("PNG, JPEG or GIF, at most 256 KB."),
+        widget=forms.ClearableFileInput(attrs={"accept": "image/png,image/jpeg,image/gif"}),
+    )
+    remove_logo = forms.BooleanField(label=_("Remove the logo"), required=False)
+
+    class Meta:
+        model = PortalSettings
+        fields = [
+            "base_url",
+            "allowed_origins",
+            "portal_name",
+            "accent_colour",
+            "support_email",
+            "footer_text",
+            "allow_priority",
+            "default_priority",
+        ]
+        widgets = {"allowed_origins": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        for name in ENV_NAMES:
+            if from_environment(name):
+                self.fields[name].disabled = True
+                self.fields[name].required = False
+
+    def clean_base_url(self) -> str:
+        url = self.cleaned_data["base_url"].strip()
+        if url:
+            try:
+                client.base_url(client.Connection(url, ""))
+            except client.Misconfigured:
+                raise forms.ValidationError(
+                    _("Use an https:// address (plain http:// only for this machine).")
+                ) from None
+        return url.rstrip("/")
+
+    def clean_allowed_origins(self) -> str:
+        origins = [origin_of(line) for line in self.cleaned_data["allowed_origins"].split()]
+        if bad := [
+            line
+            for line, origin in zip(
+                self.cleaned_data["allowed_origins"].split(), origins, strict=True
+            )
+            if not origin
+        ]:
+            raise forms.ValidationError(
+                _("Not an origin: %(bad)s. Write each like https://www.example.com "
+                  "(no path).") % {"bad": ", ".join(bad)}
+            )  # fmt: skip
+        return "\n".join(dict.fromkeys(origins))
+
+    def clean_accent_colour(self) -> str:
+        colour = self.cleaned_data["accent_colour"].strip()
+        if colour and not branding.HEX.fullmatch(colour):
+            raise forms.ValidationError(_("Use a colour like #2456c8."))
+        return colour.lower()
+
+    def clean_logo_file(self) -> tuple[bytes, str] | None:
+        upload = self.cleaned_data.get("logo_file")
+        if not upload:
+            return None
+        if upload.size > LOGO_MAX_BYTES:
+            raise forms.ValidationError(_("The logo must be at most 256 KB."))
+        head = upload.read(8)
+        kind = next((t for magic, t in LOGO_TYPES.items() if head.startswith(magic)), None)
+        if not kind:
+            raise forms.ValidationError(_("The logo must be a PNG, JPEG or GIF image."))
+        return head + upload.read(), kind
+
+
+def origin_of(text: str) -> str:
+    """`https://www.example.com` from a written origin, or "" when it is not one."""
+    parts = urlsplit(text.strip())
+    try:
+        port = parts.port
+    except ValueError:
+        return ""
+    if parts.scheme not in ("https", "http") or not parts.hostname:
+        return ""
+    if parts.path not in ("", "/") or parts.query or parts.fragment or parts.username:
+        return ""
+    if parts.scheme == "http" and not client.is_loopback(parts.hostname):
+        return ""
+    host = f"[{parts.hostname}]" if ":" in parts.hostname else parts.hostname
+    return f"{parts.scheme}://{host}" + (f":{port}" if port else "")
