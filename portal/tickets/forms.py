@@ -19,6 +19,7 @@ assert [value for value, _label in PRIORITY_CHOICES] == list(PRIORITIES)
 
 IDEMPOTENCY_KEY = re.compile(r"[0-9a-f]{32}")
 STARTED_SALT = "tickets.form-started"
+STARTED_MAX_AGE = 24 * 3600  # a page left open all day still sends; a replayed token doesn't
 
 
 def started_now() -> str:
@@ -41,9 +42,10 @@ class HumanForm(forms.Form):
 
     def clean_started(self) -> float:
         try:
-            started = float(signing.loads(self.cleaned_data["started"], salt=STARTED_SALT))
+            token = self.cleaned_data["started"]
+            started = float(signing.loads(token, salt=STARTED_SALT, max_age=STARTED_MAX_AGE))
         except (signing.BadSignature, TypeError, ValueError):
-            started = time.time()  # missing or forged: as if shown just now
+            started = time.time()  # missing, forged or stale: as if shown just now
         if time.time() - started < settings.MIN_FILL_SECONDS:
             raise forms.ValidationError(_("That was quick!"), code="too_fast")
         return started

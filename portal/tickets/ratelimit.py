@@ -22,7 +22,8 @@ def allow(scope: str, subject: str, rule: tuple[int, int]) -> bool:
     """Count one hit of `subject` in `scope`; False once `rule` = (hits, seconds) is exceeded."""
     limit, window = rule
     bucket = int(time.time() // window)
-    digest = hashlib.sha256(subject.lower().encode()).hexdigest()[:24]
+    # Normalised as the forms clean it: " A@x.com" and "a@x.com" share one budget.
+    digest = hashlib.sha256(subject.strip().lower().encode()).hexdigest()[:24]
     key = f"rl:{scope}:{digest}:{bucket}"
     cache.add(key, 0, window + 1)
     try:

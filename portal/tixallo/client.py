@@ -14,10 +14,10 @@ import random
 import threading
 import time
 import uuid
-from collections.abc import Iterable
+from collections.abc import Generator, Iterable
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 import httpx
 from django.conf import settings
@@ -213,33 +213,39 @@ def _request(
     url = base_url(conn) + path
     if not conn.api_key:
         raise Misconfigured("No Tixallo API key is configured")
-    headers = {"Authorization": f"Bearer {conn.api_key}"}
+    headers: dict[str, str] = {}
     content = None
     if json_body is not None:
         content = json.dumps(json_body).encode()
         # ASSUMPTION (part B): Idempotency-Key; the same key on every retry of one action.
         headers |= {"Content-Type": "application/json", "Idempotency-Key": key or uuid.uuid4().hex}
+    request = http().build_request(method, url, params=params, content=content, headers=headers)
     deadline = time.monotonic() + settings.TIXALLO_RETRY_BUDGET
-    extra = {"timeout": timeout} if timeout is not None else {}
     for attempt in range(1, attempts + 1):
         try:
-            response = http().request(
-                method, url, params=params, content=content, headers=headers, **extra
-            )
-        except httpx.TransportError as exc:
-            error: TixalloError = Unavailable(f"{method} {path}: {_describe(exc)}")
-        else:
-            if response.is_success:
-                return _parse(response, method, path)
-            error = _error_for(response, method, path)
-        wait = _backoff(attempt, error)
-        if not error.retry_later or attempt == attempts or time.monotonic() + wait > deadline:
-            raise error
-        log.warning(
-            "Tixallo %s %s failed (%s); retry %d in %.2fs", method, path, error, attempt, wait
-        )
-        time.sleep(wait)
+            return _attempt(request, conn, timeout)
+        except TixalloError as error:
+            wait = _backoff(attempt, error)
+            if not error.retry_later or attempt == attempts or time.monotonic() + wait > deadline:
+                raise
+            log.warning("Tixallo %s failed (%s); retry %d in %.2fs", path, error, attempt, wait)
+            time.sleep(wait)
     raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _attempt(request: httpx.Request, conn: Connection, timeout: float | None) -> Any:  # noqa: ANN401
+    """One try: the parsed body, or the named error for what went wrong."""
+    where = f"{request.method} {request.url.path}"
+    extensions = {"timeout": httpx.Timeout(timeout).as_dict()} if timeout is not None else {}
+    request.extensions = {**request.extensions, **extensions}
+    try:
+        response = http().send(request, auth=BearerAuth(conn.api_key))
+        response.read()
+    except httpx.HTTPError as exc:  # transport failures, and bodies that fail to decode
+        raise Unavailable(f"{where}: {_describe(exc)}") from None
+    if not response.is_success:
+        raise _error_for(response, request.method, request.url.path)
+    return _parse(response, request.method, request.url.path)
 
 
 def base_url(conn: Connection) -> str:
@@ -271,7 +277,22 @@ def _backoff(attempt: int, error: TixalloError) -> float:
     return wait
 
 
-def _describe(exc: httpx.TransportError) -> str:
+class BearerAuth(httpx.Auth):
+    """The key as a Bearer header, added as the request leaves: no local variable
+    (shown by error pages and reporters) ever holds the header."""
+
+    def __init__(self, key: str) -> None:
+        self._key = key
+
+    def __repr__(self) -> str:
+        return "BearerAuth(***)"
+
+    def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response]:
+        request.headers["Authorization"] = f"Bearer {self._key}"
+        yield request
+
+
+def _describe(exc: httpx.HTTPError) -> str:
     if isinstance(exc, httpx.TimeoutException):
         return f"timed out ({type(exc).__name__})"
     if isinstance(exc, httpx.ConnectError):
@@ -349,10 +370,10 @@ def _tickets(items: list[Any]) -> Iterable[Ticket]:
 
 
 def _segment(value: str) -> str:
-    """A path segment; an id is opaque but must not smuggle in a path."""
-    if not value or "/" in value or value in (".", ".."):
+    """A path segment; an id is opaque but must not smuggle in a path or odd bytes."""
+    if not value or len(value) > 200 or value in (".", "..") or not value.isprintable():
         raise NotFound("No such ticket")
-    return httpx.URL(f"x/{value}").raw_path.decode()[2:]
+    return quote(value, safe="")
 
 
 def _text(value: object) -> str:

@@ -1,5 +1,9 @@
 """The customer's pages, one module per page: submit, signin, my_tickets, ticket."""
 
+import hashlib
+import hmac
+
+from django.conf import settings
 from django.http import HttpRequest
 
 
@@ -7,3 +11,11 @@ def fragment(request: HttpRequest) -> bool:
     """An htmx request that wants a part of the page (not a history restore, which
     needs the whole page)."""
     return bool(request.htmx) and not request.htmx.history_restore_request
+
+
+def action_key(form_key: str, *scope: str) -> str:
+    """The Idempotency-Key sent to Tixallo for one form: the form's own key, bound to
+    what it is about, so a key replayed with other data never returns someone
+    else's ticket or message."""
+    message = "\x1f".join([form_key, *scope]).encode()
+    return hmac.new(settings.SECRET_KEY.encode(), message, hashlib.sha256).hexdigest()[:32]

@@ -7,13 +7,14 @@ import hashlib
 
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
 from portal.tickets import access, reads, status, trouble
 from portal.tickets.views import fragment
-from portal.tixallo.errors import TixalloError
+from portal.tixallo.errors import Invalid, TixalloError
 
 PAGE_SIZE = 20
 MAX_BACK = 30  # bounds the URL; older steps back fall to the first page
@@ -33,7 +34,11 @@ def my_tickets(request: HttpRequest) -> HttpResponse:
     back = request.GET.getlist("back")[-MAX_BACK:]
     try:
         page = reads.tickets_for(email, status.FILTERS[shown], cursor or None, PAGE_SIZE)
+    except Invalid:  # a cursor Tixallo no longer (or never) knew: start over
+        return redirect(reverse("tickets:mine") + _filter_url(shown))
     except TixalloError as error:
+        if fragment(request):
+            return HttpResponse(status=204)  # a failed poll keeps what is on screen
         return trouble.page(request, error)
     version = _version(page)
     if fragment(request) and request.GET.get("v") == version:
@@ -46,7 +51,7 @@ def my_tickets(request: HttpRequest) -> HttpResponse:
         "older_url": _page_url(shown, page.next_cursor, [*back, cursor])
         if page.next_cursor
         else "",
-        "newer_url": _page_url(shown, back[-1], back[:-1]) if cursor else "",
+        "newer_url": _page_url(shown, back[-1] if back else "", back[:-1]) if cursor else "",
         "poll_url": _page_url(shown, cursor, back, version=version),
     }
     template = "tickets/my_tickets.html" + ("#ticket-list" if fragment(request) else "")

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from portal.tickets import access, emails, ratelimit, trouble
@@ -12,6 +13,7 @@ from portal.tickets.forms import SignInForm, started_now
 
 
 @require_http_methods(["GET", "POST"])
+@never_cache
 def signin(request: HttpRequest) -> HttpResponse:
     form = SignInForm(request.POST or None, initial={"started": started_now()})
     context = {"form": form}

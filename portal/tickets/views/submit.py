@@ -3,13 +3,14 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import HttpResponseClientRedirect
 
 from portal.tickets import access, emails, ratelimit, reads, trouble
 from portal.tickets.forms import TicketForm, started_now
-from portal.tickets.views import fragment
+from portal.tickets.views import action_key, fragment
 from portal.tixallo import client
 from portal.tixallo.errors import Invalid, TixalloError
 from portal.tixallo.types import Ticket
@@ -19,6 +20,7 @@ TICKET_FIELDS = ("subject", "description", "customer_email", "customer_name", "p
 
 
 @require_http_methods(["GET", "POST"])
+@never_cache  # each shown form has its own key: Back must not bring an old one
 @vary_on_headers("HX-Request")
 def submit(request: HttpRequest) -> HttpResponse:
     form = TicketForm(request.POST or None, initial=_initial(request))
@@ -35,7 +37,9 @@ def submit(request: HttpRequest) -> HttpResponse:
     try:
         ticket = client.create_ticket(
             **{name: form.cleaned_data[name] for name in TICKET_FIELDS},
-            idempotency_key=form.cleaned_data["idempotency_key"],
+            idempotency_key=action_key(
+                form.cleaned_data["idempotency_key"], form.cleaned_data["customer_email"]
+            ),
         )
     except Invalid as error:
         _add_upstream_errors(form, error)

@@ -5,7 +5,7 @@ Two doors, one view: `/tickets/<id>/` for a signed-in customer who owns it, and
 
 import hashlib
 
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
@@ -15,7 +15,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from portal.tickets import access, ratelimit, reads, status, trouble
 from portal.tickets.forms import ReplyForm
-from portal.tickets.views import fragment
+from portal.tickets.views import action_key, fragment
 from portal.tixallo import client
 from portal.tixallo.errors import Invalid, TixalloError
 from portal.tixallo.types import Ticket
@@ -27,6 +27,11 @@ TEMPLATE = "tickets/ticket.html"
 @never_cache
 @vary_on_headers("HX-Request")
 def ticket_by_id(request: HttpRequest, ticket_id: str) -> HttpResponse:
+    if not access.verified_email(request):
+        # Decided before any call to Tixallo: guesses cost the upstream nothing.
+        if request.method == "POST":
+            return _signed_out_reply(request)
+        raise Http404("No such ticket")
     return _ticket_page(request, ticket_id, request.path, via_link=False)
 
 
@@ -57,7 +62,8 @@ def _ticket_page(request: HttpRequest, ticket_id: str, url: str, via_link: bool)
 
 def _reply(request: HttpRequest, ticket: Ticket, url: str) -> HttpResponse:
     form = ReplyForm(request.POST)
-    context = _context(ticket, url, _version(ticket), form)
+    # Whatever the answer, the typed text stays in an editable box.
+    context = _context(ticket, url, _version(ticket), form) | {"can_reply": True}
     email = ticket.customer.email if ticket.customer else ""
     if not ratelimit.allow_all("reply", request, email):
         return trouble.too_many(request, _form_template(request), context)
@@ -68,7 +74,7 @@ def _reply(request: HttpRequest, ticket: Ticket, url: str) -> HttpResponse:
             ticket.id,
             body=form.cleaned_data["body"],
             customer_email=email,
-            idempotency_key=form.cleaned_data["idempotency_key"],
+            idempotency_key=action_key(form.cleaned_data["idempotency_key"], ticket.id, email),
         )
     except Invalid as error:
         form.add_error("body", error.fields.get("body") or _closed_or(error))
@@ -81,6 +87,18 @@ def _reply(request: HttpRequest, ticket: Ticket, url: str) -> HttpResponse:
     if not request.htmx:
         return redirect(url + "#latest")
     return _after_reply(request, ticket.id, url)
+
+
+def _signed_out_reply(request: HttpRequest) -> HttpResponse:
+    """The session ended while the customer typed: keep the text, ask them to sign in."""
+    context = {"url": request.path, "can_reply": True, "form": ReplyForm(request.POST)}
+    context["trouble"] = _(
+        "You were signed out, so your reply wasn't sent. Copy it, sign in again and send it "
+        "from there."
+    )
+    context["signin_needed"] = True
+    template = _form_template(request) if request.htmx else "tickets/reply_trouble.html"
+    return render(request, template, context, status=403)
 
 
 def _reply_failed(request: HttpRequest, url: str, error: TixalloError) -> HttpResponse:
