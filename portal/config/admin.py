@@ -64,9 +64,9 @@ class PortalSettingsAdmin(admin.ModelAdmin):
             if from_environment(name):
                 continue
             if form.cleaned_data.get(f"remove_{name}"):
-                setattr(obj, name, "")
+                setattr(obj, f"{name}_encrypted", "")
             elif form.cleaned_data.get(name):
-                setattr(obj, name, crypto.encrypt(form.cleaned_data[name]))
+                setattr(obj, f"{name}_encrypted", crypto.encrypt(form.cleaned_data[name]))
         if form.cleaned_data.get("remove_logo"):
             obj.logo, obj.logo_type = b"", ""
         elif form.cleaned_data.get("logo_file"):
@@ -95,7 +95,7 @@ def secret_status(obj: PortalSettings | None, name: str) -> str:
         return _("Set by the environment (%(var)s); it cannot be changed here.") % {
             "var": ENV_NAMES[name]
         }
-    token = getattr(obj, name, "") if obj else ""
+    token = getattr(obj, f"{name}_encrypted", "") if obj else ""
     if not token:
         return _("Not set.")
     try:

@@ -47,9 +47,9 @@ def current() -> PortalConfig:
     row = load_row()
     return PortalConfig(
         base_url=settings.TIXALLO_BASE_URL or row.base_url or DEFAULT_BASE_URL,
-        api_key=settings.TIXALLO_API_KEY or _decrypt(row.api_key),
-        webhook_secret=settings.TIXALLO_WEBHOOK_SECRET or _decrypt(row.webhook_secret),
-        identity_secret=settings.PORTAL_IDENTITY_SECRET or _decrypt(row.identity_secret),
+        api_key=settings.TIXALLO_API_KEY or _decrypt(row.api_key_encrypted),
+        webhook_secret=settings.TIXALLO_WEBHOOK_SECRET or _decrypt(row.webhook_secret_encrypted),
+        identity_secret=settings.PORTAL_IDENTITY_SECRET or _decrypt(row.identity_secret_encrypted),
         allowed_origins=tuple(settings.PORTAL_ALLOWED_ORIGINS or row.allowed_origins.split()),
         portal_name=row.portal_name,
         accent_colour=row.accent_colour,

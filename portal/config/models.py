@@ -8,10 +8,12 @@ class PortalSettings(models.Model):
     """The one row of settings an admin edits (pk is always 1). Secrets are stored
     encrypted (`crypto`), and the admin form never shows them back."""
 
-    api_key = models.TextField(_("Tixallo API key"), blank=True, editable=False)
+    api_key_encrypted = models.TextField(_("Tixallo API key"), blank=True, editable=False)
     base_url = models.URLField(_("Tixallo base URL"), blank=True, max_length=300)
-    webhook_secret = models.TextField(_("webhook signing secret"), blank=True, editable=False)
-    identity_secret = models.TextField(
+    webhook_secret_encrypted = models.TextField(
+        _("webhook signing secret"), blank=True, editable=False
+    )
+    identity_secret_encrypted = models.TextField(
         _("identity verification secret"), blank=True, editable=False
     )
     allowed_origins = models.TextField(
