@@ -75,7 +75,10 @@ SANDBOX_DB_PATH = Path(env_str("SANDBOX_DB_PATH", str(BASE_DIR / "var" / "sandbo
 # Set here (environment or sandbox), these win over what an admin saves in Django admin.
 TIXALLO_BASE_URL = env_str("TIXALLO_BASE_URL", SANDBOX_BASE_URL if PORTAL_SANDBOX else "")
 TIXALLO_API_KEY = env_str("TIXALLO_API_KEY", "tx_sandbox_demo_key" if PORTAL_SANDBOX else "")
-TIXALLO_WEBHOOK_SECRET = env_str("TIXALLO_WEBHOOK_SECRET")
+# On the sandbox, a fixed demo secret that `manage.py demo` also gives the sandbox's sender.
+TIXALLO_WEBHOOK_SECRET = env_str(
+    "TIXALLO_WEBHOOK_SECRET", "whsec_sandbox_demo_secret" if PORTAL_SANDBOX else ""
+)
 PORTAL_IDENTITY_SECRET = env_str("PORTAL_IDENTITY_SECRET")
 PORTAL_ALLOWED_ORIGINS = env_list("PORTAL_ALLOWED_ORIGINS")
 # Dotted path of the function giving the Tixallo connection (base URL and key) in force.
@@ -87,6 +90,12 @@ TIXALLO_READ_TIMEOUT = env_float("TIXALLO_READ_TIMEOUT", 10.0)
 # Total time a GET may spend on retries before giving up.
 TIXALLO_RETRY_BUDGET = env_float("TIXALLO_RETRY_BUDGET", 8.0)
 TIXALLO_RETRY_BASE_DELAY = env_float("TIXALLO_RETRY_BASE_DELAY", 0.25)
+# Circuit breaker: after this many failures within the window (s), pause calls (s).
+TIXALLO_BREAKER = (
+    env_int("TIXALLO_BREAKER_FAILURES", 5),
+    env_int("TIXALLO_BREAKER_WINDOW", 30),
+    env_int("TIXALLO_BREAKER_PAUSE", 15),
+)
 # Threads per gunicorn worker; the HTTP pool is sized from it (see tech notes).
 WEB_THREADS = env_int("WEB_THREADS", 4)
 
@@ -112,6 +121,12 @@ RATE_LIMITS = {
         "email": env_rate("RATE_LIMIT_REPLY_PER_EMAIL", "20/600"),
     },
 }
+
+# --- Outbox ------------------------------------------------------------------
+# Submissions Tixallo couldn't take are retried by `manage.py db_worker`.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+OUTBOX_MAX_DELAY = env_int("OUTBOX_MAX_DELAY", 600)  # seconds between tries, at most
+OUTBOX_GIVE_UP_AFTER = env_int("OUTBOX_GIVE_UP_AFTER", 3 * 24 * 3600)  # then: failed, in admin
 
 # --- Email -------------------------------------------------------------------
 # Django 6.1's MAILERS. Without EMAIL_HOST, mail is printed to the console (the
@@ -147,7 +162,11 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_htmx",
     "portal.config",
+    "portal.outbox",
+    "django_tasks_db",
     "portal.tickets",
+    "portal.embed",
+    "portal.webhooks",
     "portal.sandbox",
 ]
 
@@ -155,6 +174,8 @@ MIDDLEWARE = [
     "portal.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Outside the session and CSRF middlewares, so it sees the cookies they set.
+    "portal.embed.cookies.PartitionedCookiesMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -164,6 +185,8 @@ MIDDLEWARE = [
     "portal.config.setup.SetupMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    # Inside CSP and X-Frame-Options: sets this response's frame-ancestors for them.
+    "portal.embed.middleware.EmbedMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
 ]
 
@@ -200,8 +223,17 @@ DATABASES = {
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# With REDIS_URL, one cache every portal process shares (cached tickets and lists, their
+# invalidation by webhooks, rate limits); without it, each process has its own.
+REDIS_URL = env_str("REDIS_URL")
 CACHES = {
     "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+        "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+    }
+    if REDIS_URL
+    else {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
         "LOCATION": "portal",
     }
@@ -229,6 +261,9 @@ SESSION_COOKIE_HTTPONLY = True
 BEHIND_HTTPS_PROXY = env_bool("BEHIND_HTTPS_PROXY")
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BEHIND_HTTPS_PROXY else None
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG)
+# A friendly page that keeps what was typed (cookies blocked in an embedded frame, or an
+# expired session) instead of Django's bare 403.
+CSRF_FAILURE_VIEW = "portal.embed.views.csrf_failure"
 SECURE_CSP = {
     "default-src": [CSP.SELF],
     "script-src": [CSP.SELF, CSP.NONCE],

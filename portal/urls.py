@@ -9,6 +9,8 @@ urlpatterns = [
     path("brand/logo-<str:version>", branding.logo, name="brand-logo"),
     path("admin/", admin.site.urls),
     path("", include("portal.tickets.urls")),
+    path("", include("portal.embed.urls")),
+    path("webhooks/", include("portal.webhooks.urls")),
 ]
 
 if settings.PORTAL_SANDBOX:

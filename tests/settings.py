@@ -22,3 +22,4 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 MIN_FILL_SECONDS = 0
+TIXALLO_BREAKER = (1000, 30, 15)  # off unless a test is about it

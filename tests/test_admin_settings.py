@@ -132,9 +132,9 @@ def test_it_applies_a_changed_key_on_the_next_request(admin_client, client, sand
     request = {"subject": "s", "description": "d", "customer_email": "a@example.com",
                "customer_name": "A", "priority": "low"}  # fmt: skip
     admin_client.post(URL, form_data(api_key="tx_wrong_key"))
-    assert client.post("/", request).status_code == 503
+    assert "/received/" in client.post("/", request)["Location"]  # queued: the key is wrong
     admin_client.post(URL, form_data(api_key=sandbox_key))
-    assert client.post("/", request).status_code == 302
+    assert "/submitted/" in client.post("/", request)["Location"]  # filed at once
 
 
 class TestTheConnectionCheck:
@@ -182,3 +182,11 @@ def test_it_shows_customers_a_setup_page_until_a_key_exists(client, admin_client
 def test_it_edits_one_row_only(admin_client, no_env):
     assert admin_client.get("/admin/config/portalsettings/").status_code == 302
     assert admin_client.get("/admin/config/portalsettings/add/").status_code == 403
+
+
+def test_it_forgets_an_environment_lock_once_the_variable_is_gone(admin_client, settings):
+    settings.TIXALLO_API_KEY = "tx_from_env_1234"
+    admin_client.get(URL)  # renders the field read-only for this request only
+    settings.TIXALLO_API_KEY = ""
+    admin_client.post(URL, form_data(api_key=KEY))
+    assert current().api_key == KEY

@@ -27,6 +27,15 @@ def served(monkeypatch):
 
     monkeypatch.setattr(demo, "call_command", fake_call_command)
     monkeypatch.setattr(inprocess, "start_workers", lambda **kwargs: calls.append(kwargs))
+
+    class FakeWorker:
+        def __init__(self, command, **kwargs):
+            calls.append(tuple(command[1:3]))
+
+        def terminate(self):
+            calls.append("worker stopped")
+
+    monkeypatch.setattr(demo.subprocess, "Popen", FakeWorker)
     return calls
 
 
@@ -43,6 +52,7 @@ def test_it_seeds_creates_an_admin_and_serves_on_port_8000(sandbox, served, sett
     assert authenticate(username="admin", password=password).is_superuser
     assert ("127.0.0.1:8000",) in served
     assert {"agent": True, "webhooks": True} in served
+    assert ("manage.py", "db_worker") in served and "worker stopped" in served
     assert settings.TIXALLO_API_KEY not in output
 
 

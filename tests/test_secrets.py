@@ -30,6 +30,11 @@ def visit_every_kind_of_page(client, sandbox):
     yield client.get("/healthz")
     yield client.get("/no-such-page/")
     yield client.get("/sandbox/console/")
+    session = client.session
+    session["customer_email"] = "alex@example.com"
+    session.save()
+    set_faults(sandbox, force_status=401)
+    yield client.get("/tickets/")
 
 
 def test_it_never_puts_the_key_in_a_response_or_a_log_record(client, sandbox, settings, caplog):

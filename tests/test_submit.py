@@ -84,15 +84,20 @@ def test_it_keeps_one_line_subjects(client, sandbox):
     assert ticket["subject"] == "Help Bcc: evil@example.com"
 
 
-@pytest.mark.parametrize("fault", ["500", "timeout", "429", "401", "malformed"])
-def test_it_keeps_the_text_and_answers_calmly_when_tixallo_fails(client, sandbox, settings, fault):
+@pytest.mark.parametrize("fault", ["500", "timeout", "429", "401", "malformed", "drop"])
+def test_it_queues_the_request_with_a_reference_when_tixallo_fails(
+    client, sandbox, settings, fault
+):
+    from portal.outbox.models import Submission
+
     settings.TIXALLO_RETRY_BUDGET = 0  # no retries: the first failure is final
     set_faults(sandbox, next=[fault] * 5)
-    response = client.post("/", VALID)
-    assert response.status_code == 503
+    response = client.post("/", VALID, follow=True)
+    assert response.status_code == 200
     html = response.content.decode()
-    assert "Nothing you typed has been lost." in html
-    assert "I reset my password" in html
+    submission = Submission.objects.get()
+    assert submission.reference in html and "ticket number will follow" in html
+    assert submission.payload["description"] == VALID["description"]
     assert "Traceback" not in html
 
 

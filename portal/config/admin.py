@@ -2,14 +2,13 @@ from django.contrib import admin
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import path, reverse
 from django.utils.decorators import method_decorator
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from portal.config import connection_check, crypto
 from portal.config.current import load_row
-from portal.config.forms import ENV_NAMES, SECRETS, PortalSettingsForm, from_environment
+from portal.config.forms import SECRETS, PortalSettingsForm, from_environment
 from portal.config.models import PortalSettings
 
 SECRET_FIELDS = [*SECRETS, *(f"remove_{name}" for name in SECRETS)]
@@ -45,20 +44,6 @@ class PortalSettingsAdmin(admin.ModelAdmin):
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):  # noqa: ANN001, ANN201
         return super().changeform_view(request, object_id, form_url, extra_context)
 
-    def get_form(self, request: HttpRequest, obj: PortalSettings | None = None, **kwargs: object):  # noqa: ANN201
-        form = super().get_form(request, obj, **kwargs)
-        for name in SECRETS:
-            form.base_fields[name].help_text = secret_status(obj, name)
-            if from_environment(name):
-                form.base_fields[name].disabled = True
-                form.base_fields[f"remove_{name}"].disabled = True
-        for name in ENV_NAMES:
-            if name not in SECRETS and from_environment(name):
-                form.base_fields[name].help_text = _("Set by the environment (%(var)s).") % {
-                    "var": ENV_NAMES[name]
-                }
-        return form
-
     def save_model(self, request: HttpRequest, obj: PortalSettings, form, change: bool) -> None:  # noqa: ANN001
         for name in SECRETS:
             if from_environment(name):
@@ -87,19 +72,3 @@ class PortalSettingsAdmin(admin.ModelAdmin):
 
         context |= {"snippet": snippet_html(request), "iframe_snippet": iframe_html(request)}
         return super().render_change_form(request, context, *args, **kwargs)
-
-
-def secret_status(obj: PortalSettings | None, name: str) -> str:
-    """What the admin may know of a secret: whether it is set, and its last four characters."""
-    if from_environment(name):
-        return _("Set by the environment (%(var)s); it cannot be changed here.") % {
-            "var": ENV_NAMES[name]
-        }
-    token = getattr(obj, f"{name}_encrypted", "") if obj else ""
-    if not token:
-        return _("Not set.")
-    try:
-        value = crypto.decrypt(token)
-    except crypto.CannotDecrypt:
-        return _("Set, but it cannot be decrypted with the current keys: enter it again.")
-    return _("Set, ends in …%(tail)s. Type a new value to replace it.") % {"tail": value[-4:]}

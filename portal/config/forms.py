@@ -8,7 +8,7 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from portal.config import branding
+from portal.config import branding, crypto
 from portal.config.models import PortalSettings
 from portal.tixallo import client
 
@@ -75,11 +75,21 @@ class PortalSettingsForm(forms.ModelForm):
         widgets = {"allowed_origins": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args: object, **kwargs: object) -> None:
+        # Only self.fields (this form's copies) change here: the class's fields are
+        # shared by every request.
         super().__init__(*args, **kwargs)
-        for name in ENV_NAMES:
+        for name in SECRETS:
+            self.fields[name].help_text = secret_status(self.instance, name)
+        for name, variable in ENV_NAMES.items():
             if from_environment(name):
                 self.fields[name].disabled = True
                 self.fields[name].required = False
+                if name in SECRETS:
+                    self.fields[f"remove_{name}"].disabled = True
+                else:
+                    self.fields[name].help_text = _("Set by the environment (%(var)s).") % {
+                        "var": variable
+                    }
 
     def clean_base_url(self) -> str:
         url = self.cleaned_data["base_url"].strip()
@@ -141,3 +151,19 @@ def origin_of(text: str) -> str:
         return ""
     host = f"[{parts.hostname}]" if ":" in parts.hostname else parts.hostname
     return f"{parts.scheme}://{host}" + (f":{port}" if port else "")
+
+
+def secret_status(obj: PortalSettings, name: str) -> str:
+    """What the admin may know of a secret: whether it is set, and its last four characters."""
+    if from_environment(name):
+        return _("Set by the environment (%(var)s); it cannot be changed here.") % {
+            "var": ENV_NAMES[name]
+        }
+    token = getattr(obj, f"{name}_encrypted", "")
+    if not token:
+        return _("Not set.")
+    try:
+        value = crypto.decrypt(token)
+    except crypto.CannotDecrypt:
+        return _("Set, but it cannot be decrypted with the current keys: enter it again.")
+    return _("Set, ends in …%(tail)s. Type a new value to replace it.") % {"tail": value[-4:]}

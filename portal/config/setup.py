@@ -9,7 +9,15 @@ from django.shortcuts import render
 from portal.config.current import current
 
 # Paths that work without a connection: admin (where it is fixed), assets, probes.
-OPEN_PREFIXES = ("/admin/", "/static/", "/healthz", "/brand", "/embed.js", "/sandbox/")
+OPEN_PREFIXES = (
+    "/admin/",
+    "/static/",
+    "/healthz",
+    "/brand",
+    "/embed.js",
+    "/sandbox/",
+    "/webhooks/",
+)
 
 
 class SetupMiddleware:

@@ -18,6 +18,12 @@ def send_ticket_confirmation(to: str, number: int | None, subject: str, link: st
     return _send(to, title, "emails/ticket_confirmation", context)
 
 
+def send_received(to: str, reference: str, subject: str) -> bool:
+    context = {"reference": reference, "subject": subject}
+    title = _("We've received your request (%(reference)s)") % {"reference": reference}
+    return _send(to, title, "emails/received", context)
+
+
 def send_signin_link(to: str, link: str, minutes: int) -> bool:
     context = {"link": link, "minutes": minutes}
     return _send(to, _("Your sign-in link"), "emails/signin_link", context)

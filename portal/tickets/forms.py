@@ -74,6 +74,23 @@ class TicketForm(HumanForm, OnceForm):
 
     field_order = ["subject", "description", "customer_email", "customer_name", "priority"]
 
+    def __init__(self, *args: object, locked: dict[str, str] | None = None, **kwargs: object):
+        super().__init__(*args, **kwargs)
+        for name, value in (locked or {}).items():
+            if value:
+                self._lock(name, value)
+
+    def _lock(self, name: str, value: str) -> None:
+        """A value someone else vouched for (the host site, when embedded): shown
+        read-only, and whatever the browser posts for it is replaced, so editing the
+        page cannot send a request in another customer's name."""
+        self.initial[name] = value
+        self.fields[name].widget.attrs["readonly"] = True
+        self.fields[name].help_text = _("Confirmed by the website you came from.")
+        if self.is_bound:
+            self.data = self.data.copy()
+            self.data[name] = value
+
     def clean_subject(self) -> str:
         # One line only: a subject ends up in email headers.
         return " ".join(self.cleaned_data["subject"].split())

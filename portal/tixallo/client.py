@@ -23,6 +23,7 @@ import httpx
 from django.conf import settings
 from django.utils.module_loading import import_string
 
+from . import breaker
 from .errors import (
     AuthFailed,
     BadResponse,
@@ -236,13 +237,20 @@ def _request(
 def _attempt(request: httpx.Request, conn: Connection, timeout: float | None) -> Any:  # noqa: ANN401
     """One try: the parsed body, or the named error for what went wrong."""
     where = f"{request.method} {request.url.path}"
+    if breaker.is_open():
+        raise Unavailable(f"{where}: not called, Tixallo failed repeatedly (circuit open)")
     extensions = {"timeout": httpx.Timeout(timeout).as_dict()} if timeout is not None else {}
     request.extensions = {**request.extensions, **extensions}
     try:
         response = http().send(request, auth=BearerAuth(conn.api_key))
         response.read()
     except httpx.HTTPError as exc:  # transport failures, and bodies that fail to decode
+        breaker.record_failure()
         raise Unavailable(f"{where}: {_describe(exc)}") from None
+    if response.status_code >= 500 or response.status_code == 429:
+        breaker.record_failure()
+    elif response.is_success:
+        breaker.record_success()
     if not response.is_success:
         raise _error_for(response, request.method, request.url.path)
     return _parse(response, request.method, request.url.path)

@@ -4,35 +4,89 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='PortalSettings',
+            name="PortalSettings",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('api_key_encrypted', models.TextField(blank=True, editable=False, verbose_name='Tixallo API key')),
-                ('base_url', models.URLField(blank=True, max_length=300, verbose_name='Tixallo base URL')),
-                ('webhook_secret_encrypted', models.TextField(blank=True, editable=False, verbose_name='webhook signing secret')),
-                ('identity_secret_encrypted', models.TextField(blank=True, editable=False, verbose_name='identity verification secret')),
-                ('allowed_origins', models.TextField(blank=True, help_text='One origin per line, e.g. https://www.example.com', verbose_name='sites allowed to embed the portal')),
-                ('portal_name', models.CharField(blank=True, max_length=80, verbose_name='portal name')),
-                ('logo', models.BinaryField(blank=True, default=b'', verbose_name='logo')),
-                ('logo_type', models.CharField(blank=True, editable=False, max_length=40)),
-                ('accent_colour', models.CharField(blank=True, max_length=7, verbose_name='accent colour')),
-                ('support_email', models.EmailField(blank=True, max_length=254, verbose_name='support email')),
-                ('footer_text', models.CharField(blank=True, max_length=300, verbose_name='footer text')),
-                ('allow_priority', models.BooleanField(default=True, verbose_name='customers choose a priority')),
-                ('default_priority', models.CharField(choices=[('low', 'low'), ('medium', 'medium'), ('high', 'high'), ('urgent', 'urgent')], default='medium', max_length=10, verbose_name="priority when customers don't choose")),
-                ('updated_at', models.DateTimeField(auto_now=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "api_key_encrypted",
+                    models.TextField(blank=True, editable=False, verbose_name="Tixallo API key"),
+                ),
+                (
+                    "base_url",
+                    models.URLField(blank=True, max_length=300, verbose_name="Tixallo base URL"),
+                ),
+                (
+                    "webhook_secret_encrypted",
+                    models.TextField(
+                        blank=True, editable=False, verbose_name="webhook signing secret"
+                    ),
+                ),
+                (
+                    "identity_secret_encrypted",
+                    models.TextField(
+                        blank=True, editable=False, verbose_name="identity verification secret"
+                    ),
+                ),
+                (
+                    "allowed_origins",
+                    models.TextField(
+                        blank=True,
+                        help_text="One origin per line, e.g. https://www.example.com",
+                        verbose_name="sites allowed to embed the portal",
+                    ),
+                ),
+                (
+                    "portal_name",
+                    models.CharField(blank=True, max_length=80, verbose_name="portal name"),
+                ),
+                ("logo", models.BinaryField(blank=True, default=b"", verbose_name="logo")),
+                ("logo_type", models.CharField(blank=True, editable=False, max_length=40)),
+                (
+                    "accent_colour",
+                    models.CharField(blank=True, max_length=7, verbose_name="accent colour"),
+                ),
+                (
+                    "support_email",
+                    models.EmailField(blank=True, max_length=254, verbose_name="support email"),
+                ),
+                (
+                    "footer_text",
+                    models.CharField(blank=True, max_length=300, verbose_name="footer text"),
+                ),
+                (
+                    "allow_priority",
+                    models.BooleanField(default=True, verbose_name="customers choose a priority"),
+                ),
+                (
+                    "default_priority",
+                    models.CharField(
+                        choices=[
+                            ("low", "low"),
+                            ("medium", "medium"),
+                            ("high", "high"),
+                            ("urgent", "urgent"),
+                        ],
+                        default="medium",
+                        max_length=10,
+                        verbose_name="priority when customers don't choose",
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True)),
             ],
             options={
-                'verbose_name': 'portal settings',
-                'verbose_name_plural': 'portal settings',
+                "verbose_name": "portal settings",
+                "verbose_name_plural": "portal settings",
             },
         ),
     ]

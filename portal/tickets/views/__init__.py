@@ -5,12 +5,21 @@ import hmac
 
 from django.conf import settings
 from django.http import HttpRequest
+from django.urls import reverse
 
 
 def fragment(request: HttpRequest) -> bool:
     """An htmx request that wants a part of the page (not a history restore, which
     needs the whole page)."""
     return bool(request.htmx) and not request.htmx.history_restore_request
+
+
+def here(request: HttpRequest, name: str, *args: str) -> str:
+    """A page's URL within the mount this request came through: under /embed/ for the
+    embedded pages (as {% url %} does by itself in templates), first-party otherwise.
+    Links sent by email use plain reverse(): they open outside any frame."""
+    match = request.resolver_match
+    return reverse(name, args=args, current_app=match.namespace if match else None)
 
 
 def action_key(form_key: str, *scope: str) -> str:

@@ -7,13 +7,13 @@ import hashlib
 
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
+from portal.outbox import queue
 from portal.tickets import access, reads, status, trouble
-from portal.tickets.views import fragment
+from portal.tickets.views import fragment, here
 from portal.tixallo.errors import Invalid, TixalloError
 
 PAGE_SIZE = 20
@@ -26,7 +26,7 @@ MAX_BACK = 30  # bounds the URL; older steps back fall to the first page
 def my_tickets(request: HttpRequest) -> HttpResponse:
     email = access.verified_email(request)
     if not email:
-        return redirect("tickets:signin")
+        return redirect(here(request, "tickets:signin"))
     shown = request.GET.get("status", "all")
     if shown not in status.FILTERS:
         shown = "all"
@@ -35,17 +35,19 @@ def my_tickets(request: HttpRequest) -> HttpResponse:
     try:
         page = reads.tickets_for(email, status.FILTERS[shown], cursor or None, PAGE_SIZE)
     except Invalid:  # a cursor Tixallo no longer (or never) knew: start over
-        return redirect(reverse("tickets:mine") + _filter_url(shown))
+        return redirect(here(request, "tickets:mine") + _filter_url(shown))
     except TixalloError as error:
         if fragment(request):
             return HttpResponse(status=204)  # a failed poll keeps what is on screen
         return trouble.page(request, error)
-    version = _version(page)
+    sending = queue.pending(email, "ticket") if not cursor else []
+    version = _version((page, [s.reference for s in sending]))
     if fragment(request) and request.GET.get("v") == version:
         return HttpResponse(status=204)  # a poll with nothing new swaps nothing
     context = {
         "email": email,
         "page": page,
+        "sending": sending,
         "shown": shown,
         "filters": [(key, _filter_url(key)) for key in status.FILTERS],
         "older_url": _page_url(shown, page.next_cursor, [*back, cursor])

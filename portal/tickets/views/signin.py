@@ -10,6 +10,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from portal.tickets import access, emails, ratelimit, trouble
 from portal.tickets.forms import SignInForm, started_now
+from portal.tickets.views import here
 
 
 @require_http_methods(["GET", "POST"])
@@ -40,7 +41,7 @@ def signin_link(request: HttpRequest, token: str) -> HttpResponse:
         if request.method == "GET":
             email = access.peek_signin_token(token)
             if email == access.verified_email(request):
-                return redirect("tickets:mine")  # opened again after signing in
+                return redirect(here(request, "tickets:mine"))  # opened again after signing in
             return render(request, "tickets/signin_confirm.html", {"email": email})
         email = access.redeem_signin_token(token)
     except access.LinkExpired:
@@ -48,13 +49,13 @@ def signin_link(request: HttpRequest, token: str) -> HttpResponse:
     except access.LinkUsed:
         return _link_failed(request, expired=False)
     access.sign_in(request, email)
-    return redirect("tickets:mine")
+    return redirect(here(request, "tickets:mine"))
 
 
 @require_POST
 def signout(request: HttpRequest) -> HttpResponse:
     access.sign_out(request)
-    return redirect("tickets:submit")
+    return redirect(here(request, "tickets:submit"))
 
 
 def _link_failed(request: HttpRequest, expired: bool) -> HttpResponse:

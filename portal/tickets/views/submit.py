@@ -1,19 +1,22 @@
 from django.core import signing
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import HttpResponseClientRedirect
 
+from portal.embed import identity
+from portal.outbox import queue, tasks
+from portal.outbox.models import Submission
 from portal.tickets import access, emails, ratelimit, reads, trouble
 from portal.tickets.forms import TicketForm, started_now
-from portal.tickets.views import action_key, fragment
+from portal.tickets.views import action_key, fragment, here
+from portal.tickets.views.received import received_token
 from portal.tixallo import client
-from portal.tixallo.errors import Invalid, TixalloError
-from portal.tixallo.types import Ticket
+from portal.tixallo.errors import Invalid
+from portal.tixallo.types import PRIORITIES
 
 SUBMITTED_SALT = "tickets.submitted"
 TICKET_FIELDS = ("subject", "description", "customer_email", "customer_name", "priority")
@@ -23,7 +26,9 @@ TICKET_FIELDS = ("subject", "description", "customer_email", "customer_name", "p
 @never_cache  # each shown form has its own key: Back must not bring an old one
 @vary_on_headers("HX-Request")
 def submit(request: HttpRequest) -> HttpResponse:
-    form = TicketForm(request.POST or None, initial=_initial(request))
+    # An email and name the host site vouched for are locked (embedding, identity.py).
+    locked = identity.locked_fields(request)
+    form = TicketForm(request.POST or None, initial=_initial(request), locked=locked)
     template = "tickets/submit.html" + ("#ticket-form" if fragment(request) else "")
     context = {"form": form}
     if not form.is_bound:
@@ -34,22 +39,22 @@ def submit(request: HttpRequest) -> HttpResponse:
         return trouble.too_many(request, template, context)
     if not form.is_valid():
         return render(request, template, context, status=422)
-    try:
-        ticket = client.create_ticket(
-            **{name: form.cleaned_data[name] for name in TICKET_FIELDS},
-            idempotency_key=action_key(
-                form.cleaned_data["idempotency_key"], form.cleaned_data["customer_email"]
-            ),
-        )
-    except Invalid as error:
+    typed = form.cleaned_data
+    key = action_key(typed["idempotency_key"], typed["customer_email"])
+    payload = {name: typed[name] for name in TICKET_FIELDS}
+    site = request.build_absolute_uri("/")
+    submission, error = queue.submit("ticket", payload, typed["customer_email"], key, site)
+    if error is not None:
         _add_upstream_errors(form, error)
         return render(request, template, context, status=422)
-    except TixalloError as error:
-        context["trouble"] = trouble.explain(error)
-        response = render(request, template, context, status=503)
-        response["Retry-After"] = "60"
-        return response
-    url = _confirm(request, ticket, form.cleaned_data)
+    request.session[access.SESSION_NAME] = typed["customer_name"]
+    reads.forget_customer(typed["customer_email"])
+    if submission.state == submission.State.DELIVERED:
+        url = _confirm(request, submission)
+    else:  # Tixallo couldn't take it now: the worker will, the customer has a reference
+        tasks.schedule(submission)
+        emails.send_received(submission.customer_email, submission.reference, payload["subject"])
+        url = here(request, "tickets:received", received_token(submission))
     return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
 
 
@@ -61,34 +66,34 @@ def submitted(request: HttpRequest, token: str) -> HttpResponse:
         raise Http404("No such confirmation") from None
     context = {
         "ticket_number": ticket["n"],
-        "ticket_link": reverse("tickets:link", args=[access.ticket_link_token(ticket["id"])]),
+        "ticket_link": here(request, "tickets:link", access.ticket_link_token(ticket["id"])),
     }
     return render(request, "tickets/submitted.html", context)
 
 
-def _confirm(request: HttpRequest, ticket: Ticket, typed: dict[str, str]) -> str:
-    """Email the private link, remember the name, and give the confirmation's URL."""
-    reads.forget_customer(typed["customer_email"])
-    request.session[access.SESSION_NAME] = typed["customer_name"]
-    link = reverse("tickets:link", args=[access.ticket_link_token(ticket.id)])
-    emails.send_ticket_confirmation(
-        typed["customer_email"],
-        ticket.ticket_number,
-        typed["subject"],
-        request.build_absolute_uri(link),
-    )
-    token = signing.dumps({"id": ticket.id, "n": ticket.ticket_number}, salt=SUBMITTED_SALT)
-    return reverse("tickets:submitted", args=[token])
+def _confirm(request: HttpRequest, submission: Submission) -> str:
+    """Email the private link and give the confirmation's URL."""
+    tasks.confirm(submission)
+    ticket = {"id": submission.ticket_id, "n": submission.ticket_number}
+    return here(request, "tickets:submitted", signing.dumps(ticket, salt=SUBMITTED_SALT))
 
 
 def _initial(request: HttpRequest) -> dict[str, str]:
-    """A fresh key and start time; a verified customer's email and name filled in."""
-    return {
+    """A fresh key and start time; a verified customer's email and name filled in; a
+    subject or priority from the query string (a link, or the embed snippet's
+    data-subject / data-priority)."""
+    initial = {
         "idempotency_key": client.new_idempotency_key(),
         "started": started_now(),
         "customer_email": access.verified_email(request),
         "customer_name": request.session.get(access.SESSION_NAME, ""),
     }
+    subject = " ".join(request.GET.get("subject", "").split())[: client.SUBJECT_MAX]
+    if subject:
+        initial["subject"] = subject
+    if request.GET.get("priority") in PRIORITIES:
+        initial["priority"] = request.GET["priority"]
+    return initial
 
 
 def _add_upstream_errors(form: TicketForm, error: Invalid) -> None:

@@ -13,6 +13,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 from django.views.decorators.vary import vary_on_headers
 
+from portal.outbox import queue, tasks
 from portal.tickets import access, ratelimit, reads, status, trouble
 from portal.tickets.forms import ReplyForm
 from portal.tickets.views import action_key, fragment
@@ -69,19 +70,15 @@ def _reply(request: HttpRequest, ticket: Ticket, url: str) -> HttpResponse:
         return trouble.too_many(request, _form_template(request), context)
     if not form.is_valid():
         return render(request, _form_template(request), context, status=422)
-    try:
-        client.add_message(
-            ticket.id,
-            body=form.cleaned_data["body"],
-            customer_email=email,
-            idempotency_key=action_key(form.cleaned_data["idempotency_key"], ticket.id, email),
-        )
-    except Invalid as error:
+    key = action_key(form.cleaned_data["idempotency_key"], ticket.id, email)
+    payload = {"body": form.cleaned_data["body"], "customer_email": email}
+    site = request.build_absolute_uri("/")
+    submission, error = queue.submit("reply", payload, email, key, site, ticket_id=ticket.id)
+    if error is not None:
         form.add_error("body", error.fields.get("body") or _closed_or(error))
         return render(request, _form_template(request), context, status=422)
-    except TixalloError as error:
-        context["trouble"] = trouble.explain(error)
-        return render(request, _form_template(request), context, status=503)
+    if submission.state == submission.State.QUEUED:
+        tasks.schedule(submission)  # shown as "sending" until Tixallo takes it
     reads.forget_ticket(ticket.id)
     reads.forget_customer(email)
     if not request.htmx:
@@ -122,9 +119,11 @@ def _after_reply(request: HttpRequest, ticket_id: str, url: str) -> HttpResponse
 
 
 def _context(ticket: Ticket, url: str, version: str, form: ReplyForm) -> dict[str, object]:
+    email = ticket.customer.email if ticket.customer else ""
     return {
         "ticket": ticket,
         "messages": ticket.public_messages,
+        "sending": queue.pending(email, "reply", ticket.id) if email else [],
         "wording": status.wording(ticket.status),
         "url": url,
         "poll_url": f"{url}?v={version}",
@@ -150,5 +149,7 @@ def _closed_or(error: Invalid) -> str:
 
 def _version(ticket: Ticket) -> str:
     """Changes whenever anything the customer sees does; internal notes don't count."""
-    seen = (ticket.status, ticket.priority, ticket.subject, ticket.public_messages)
+    email = ticket.customer.email if ticket.customer else ""
+    sending = [s.reference for s in queue.pending(email, "reply", ticket.id)] if email else []
+    seen = (ticket.status, ticket.priority, ticket.subject, ticket.public_messages, sending)
     return hashlib.sha256(repr(seen).encode()).hexdigest()[:16]

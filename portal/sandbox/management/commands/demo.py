@@ -1,6 +1,9 @@
 """`manage.py demo`: the whole portal on the built-in sandbox, in one command."""
 
+import os
 import secrets
+import subprocess
+import sys
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -27,6 +30,7 @@ class Command(BaseCommand):
         call_command("collectstatic", interactive=False, verbosity=0)
         added = seed(inprocess.store())
         password = self._reset_admin_password()
+        hooks = self._send_webhooks_to_portal(addrport)
         inprocess.start_workers(agent=not no_agent, webhooks=True)
 
         url = f"http://{addrport}"
@@ -35,10 +39,35 @@ class Command(BaseCommand):
             + (f"  seeded {added} tickets\n" if added else "")
             + f"  portal:         {url}/\n"
             + f"  agent console:  {url}/sandbox/console/\n"
+            + f"  embedded demo:  {url}/embed/demo/  (signed in: {url}/embed/demo/?as=alex)\n"
+            + f"  webhooks:       {hooks}\n"
             + f"  admin:          {url}/admin/  user {ADMIN_USERNAME!r}, password {password}\n"
             + "  (the password is new each run; a simulated agent answers new tickets)\n"
         )
-        call_command("runserver", addrport, use_reloader=False, use_threading=True)
+        worker = self._start_outbox_worker()
+        try:
+            call_command("runserver", addrport, use_reloader=False, use_threading=True)
+        finally:
+            worker.terminate()
+
+    def _start_outbox_worker(self) -> subprocess.Popen:
+        """The outbox's worker beside the server, as production runs it (README)."""
+        from portal.outbox.models import Submission
+        from portal.outbox.tasks import schedule
+
+        for submission in Submission.objects.filter(state=Submission.State.QUEUED):
+            schedule(submission)  # anything left from a previous run
+        env = os.environ | {"PORTAL_SANDBOX": "1", "SECURE_COOKIES": "0"}
+        command = [sys.executable, "manage.py", "db_worker", "--interval", "1", "--verbosity", "0"]
+        return subprocess.Popen(command, env=env, cwd=settings.BASE_DIR)  # noqa: S603 - fixed argv
+
+    def _send_webhooks_to_portal(self, addrport: str) -> str:
+        """The sandbox delivers its events to this portal, signed with the secret the portal
+        checks them with (on the sandbox, a fixed demo secret unless one is set)."""
+        secret = settings.TIXALLO_WEBHOOK_SECRET
+        url = webhook_url(addrport) if secret else ""
+        inprocess.store().set_webhook(url, secret)
+        return url or "off (TIXALLO_WEBHOOK_SECRET is empty)"
 
     def _reset_admin_password(self) -> str:
         password = secrets.token_urlsafe(12)
@@ -49,3 +78,13 @@ class Command(BaseCommand):
         user.set_password(password)
         user.save()
         return password
+
+
+def webhook_url(addrport: str) -> str:
+    """Where the portal served on `addrport` (as runserver takes it) receives webhooks."""
+    host, _, port = addrport.rpartition(":")
+    if host in ("", "0", "0.0.0.0"):  # noqa: S104 - a bind address, mapped to loopback
+        host = "127.0.0.1"
+    elif host == "[::]":
+        host = "[::1]"
+    return f"http://{host}:{port}/webhooks/tixallo"

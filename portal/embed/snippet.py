@@ -1,0 +1,33 @@
+"""What a site owner pastes into their pages (shown in the admin): the script tag, or
+a plain iframe for sites that cannot run scripts."""
+
+from django.http import HttpRequest
+from django.utils.html import escape
+from django.utils.translation import gettext as _
+
+from portal.embed import mode
+
+IFRAME_HEIGHT = "800px"  # without the script nothing fits the frame to its content
+
+
+def portal_origin(request: HttpRequest) -> str:
+    """This portal's absolute origin, as the browser reached it."""
+    return f"{request.scheme}://{request.get_host()}"
+
+
+def snippet_html(request: HttpRequest, **data: str) -> str:
+    """The <script> tag, as text. Keyword arguments add data-attributes, e.g.
+    `identity_token=...` becomes data-identity-token (README: "Embedding")."""
+    attributes = "".join(
+        f' data-{name.replace("_", "-")}="{escape(value)}"' for name, value in data.items() if value
+    )
+    return f'<script src="{escape(portal_origin(request))}/embed.js"{attributes} async></script>'
+
+
+def iframe_html(request: HttpRequest) -> str:
+    """The same without JavaScript: a fixed height, the browser's language, no identity."""
+    title = mode.portal_config(request).portal_name or _("Support")
+    return (
+        f'<iframe src="{escape(portal_origin(request))}/embed/start/" title="{escape(title)}" '
+        f'style="width: 100%; height: {IFRAME_HEIGHT}; border: 0"></iframe>'
+    )

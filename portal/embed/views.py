@@ -1,0 +1,123 @@
+"""The embed endpoints: the host page's script, the frame's entry, the host's accent
+colour, and the friendly page shown when a form arrives without its CSRF cookie."""
+
+import hashlib
+import json
+import logging
+
+from django.http import HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.cache import get_conditional_response
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from portal.config.branding import HEX, stylesheet
+from portal.embed import identity, mode
+from portal.embed.snippet import portal_origin
+from portal.tickets import access
+from portal.tixallo import client
+from portal.tixallo.types import PRIORITIES
+
+log = logging.getLogger(__name__)
+
+SCRIPT_MAX_AGE = 300  # a fix to embed.js reaches every host page within five minutes
+# What a refused form may have carried that the customer typed (never a password).
+TYPED_FIELDS = (
+    ("subject", _("Subject")),
+    ("description", _("How can we help?")),
+    ("body", _("Your reply")),
+    ("customer_name", _("Your name")),
+    ("customer_email", _("Your email address")),
+    ("email", _("Your email address")),
+)
+
+
+@require_GET
+def embed_js(request: HttpRequest) -> HttpResponse:
+    """The script host pages load. Any site may load it (it only adds an iframe):
+    whether the frame then shows the portal is for frame-ancestors to decide."""
+    name = mode.portal_config(request).portal_name
+    context = {"portal": json.dumps(portal_origin(request)), "title": json.dumps(name or "")}
+    body = render_to_string("embed/embed.js", context)
+    response = HttpResponse(body, content_type="text/javascript; charset=utf-8")
+    response["Cache-Control"] = f"public, max-age={SCRIPT_MAX_AGE}"
+    response["ETag"] = '"' + hashlib.sha256(body.encode()).hexdigest()[:32] + '"'
+    # A 304 when the browser's copy is still this one.
+    return get_conditional_response(request, etag=response["ETag"], response=response)
+
+
+@require_GET
+@never_cache
+def start(request: HttpRequest) -> HttpResponse:
+    """The frame's first URL. It may carry the host's identity token: checked, kept in
+    the session, and gone from the URL by the redirect that follows, so it is never
+    the frame's address (nor in a Referer, history or a shared link)."""
+    token = request.GET.get("token", "")
+    if token and request.headers.get("Sec-Fetch-Dest") == "document":
+        # Tokens are for frames. A link opened as a page would sign this browser in on
+        # the portal's own site as whoever the token names (login CSRF): refused, and
+        # the session left alone.
+        return _refused(request, "opened as a page, not in a frame")
+    if token or identity.vouched(request):
+        # Whoever the host vouched for before is not necessarily who it vouches for now:
+        # no token means its customer signed out there.
+        access.sign_out(request)
+    if token:
+        try:
+            key = identity.secret(mode.portal_config(request))
+            identity.remember(request, identity.verify(token, key))
+        except identity.Refused as refusal:
+            return _refused(request, str(refusal))
+    mode.remember(request, mode.options(request.GET))
+    page = "tickets:mine" if request.GET.get("page") == "requests" else "tickets:submit"
+    return redirect(_embedded_url(page, request.GET))
+
+
+def _refused(request: HttpRequest, why: str) -> HttpResponse:
+    log.warning("Identity token from the host page refused: %s", why)
+    context = {"continue_url": _embedded_url("tickets:submit", request.GET)}
+    return render(request, "embed/identity_refused.html", context, status=403)
+
+
+@require_GET
+def accent_css(request: HttpRequest) -> HttpResponse:
+    """The host page's accent colour (data-accent), with text colours kept readable."""
+    accent = "#" + request.GET.get("c", "")
+    css = stylesheet(mode.portal_config(request), accent=accent) if HEX.fullmatch(accent) else ""
+    response = HttpResponse(css, content_type="text/css; charset=utf-8")
+    response["Cache-Control"] = "public, max-age=86400"  # the URL names the colour
+    return response
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """settings.CSRF_FAILURE_VIEW. Mostly a browser that blocks the frame's cookies, or
+    a page left open past its session: say so, give back what was typed, and offer
+    the same page in a new tab, where the cookies work."""
+    mode.enter(request)  # EmbedMiddleware.process_view does not run after a CSRF failure
+    context = {
+        "typed": [
+            (f"typed-{name}", label, request.POST[name].strip())
+            for name, label in TYPED_FIELDS
+            if request.POST.get(name, "").strip()
+        ],
+        "new_tab_url": mode.first_party_url(request),
+    }
+    template = "embed/csrf_failure.html" + ("#refusal" if getattr(request, "htmx", False) else "")
+    return render(request, template, context, status=403)
+
+
+def _embedded_url(name: str, query: QueryDict) -> str:
+    """An embedded page, with the host page's options and any prefill in its query (so
+    the first page is right without cookies); never the token."""
+    keep = QueryDict(mutable=True)
+    keep.update(mode.options(query))
+    subject = " ".join(query.get("subject", "").split())[: client.SUBJECT_MAX]
+    if subject:
+        keep["subject"] = subject
+    if query.get("priority") in PRIORITIES:
+        keep["priority"] = query["priority"]
+    path = reverse(name, current_app=mode.EMBEDDED)
+    return path + ("?" + keep.urlencode() if keep else "")

@@ -1,0 +1,92 @@
+"""Send one queued submission to Tixallo, always with its own idempotency key, so a
+retry after a dropped response creates nothing new.
+
+A worker first takes a lease on the row with one UPDATE (atomic on SQLite and
+PostgreSQL alike): two workers never send the same submission at the same time,
+and a worker that dies mid-send frees it when the lease runs out."""
+
+import logging
+from datetime import timedelta
+
+from django.conf import settings
+from django.db.models import Q
+from django.utils import timezone
+
+from portal.outbox.models import Submission
+from portal.tickets import reads
+from portal.tixallo import client
+from portal.tixallo.errors import Invalid, TixalloError
+
+log = logging.getLogger("portal.outbox")
+LEASE = timedelta(seconds=60)
+
+
+def claim(submission: Submission) -> bool:
+    now = timezone.now()
+    taken = (
+        Submission.objects.filter(pk=submission.pk, state=Submission.State.QUEUED)
+        .filter(Q(leased_until__isnull=True) | Q(leased_until__lt=now))
+        .update(leased_until=now + LEASE)
+    )
+    return taken == 1
+
+
+def send(submission: Submission) -> Invalid | None:
+    """One attempt. Returns Tixallo's validation error when it refused the content
+    (the submission is then rejected); every other outcome is recorded on the row."""
+    if not claim(submission):
+        return None  # another worker has it, or it is done
+    try:
+        _post(submission)
+    except Invalid as error:
+        _finish(submission, Submission.State.REJECTED, error=error.message)
+        return error
+    except TixalloError as error:
+        _retry_later(submission, error)
+    return None
+
+
+def _post(submission: Submission) -> None:
+    payload = submission.payload
+    if submission.kind == Submission.Kind.TICKET:
+        ticket = client.create_ticket(**payload, idempotency_key=submission.idempotency_key)
+        submission.ticket_id, submission.ticket_number = ticket.id, ticket.ticket_number
+    else:
+        client.add_message(
+            submission.ticket_id, **payload, idempotency_key=submission.idempotency_key
+        )
+    _finish(submission, Submission.State.DELIVERED)
+    # Pages polling this ticket or the customer's list show it at their next poll.
+    reads.forget_ticket(submission.ticket_id)
+    reads.forget_customer(submission.customer_email)
+
+
+def _finish(submission: Submission, state: str, error: str = "") -> None:
+    submission.state, submission.leased_until = state, None
+    submission.last_error = error or submission.last_error
+    submission.attempts += 1
+    if state == Submission.State.DELIVERED:
+        submission.delivered_at = timezone.now()
+    submission.save()
+
+
+def _retry_later(submission: Submission, error: TixalloError) -> None:
+    now = timezone.now()
+    submission.attempts += 1
+    submission.last_error = error.message
+    submission.leased_until = None
+    # Exponential, capped: 15 s, 30 s, 1 min … 10 min.
+    delay = min(settings.OUTBOX_MAX_DELAY, 15 * 2 ** (submission.attempts - 1))
+    submission.next_attempt_at = now + timedelta(seconds=delay)
+    if now - submission.created_at > timedelta(seconds=settings.OUTBOX_GIVE_UP_AFTER):
+        submission.state = Submission.State.FAILED
+        log.error("Submission %s failed for good: %s", submission.reference, error.message)
+    else:
+        log.warning("Submission %s queued again: %s", submission.reference, error.message)
+    submission.save()
+
+
+def due(now: object = None) -> list[Submission]:
+    now = now or timezone.now()
+    queued = Submission.objects.filter(state=Submission.State.QUEUED, next_attempt_at__lte=now)
+    return list(queued.order_by("next_attempt_at")[:100])

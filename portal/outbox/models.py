@@ -1,0 +1,52 @@
+import secrets
+
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+# No 0/O or 1/I: references are read out on the phone.
+REFERENCE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
+
+
+def new_reference() -> str:
+    return "R-" + "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(6))
+
+
+class Submission(models.Model):
+    """A new ticket or a reply, saved before it is sent to Tixallo, so nothing a
+    customer sends is lost when Tixallo is slow, down or misconfigured."""
+
+    class Kind(models.TextChoices):
+        TICKET = "ticket", _("new ticket")
+        REPLY = "reply", _("reply")
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("queued")
+        DELIVERED = "delivered", _("delivered")
+        REJECTED = "rejected", _("rejected by Tixallo")
+        FAILED = "failed", _("failed: needs a look")
+
+    reference = models.CharField(max_length=12, unique=True, default=new_reference)
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.QUEUED)
+    payload = models.JSONField(help_text=_("What is sent to Tixallo."))
+    customer_email = models.EmailField()
+    idempotency_key = models.CharField(max_length=64, unique=True)
+    site_url = models.URLField(help_text=_("The portal's address, for links in emails."))
+    ticket_id = models.CharField(max_length=200, blank=True)
+    ticket_number = models.IntegerField(null=True, blank=True)
+    attempts = models.PositiveIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(default=timezone.now)
+    leased_until = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["state", "next_attempt_at"])]
+        verbose_name = _("submission")
+        verbose_name_plural = _("submissions")
+
+    def __str__(self) -> str:
+        return f"{self.reference} ({self.get_kind_display()}, {self.get_state_display()})"

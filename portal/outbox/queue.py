@@ -1,0 +1,44 @@
+"""Put a customer's submission in the outbox (and try it at once)."""
+
+from django.db import IntegrityError, transaction
+
+from portal.outbox import delivery
+from portal.outbox.models import Submission
+from portal.tixallo.errors import Invalid
+
+
+def submit(
+    kind: str, payload: dict, email: str, key: str, site_url: str, ticket_id: str = ""
+) -> tuple[Submission, Invalid | None]:
+    """Save first, then send once. The same key twice (a double click, a reload) is the
+    same submission; one Tixallo refused may be sent again with corrected content."""
+    submission = _save(kind, payload, email, key, site_url, ticket_id)
+    error = delivery.send(submission)
+    submission.refresh_from_db()
+    return submission, error
+
+
+def _save(
+    kind: str, payload: dict, email: str, key: str, site_url: str, ticket_id: str
+) -> Submission:
+    fields = {"kind": kind, "payload": payload, "customer_email": email,
+              "site_url": site_url, "ticket_id": ticket_id}  # fmt: skip
+    try:
+        with transaction.atomic():
+            return Submission.objects.create(idempotency_key=key, **fields)
+    except IntegrityError:
+        existing = Submission.objects.get(idempotency_key=key)
+    if existing.state == Submission.State.REJECTED:
+        Submission.objects.filter(pk=existing.pk).update(state=Submission.State.QUEUED, **fields)
+        existing.refresh_from_db()
+    return existing
+
+
+def pending(email: str, kind: str, ticket_id: str = "") -> list[Submission]:
+    """What this customer sent that Tixallo hasn't taken yet, oldest first."""
+    queued = Submission.objects.filter(
+        customer_email=email, kind=kind, state=Submission.State.QUEUED
+    )
+    if ticket_id:
+        queued = queued.filter(ticket_id=ticket_id)
+    return list(queued.order_by("created_at")[:50])

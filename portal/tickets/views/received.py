@@ -1,0 +1,42 @@
+"""The page for a request Tixallo couldn't take yet: its reference now, its ticket
+number as soon as the outbox delivers it (the page polls)."""
+
+from django.core import signing
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+from django.views.decorators.vary import vary_on_headers
+
+from portal.outbox.models import Submission
+from portal.tickets import access
+from portal.tickets.views import fragment, here
+
+SALT = "tickets.received"
+
+
+def received_token(submission: Submission) -> str:
+    return signing.dumps(submission.reference, salt=SALT)
+
+
+@require_GET
+@never_cache
+@vary_on_headers("HX-Request")
+def received(request: HttpRequest, token: str) -> HttpResponse:
+    try:
+        reference = signing.loads(token, salt=SALT)
+        submission = Submission.objects.get(reference=reference)
+    except (signing.BadSignature, Submission.DoesNotExist):
+        raise Http404("No such reference") from None
+    delivered = submission.state == Submission.State.DELIVERED
+    link = access.ticket_link_token(submission.ticket_id) if delivered else ""
+    if fragment(request) and request.GET.get("v") == submission.state:
+        return HttpResponse(status=204)
+    context = {
+        "submission": submission,
+        "delivered": delivered,
+        "poll_url": f"{request.path}?v={submission.state}",
+        "ticket_link": here(request, "tickets:link", link) if link else "",
+    }
+    template = "tickets/received.html" + ("#status" if fragment(request) else "")
+    return render(request, template, context)

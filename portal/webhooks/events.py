@@ -1,0 +1,129 @@
+"""An event: read tolerantly, applied at most once, and never backwards in time.
+
+Applying an event forgets what the portal has cached about its ticket and the ticket
+lists (`portal.tickets.reads`), so the next poll of any page, in any portal process
+sharing the cache, reads the change from Tixallo.
+
+ASSUMPTION (part B of shared/tixallo-api.md): the envelope `{"id", "type", "created_at",
+"data"}`, where `data` is the ticket (`ticket.*`) or the message with its `ticket_id`
+(`message.created`); a message's `created_at` is the moment its ticket's `updated_at`
+moved to, so both kinds are ordered on one clock.
+"""
+
+import json
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from portal.tickets import reads
+from portal.webhooks.models import ReceivedEvent, TicketSeen
+
+EVENT_TYPES = ("ticket.created", "ticket.updated", "message.created")
+MAX_ID = 255
+# Tixallo's retries end long before this; the table stays small.
+KEEP = timedelta(days=30)
+
+APPLIED = "applied"
+DUPLICATE = "duplicate: already applied"
+STALE = "stale: a newer change of this ticket is known"
+INTERNAL = "internal note: nothing a customer sees changed"
+
+
+class BadEvent(ValueError):
+    """Why a body is not an event this receiver takes (safe to answer and to log)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    id: str
+    type: str
+    ticket_id: str
+    changed_at: datetime | None  # the ticket's updated_at as of this event, if it says
+    public: bool  # False for an agent's internal note (`public: false`)
+
+
+def parse(body: bytes) -> Event:
+    try:
+        payload = json.loads(body)
+    except (ValueError, RecursionError):  # also invalid UTF-8 and absurd nesting
+        raise BadEvent("body is not JSON") from None
+    if not isinstance(payload, dict):
+        raise BadEvent("body is not a JSON object")
+    event_id = _short_text(payload.get("id"))
+    if not event_id:
+        raise BadEvent("event id missing")
+    event_type = payload.get("type")
+    if event_type not in EVENT_TYPES:
+        raise BadEvent("unknown event type")
+    data = payload.get("data")
+    if not isinstance(data, dict):
+        raise BadEvent("event data missing")
+    if event_type == "message.created":
+        ticket_id, at = data.get("ticket_id"), data.get("created_at")
+        # Only an explicit false is a note. Forgetting a cached ticket shows nothing by
+        # itself (pages never render notes), so when in doubt, refresh.
+        public = data.get("public") is not False
+    else:
+        ticket_id, at, public = data.get("id"), data.get("updated_at"), True
+    ticket_id = _short_text(ticket_id)
+    if not ticket_id:
+        raise BadEvent("ticket id missing")
+    return Event(event_id, event_type, ticket_id, _time(at), public)
+
+
+def apply(event: Event) -> str:
+    """Apply an event once; returns what happened (one of the constants above)."""
+    with transaction.atomic():
+        try:
+            with transaction.atomic():  # a savepoint: a duplicate leaves the rest usable
+                ReceivedEvent.objects.create(
+                    event_id=event.id, type=event.type, ticket_id=event.ticket_id
+                )
+        except IntegrityError:
+            return DUPLICATE
+        ReceivedEvent.objects.filter(received_at__lt=timezone.now() - KEEP).delete()
+        if not event.public:
+            # The portal never shows notes, so nothing cached is stale. Not recorded in
+            # TicketSeen either: that would hide an older public change still on its way.
+            return INTERNAL
+        if event.changed_at is not None and not _newest(event.ticket_id, event.changed_at):
+            return STALE
+        # Before the commit, on purpose: if the commit fails, Tixallo delivers again and
+        # this runs again; a refill in between reads Tixallo, which already has the change.
+        reads.forget_ticket(event.ticket_id)
+        reads.forget_all_lists()
+        return APPLIED
+
+
+def _newest(ticket_id: str, at: datetime) -> bool:
+    """Record `at` as the ticket's latest known change; False when a later one is known.
+    An equal time counts as new: two changes within one clock tick must both show."""
+    later_or_same = TicketSeen.objects.filter(ticket_id=ticket_id, updated_at__lte=at)
+    if later_or_same.update(updated_at=at):
+        return True
+    if TicketSeen.objects.filter(ticket_id=ticket_id).exists():
+        return False
+    try:
+        with transaction.atomic():
+            TicketSeen.objects.create(ticket_id=ticket_id, updated_at=at)
+    except IntegrityError:  # a concurrent delivery for this ticket recorded it first
+        return bool(later_or_same.update(updated_at=at))
+    TicketSeen.objects.filter(updated_at__lt=at - KEEP).delete()
+    return True
+
+
+def _short_text(value: object) -> str:
+    return value if isinstance(value, str) and 0 < len(value) <= MAX_ID else ""
+
+
+def _time(value: object) -> datetime | None:
+    """An ISO 8601 time, or None when there is none to go by (then the event applies)."""
+    if not isinstance(value, str):
+        return None
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

@@ -1,0 +1,58 @@
+// The support portal, embedded: paste <script src=".../embed.js" async></script> where
+// it should appear. This adds an iframe and keeps its height fitted to the page inside.
+// Options are data-attributes on the script tag (README, "Embedding").
+(function () {
+  "use strict";
+  var PORTAL = {{ portal|safe }}; // the portal's origin, written in by the server
+  var TITLE = {{ title|safe }};
+  var MIN_HEIGHT = 150;
+  var MAX_HEIGHT = 20000; // a frame cannot make the host page endless
+
+  var script = document.currentScript ||
+    document.querySelector('script[src^="' + PORTAL + '/embed.js"]');
+  if (!script || script.dataset.portalFrame) return; // this tag ran already: one frame
+  script.dataset.portalFrame = "on";
+  var data = script.dataset;
+
+  var url = new URL("/embed/start/", PORTAL);
+  var options = {
+    lang: data.lang || document.documentElement.lang || navigator.language,
+    accent: data.accent,
+    subject: data.subject,
+    priority: data.priority,
+    page: data.page,
+    token: data.identityToken // the host's server minted it for its signed-in customer
+  };
+  Object.keys(options).forEach(function (key) {
+    if (options[key]) url.searchParams.set(key, options[key]);
+  });
+
+  var frame = document.createElement("iframe");
+  frame.src = url.href;
+  frame.title = data.title || TITLE || "Support";
+  frame.style.width = "100%";
+  frame.style.height = "600px"; // until the page inside says how tall it is
+  frame.style.border = "0";
+  frame.style.display = "block";
+  var target = data.target && document.querySelector(data.target);
+  if (target) target.appendChild(frame); else script.after(frame);
+
+  // Every page the frame loads is told who embeds it. The browser, not us, vouches
+  // for our origin to it (event.origin), and it answers only an allowed origin.
+  var loads = 0;
+  frame.addEventListener("load", function () {
+    frame.contentWindow.postMessage({ type: "tixallo-portal:hello" }, PORTAL);
+    // After a navigation inside the frame, show its top if it was scrolled away.
+    if (++loads > 1 && frame.getBoundingClientRect().top < 0) frame.scrollIntoView();
+  });
+
+  window.addEventListener("message", function (event) {
+    // Only our own frame, showing the portal: not another frame, not another origin.
+    if (event.origin !== PORTAL || event.source !== frame.contentWindow) return;
+    var message = event.data;
+    if (!message || message.type !== "tixallo-portal:height") return;
+    var height = Number(message.height);
+    if (!isFinite(height)) return;
+    frame.style.height = Math.min(Math.max(Math.ceil(height), MIN_HEIGHT), MAX_HEIGHT) + "px";
+  });
+})();

@@ -1,0 +1,183 @@
+"""The portal inside another site's page, in a real browser: a host page on one origin
+(http://shop.localhost, fulfilled by Playwright without a server) embeds the portal
+from another (the live server on http://localhost:PORT) with the snippet. The two are
+different sites, so the frame's cookies are third-party ones."""
+
+import re
+
+import pytest
+from playwright.sync_api import Frame, Page, expect
+
+from portal.embed import identity
+from tests.browser.a11y import axe_violations
+from tests.helpers import find_ticket, new_ticket
+
+SHOP = "http://shop.localhost"
+SECRET = "a-shared-secret-long-enough-for-hs256-and-for-hs512-too-64-bytes"
+TICKET_NUMBER = re.compile(r"Your ticket number is #(\d+)")
+
+
+@pytest.fixture
+def embedding(settings):
+    settings.PORTAL_ALLOWED_ORIGINS = [SHOP]
+    settings.PORTAL_IDENTITY_SECRET = SECRET
+
+
+@pytest.fixture
+def page(new_page) -> Page:
+    """Chromium counts a page Playwright fulfils as public, and asks before letting a public
+    page reach a loopback address (Local Network Access): granted, as a real host page and
+    portal are both public and never meet that question."""
+    return new_page(permissions=["local-network-access"])
+
+
+def open_host_page(page: Page, portal_url: str, /, origin: str = SHOP, **data: str) -> None:
+    """A made-up company page carrying the snippet (`data` its data-attributes, e.g.
+    identity_token=...), served at `origin`."""
+    attributes = "".join(
+        f' data-{name.replace("_", "-")}="{value}"' for name, value in data.items()
+    )
+    html = f"""<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Bramblewood Bikes: help</title></head>
+<body><main><h1>Bramblewood Bikes</h1><p>Ask us anything.</p>
+<script src="{portal_url}/embed.js"{attributes}></script>
+<p>Below the portal.</p></main></body></html>"""
+    page.route(f"{origin}/**", lambda route: route.fulfill(content_type="text/html", body=html))
+    page.goto(f"{origin}/help")
+
+
+def portal_frame(page: Page) -> Frame:
+    handle = page.locator("iframe").element_handle()
+    frame = handle.content_frame()
+    assert frame is not None
+    return frame
+
+
+def content_height(frame: Frame) -> int:
+    return frame.evaluate(
+        "() => Math.ceil(document.documentElement.getBoundingClientRect().height)"
+    )
+
+
+def wait_until_fitted(page: Page, frame: Frame) -> int:
+    """Waits until the iframe is exactly as tall as the page inside it; returns that."""
+    height = content_height(frame)
+    page.wait_for_function(
+        "h => Math.round(document.querySelector('iframe').getBoundingClientRect().height) === h",
+        arg=height,
+    )
+    return height
+
+
+def test_the_frame_follows_the_height_of_its_content(page, portal, embedding):
+    open_host_page(page, portal.url)
+    inside = page.frame_locator("iframe")
+    expect(inside.get_by_role("heading", name="Submit a request")).to_be_visible()
+    frame = portal_frame(page)
+    before = wait_until_fitted(page, frame)
+    assert before != 600  # the script's starting height was replaced by the real one
+
+    inside.get_by_role("button", name="Send request").click()  # empty: errors make it taller
+
+    expect(inside.get_by_text("This field is required.").first).to_be_visible()
+    after = wait_until_fitted(page, frame)
+    assert after > before
+
+
+def test_a_customer_submits_a_request_inside_the_frame(page, portal, embedding):
+    open_host_page(page, portal.url, subject="Order 5521", priority="high")
+    inside = page.frame_locator("iframe")
+    expect(inside.get_by_label("Subject")).to_have_value("Order 5521")  # from data-subject
+    inside.get_by_label("How can we help?").fill("The bell rattles since the first ride.")
+    inside.get_by_label("Your email address").fill("robin@example.com")
+    inside.get_by_label("Your name", exact=True).fill("Robin Rider")
+
+    inside.get_by_role("button", name="Send request").click()
+
+    confirmation = inside.get_by_text(TICKET_NUMBER)
+    expect(confirmation).to_be_visible()
+    number = int(TICKET_NUMBER.search(confirmation.inner_text()).group(1))
+    ticket = find_ticket(portal.store, number)
+    assert ticket["subject"] == "Order 5521"
+    assert ticket["priority"] == "high"
+    assert ticket["customer"]["email"] == "robin@example.com"
+    expect(page).to_have_url(f"{SHOP}/help")  # the host page stayed where it was
+    assert "/embed/submitted/" in portal_frame(page).url  # still embedded after navigating
+
+
+def test_a_customer_the_host_vouches_for_sees_their_requests(page, portal, embedding):
+    new_ticket("alex@example.com", subject="Where is my parcel?")
+    token = identity.mint("alex@example.com", "Alex Example", SECRET)
+    open_host_page(page, portal.url, identity_token=token, page="requests")
+    inside = page.frame_locator("iframe")
+    expect(inside.get_by_role("heading", name="My requests")).to_be_visible()
+    expect(inside.get_by_text("Where is my parcel?")).to_be_visible()
+    assert "token" not in portal_frame(page).url  # verified, then redirected to a clean URL
+
+    inside.get_by_role("link", name="Submit a request").first.click()
+    expect(inside.get_by_label("Your email address")).to_have_value("alex@example.com")
+    expect(inside.get_by_label("Your email address")).not_to_be_editable()
+    expect(inside.get_by_label("Your name", exact=True)).to_have_value("Alex Example")
+
+
+def test_a_site_not_on_the_list_cannot_frame_the_portal(page, portal, embedding, browser_errors):
+    with page.expect_console_message(lambda m: "frame-ancestors" in m.text) as refusal:
+        open_host_page(page, portal.url, origin="http://elsewhere.localhost")
+    assert "violates" in refusal.value.text and "has been blocked" in refusal.value.text
+    assert f"frame-ancestors 'self' {SHOP}" in refusal.value.text
+    frame = portal_frame(page)
+    assert not frame.url.startswith(portal.url)  # an error page, not the portal
+    expect(page.frame_locator("iframe").locator("#main")).to_have_count(0)
+    browser_errors.clear()  # provoked on purpose and checked above
+
+
+def test_the_framed_portal_has_no_serious_accessibility_problems(page, portal, embedding):
+    open_host_page(page, portal.url)
+    expect(
+        page.frame_locator("iframe").get_by_role("heading", name="Submit a request")
+    ).to_be_visible()
+    assert axe_violations(page, frame=portal_frame(page)) == []
+
+
+def test_with_cookies_blocked_it_says_so_and_keeps_what_was_typed(page, portal, embedding):
+    def without_cookies(route):
+        # As a browser that blocks this frame's cookies: none reaches the page, and the
+        # jar route.fetch() shares with the page is emptied again.
+        response = route.fetch(max_redirects=0)
+        page.context.clear_cookies()
+        headers = {k: v for k, v in response.headers.items() if k.lower() != "set-cookie"}
+        route.fulfill(response=response, headers=headers)
+
+    page.route(f"{portal.url}/**", without_cookies)
+    open_host_page(page, portal.url)
+    inside = page.frame_locator("iframe")
+    banner = inside.get_by_text("Your browser blocks the cookies")
+    expect(banner).to_be_visible()
+    new_tab = inside.get_by_role("link", name="Open the support portal in a new tab")
+    expect(new_tab).to_have_attribute("target", "_blank")
+    expect(new_tab).to_have_attribute("rel", "noopener")
+
+    inside.get_by_label("Subject").fill("Saddle squeaks")
+    inside.get_by_label("How can we help?").fill("Every turn of the pedals, a squeak.")
+    inside.get_by_label("Your email address").fill("robin@example.com")
+    inside.get_by_label("Your name", exact=True).fill("Robin Rider")
+    inside.get_by_role("button", name="Send request").click()
+
+    expect(inside.get_by_role("heading", name="Your message wasn't sent yet")).to_be_visible()
+    expect(inside.get_by_label("How can we help?")).to_have_value(
+        "Every turn of the pedals, a squeak."
+    )
+    expect(inside.get_by_role("link", name="Open in a new tab")).to_have_attribute(
+        "target", "_blank"
+    )
+
+
+def test_the_demo_shop_embeds_the_portal_for_alex(page, portal):
+    # No allowed origins and no identity secret: the demo's own origin frames ('self'),
+    # and its token is signed with the demo secret.
+    page.goto("/embed/demo/?as=alex")
+    inside = page.frame_locator("iframe")
+    expect(inside.get_by_label("Your email address")).to_have_value("alex@example.com")
+    expect(inside.get_by_label("Your email address")).not_to_be_editable()
+    inside.get_by_role("link", name="My requests").click()
+    expect(inside.get_by_role("heading", name="My requests")).to_be_visible()
