@@ -124,3 +124,13 @@ def test_it_answers_healthz_without_touching_tixallo(client, sandbox, settings):
     assert response.status_code == 200
     assert response.json()["status"] == "ok"
     assert api_requests(sandbox) == 0
+
+
+def test_it_uses_the_admins_priority_when_customers_may_not_choose(client, sandbox):
+    from portal.config.models import PortalSettings
+
+    PortalSettings(allow_priority=False, default_priority="low").save()
+    assert 'name="priority"' not in client.get("/").content.decode()
+    response = client.post("/", VALID | {"priority": "urgent"}, follow=True)
+    number = int(re.search(r"#(\d+)", response.content.decode()).group(1))
+    assert find_ticket(sandbox, number)["priority"] == "low"

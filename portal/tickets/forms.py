@@ -74,8 +74,16 @@ class TicketForm(HumanForm, OnceForm):
 
     field_order = ["subject", "description", "customer_email", "customer_name", "priority"]
 
-    def __init__(self, *args: object, locked: dict[str, str] | None = None, **kwargs: object):
+    def __init__(
+        self,
+        *args: object,
+        locked: dict[str, str] | None = None,
+        choose_priority: bool = True,
+        **kwargs: object,
+    ) -> None:
         super().__init__(*args, **kwargs)
+        if not choose_priority:  # the admin sets it (portal settings' default)
+            del self.fields["priority"]
         for name, value in (locked or {}).items():
             if value:
                 self._lock(name, value)

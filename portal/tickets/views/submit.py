@@ -7,6 +7,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import HttpResponseClientRedirect
 
+from portal.config.current import current
 from portal.embed import identity
 from portal.outbox import queue, tasks
 from portal.outbox.models import Submission
@@ -28,7 +29,13 @@ TICKET_FIELDS = ("subject", "description", "customer_email", "customer_name", "p
 def submit(request: HttpRequest) -> HttpResponse:
     # An email and name the host site vouched for are locked (embedding, identity.py).
     locked = identity.locked_fields(request)
-    form = TicketForm(request.POST or None, initial=_initial(request), locked=locked)
+    config = getattr(request, "portal_config", None) or current()
+    form = TicketForm(
+        request.POST or None,
+        initial=_initial(request),
+        locked=locked,
+        choose_priority=config.allow_priority,
+    )
     template = "tickets/submit.html" + ("#ticket-form" if fragment(request) else "")
     context = {"form": form}
     if not form.is_bound:
@@ -41,7 +48,8 @@ def submit(request: HttpRequest) -> HttpResponse:
         return render(request, template, context, status=422)
     typed = form.cleaned_data
     key = action_key(typed["idempotency_key"], typed["customer_email"])
-    payload = {name: typed[name] for name in TICKET_FIELDS}
+    payload = {name: typed.get(name) for name in TICKET_FIELDS}
+    payload["priority"] = payload["priority"] or config.default_priority
     site = request.build_absolute_uri("/")
     submission, error = queue.submit("ticket", payload, typed["customer_email"], key, site)
     if error is not None:
