@@ -88,5 +88,9 @@ def _retry_later(submission: Submission, error: TixalloError) -> None:
 
 def due(now: object = None) -> list[Submission]:
     now = now or timezone.now()
-    queued = Submission.objects.filter(state=Submission.State.QUEUED, next_attempt_at__lte=now)
+    queued = Submission.objects.filter(
+        Q(leased_until__isnull=True) | Q(leased_until__lt=now),
+        state=Submission.State.QUEUED,
+        next_attempt_at__lte=now,
+    )
     return list(queued.order_by("next_attempt_at")[:100])
