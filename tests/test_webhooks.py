@@ -319,3 +319,22 @@ def _event() -> dict:
 def _summary(store, ticket) -> dict:
     found = agents.get_ticket(store, ticket.ticket_number)
     return {k: found[k] for k in ("id", "ticket_number", "status", "updated_at", "customer_id")}
+
+
+@pytest.mark.parametrize(
+    "moment",
+    ["0001-01-01T00:00:00+00:00", "0001-01-01T00:00:00+05:00", "9999-12-31T23:59:59-05:00"],
+)
+def test_it_never_fails_on_extreme_timestamps(client, sandbox, settings, moment):
+    from portal.sandbox.webhooks import build_event, signed_request
+
+    settings.TIXALLO_WEBHOOK_SECRET = "whsec_test"
+    event = build_event("ticket.updated", {"id": "tkt_x", "updated_at": moment})
+    body, headers = signed_request(event, "whsec_test", int(time.time()))
+    response = client.post(
+        "/webhooks/tixallo",
+        body,
+        content_type="application/json",
+        HTTP_TIXALLO_SIGNATURE=headers["Tixallo-Signature"],
+    )
+    assert response.status_code < 500

@@ -10,6 +10,7 @@ from django.conf import settings
 
 from portal.config import crypto
 from portal.config.models import PortalSettings
+from portal.config.origins import origin_of
 from portal.tixallo.client import Connection
 
 DEFAULT_BASE_URL = "https://tixallo.com/api/v1"
@@ -50,7 +51,7 @@ def current() -> PortalConfig:
         api_key=settings.TIXALLO_API_KEY or _decrypt(row.api_key_encrypted),
         webhook_secret=settings.TIXALLO_WEBHOOK_SECRET or _decrypt(row.webhook_secret_encrypted),
         identity_secret=settings.PORTAL_IDENTITY_SECRET or _decrypt(row.identity_secret_encrypted),
-        allowed_origins=tuple(settings.PORTAL_ALLOWED_ORIGINS or row.allowed_origins.split()),
+        allowed_origins=_origins(settings.PORTAL_ALLOWED_ORIGINS or row.allowed_origins.split()),
         portal_name=row.portal_name,
         accent_colour=row.accent_colour,
         support_email=row.support_email,
@@ -65,6 +66,11 @@ def connection() -> Connection:
     """Where and how the Tixallo client connects now (settings.TIXALLO_CONNECTION)."""
     config = current()
     return Connection(config.base_url, config.api_key)
+
+
+def _origins(written: list[str]) -> tuple[str, ...]:
+    """Normalised (lowercase, no trailing slash); what is no origin at all is left out."""
+    return tuple(dict.fromkeys(o for o in map(origin_of, written) if o))
 
 
 def _decrypt(token: str) -> str:

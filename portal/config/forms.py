@@ -2,14 +2,13 @@
 that never renders a value back, and a "remove" box. What the environment sets is
 shown read-only."""
 
-from urllib.parse import urlsplit
-
 from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from portal.config import branding, crypto
 from portal.config.models import PortalSettings
+from portal.config.origins import origin_of
 from portal.tixallo import client
 
 SECRETS = ("api_key", "webhook_secret", "identity_secret")
@@ -134,23 +133,6 @@ class PortalSettingsForm(forms.ModelForm):
         if not kind:
             raise forms.ValidationError(_("The logo must be a PNG, JPEG or GIF image."))
         return head + upload.read(), kind
-
-
-def origin_of(text: str) -> str:
-    """`https://www.example.com` from a written origin, or "" when it is not one."""
-    parts = urlsplit(text.strip())
-    try:
-        port = parts.port
-    except ValueError:
-        return ""
-    if parts.scheme not in ("https", "http") or not parts.hostname:
-        return ""
-    if parts.path not in ("", "/") or parts.query or parts.fragment or parts.username:
-        return ""
-    if parts.scheme == "http" and not client.is_loopback(parts.hostname):
-        return ""
-    host = f"[{parts.hostname}]" if ":" in parts.hostname else parts.hostname
-    return f"{parts.scheme}://{host}" + (f":{port}" if port else "")
 
 
 def secret_status(obj: PortalSettings, name: str) -> str:

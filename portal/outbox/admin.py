@@ -27,10 +27,12 @@ class SubmissionAdmin(admin.ModelAdmin):
     @admin.action(description=_("Send again now"))
     def retry_now(self, request: HttpRequest, queryset: QuerySet) -> None:
         retried = 0
-        for submission in queryset.exclude(state=Submission.State.DELIVERED):
+        # Queued ones already have a run booked; delivered ones are done.
+        waiting = (Submission.State.DELIVERED, Submission.State.QUEUED)
+        for submission in queryset.exclude(state__in=waiting):
             submission.state = Submission.State.QUEUED
-            submission.next_attempt_at = timezone.now()
-            submission.save(update_fields=["state", "next_attempt_at"])
+            submission.next_attempt_at = submission.requeued_at = timezone.now()
+            submission.save(update_fields=["state", "next_attempt_at", "requeued_at"])
             schedule(submission)
             retried += 1
         self.message_user(

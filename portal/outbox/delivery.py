@@ -42,7 +42,10 @@ def send(submission: Submission) -> Invalid | None:
         _finish(submission, Submission.State.REJECTED, error=error.message)
         return error
     except TixalloError as error:
-        _retry_later(submission, error)
+        _retry_later(submission, error.message)
+    except Exception as error:  # the cache, the database, a bug: never stuck leased
+        log.exception("Submission %s: sending failed unexpectedly", submission.reference)
+        _retry_later(submission, f"{type(error).__name__} while sending")
     return None
 
 
@@ -70,20 +73,27 @@ def _finish(submission: Submission, state: str, error: str = "") -> None:
     submission.save()
 
 
-def _retry_later(submission: Submission, error: TixalloError) -> None:
+def _retry_later(submission: Submission, error: str) -> None:
     now = timezone.now()
     submission.attempts += 1
-    submission.last_error = error.message
+    submission.last_error = error
     submission.leased_until = None
     # Exponential, capped: 15 s, 30 s, 1 min … 10 min.
     delay = min(settings.OUTBOX_MAX_DELAY, 15 * 2 ** (submission.attempts - 1))
     submission.next_attempt_at = now + timedelta(seconds=delay)
-    if now - submission.created_at > timedelta(seconds=settings.OUTBOX_GIVE_UP_AFTER):
+    trying_since = submission.requeued_at or submission.created_at
+    if now - trying_since > timedelta(seconds=settings.OUTBOX_GIVE_UP_AFTER):
         submission.state = Submission.State.FAILED
-        log.error("Submission %s failed for good: %s", submission.reference, error.message)
+        log.error("Submission %s failed for good: %s", submission.reference, error)
     else:
-        log.warning("Submission %s queued again: %s", submission.reference, error.message)
+        log.warning("Submission %s queued again: %s", submission.reference, error)
     submission.save()
+
+
+def mark_once(submission: Submission, field: str) -> bool:
+    """True for the one caller that sets this timestamp (an email is then theirs to send)."""
+    marked = Submission.objects.filter(pk=submission.pk, **{f"{field}__isnull": True})
+    return marked.update(**{field: timezone.now()}) == 1
 
 
 def due(now: object = None) -> list[Submission]:

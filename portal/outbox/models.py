@@ -39,7 +39,11 @@ class Submission(models.Model):
     next_attempt_at = models.DateTimeField(default=timezone.now)
     leased_until = models.DateTimeField(null=True, blank=True)
     last_error = models.TextField(blank=True)
+    # Set once by whoever sends that email (a conditional UPDATE): never twice.
+    received_mailed_at = models.DateTimeField(null=True, blank=True)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    requeued_at = models.DateTimeField(null=True, blank=True)  # by an admin: gives more time
     delivered_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

@@ -1,10 +1,15 @@
 """Put a customer's submission in the outbox (and try it at once)."""
 
-from django.db import IntegrityError, transaction
+from datetime import timedelta
 
-from portal.outbox import delivery
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from portal.outbox import delivery, tasks
 from portal.outbox.models import Submission
 from portal.tixallo.errors import Invalid
+
+SAFETY_DELAY = timedelta(seconds=30)
 
 
 def submit(
@@ -25,7 +30,13 @@ def _save(
               "site_url": site_url, "ticket_id": ticket_id}  # fmt: skip
     try:
         with transaction.atomic():
-            return Submission.objects.create(idempotency_key=key, **fields)
+            submission = Submission.objects.create(idempotency_key=key, **fields)
+            # Booked with the row (same database, same transaction): even if this
+            # process dies right after, the worker will try it.
+            tasks.deliver_submission.using(run_after=timezone.now() + SAFETY_DELAY).enqueue(
+                submission.pk
+            )
+            return submission
     except IntegrityError:
         existing = Submission.objects.get(idempotency_key=key)
     if existing.state == Submission.State.REJECTED:

@@ -11,24 +11,32 @@ from portal.tickets import access, emails
 
 @task()
 def deliver_submission(submission_id: int) -> str:
-    """Try once; if Tixallo still can't take it, come back at the row's next attempt."""
+    """Try once; while Tixallo can't take it, come back at the row's next attempt. The
+    next run is booked whatever happens here, so a row never waits without a task."""
     submission = Submission.objects.get(pk=submission_id)
-    delivery.send(submission)
-    submission.refresh_from_db()
-    if submission.state == Submission.State.QUEUED:
-        schedule(submission)
-    elif submission.state == Submission.State.DELIVERED:
+    try:
+        if submission.state == Submission.State.QUEUED:
+            delivery.send(submission)
+    finally:
+        submission.refresh_from_db()
+        if submission.state == Submission.State.QUEUED:
+            schedule(submission)
+    if submission.state == Submission.State.DELIVERED:
         confirm(submission)
     return submission.state
 
 
 def schedule(submission: Submission) -> None:
-    deliver_submission.using(run_after=submission.next_attempt_at).enqueue(submission.pk)
+    """Book a delivery run, not before the row's next attempt or its current lease ends."""
+    moments = [submission.next_attempt_at, submission.leased_until]
+    deliver_submission.using(run_after=max(m for m in moments if m)).enqueue(submission.pk)
 
 
 def confirm(submission: Submission) -> None:
-    """The email that tells a queued customer their ticket number after all."""
-    if submission.kind != Submission.Kind.TICKET:
+    """The email with the ticket number and link, sent once per ticket."""
+    if submission.kind != Submission.Kind.TICKET or not delivery.mark_once(
+        submission, "confirmed_at"
+    ):
         return
     path = reverse("tickets:link", args=[access.ticket_link_token(submission.ticket_id)])
     emails.send_ticket_confirmation(
@@ -37,3 +45,11 @@ def confirm(submission: Submission) -> None:
         submission.payload.get("subject", ""),
         submission.site_url.rstrip("/") + path,
     )
+
+
+def tell_received(submission: Submission) -> None:
+    """The "received, reference R-…" email, sent once however often the form is sent."""
+    if delivery.mark_once(submission, "received_mailed_at"):
+        emails.send_received(
+            submission.customer_email, submission.reference, submission.payload.get("subject", "")
+        )

@@ -27,6 +27,7 @@ from . import breaker
 from .errors import (
     AuthFailed,
     BadResponse,
+    CircuitOpen,
     Invalid,
     Misconfigured,
     NotFound,
@@ -238,7 +239,7 @@ def _attempt(request: httpx.Request, conn: Connection, timeout: float | None) ->
     """One try: the parsed body, or the named error for what went wrong."""
     where = f"{request.method} {request.url.path}"
     if breaker.is_open():
-        raise Unavailable(f"{where}: not called, Tixallo failed repeatedly (circuit open)")
+        raise CircuitOpen(f"{where}: not called, Tixallo failed repeatedly (circuit open)")
     extensions = {"timeout": httpx.Timeout(timeout).as_dict()} if timeout is not None else {}
     request.extensions = {**request.extensions, **extensions}
     try:

@@ -67,5 +67,12 @@ class Unavailable(TixalloError):
     retry_later = True
 
 
+class CircuitOpen(Unavailable):
+    """Not even tried: Tixallo failed repeatedly just now (the circuit breaker). Not
+    retried within the call either, so pages answer at once from cache or the outbox."""
+
+    retry_later = False
+
+
 class BadResponse(Unavailable):
     """Tixallo answered with a body that is not the JSON we expect."""

@@ -124,6 +124,8 @@ def _time(value: object) -> datetime | None:
         return None
     try:
         moment = datetime.fromisoformat(value)
-    except ValueError:
+        moment = moment.astimezone(UTC) if moment.tzinfo else moment.replace(tzinfo=UTC)
+    except (ValueError, OverflowError):
         return None
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    # Years no database stores the same way (0001, 9999 with an offset): no time to go by.
+    return moment if 1970 <= moment.year <= 9000 else None

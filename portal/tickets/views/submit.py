@@ -11,7 +11,7 @@ from portal.config.current import current
 from portal.embed import identity
 from portal.outbox import queue, tasks
 from portal.outbox.models import Submission
-from portal.tickets import access, emails, ratelimit, reads, trouble
+from portal.tickets import access, ratelimit, reads, trouble
 from portal.tickets.forms import TicketForm, started_now
 from portal.tickets.views import action_key, fragment, here
 from portal.tickets.views.received import received_token
@@ -60,8 +60,7 @@ def submit(request: HttpRequest) -> HttpResponse:
     if submission.state == submission.State.DELIVERED:
         url = _confirm(request, submission)
     else:  # Tixallo couldn't take it now: the worker will, the customer has a reference
-        tasks.schedule(submission)
-        emails.send_received(submission.customer_email, submission.reference, payload["subject"])
+        tasks.tell_received(submission)  # the worker will deliver it (booked with the row)
         url = here(request, "tickets:received", received_token(submission))
     return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
 

@@ -13,7 +13,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 from django.views.decorators.vary import vary_on_headers
 
-from portal.outbox import queue, tasks
+from portal.outbox import queue
 from portal.tickets import access, ratelimit, reads, status, trouble
 from portal.tickets.forms import ReplyForm
 from portal.tickets.views import action_key, fragment
@@ -77,8 +77,7 @@ def _reply(request: HttpRequest, ticket: Ticket, url: str) -> HttpResponse:
     if error is not None:
         form.add_error("body", error.fields.get("body") or _closed_or(error))
         return render(request, _form_template(request), context, status=422)
-    if submission.state == submission.State.QUEUED:
-        tasks.schedule(submission)  # shown as "sending" until Tixallo takes it
+    # Still queued? It shows as "sending" until the worker delivers it.
     reads.forget_ticket(ticket.id)
     reads.forget_customer(email)
     if not request.htmx:

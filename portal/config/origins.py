@@ -1,0 +1,27 @@
+"""Origins (scheme, host, port) as the CSP and postMessage compare them."""
+
+import re
+from urllib.parse import urlsplit
+
+from portal.tixallo import client
+
+HOST = re.compile(r"[a-z0-9.-]+|\[[0-9a-f:.]+\]")
+
+
+def origin_of(text: str) -> str:
+    """`https://www.example.com` from a written origin, or "" when it is not one."""
+    parts = urlsplit(text.strip())
+    try:
+        port = parts.port
+    except ValueError:
+        return ""
+    if parts.scheme not in ("https", "http") or not parts.hostname:
+        return ""
+    if parts.path not in ("", "/") or parts.query or parts.fragment or parts.username:
+        return ""
+    if parts.scheme == "http" and not client.is_loopback(parts.hostname):
+        return ""
+    host = f"[{parts.hostname}]" if ":" in parts.hostname else parts.hostname
+    origin = f"{parts.scheme}://{host}" + (f":{port}" if port else "")
+    # Host names as browsers report origins: letters, digits, dots, hyphens (no "*", ";").
+    return origin if HOST.fullmatch(host) else ""
