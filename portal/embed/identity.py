@@ -14,6 +14,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.http import HttpRequest
+from django.views.decorators.debug import sensitive_variables
 
 from portal.config.current import PortalConfig
 from portal.tickets import access
@@ -44,6 +45,7 @@ def secret(config: PortalConfig) -> str:
     return DEMO_SECRET if settings.PORTAL_SANDBOX else ""
 
 
+@sensitive_variables("key", "token")  # error reporters that record locals skip these
 def verify(token: str, key: str) -> Identity:
     """The identity a token vouches for, or Refused: wrong signature or algorithm
     (`none` included), no `exp` or `iat`, expired, issued in the future, or living

@@ -40,6 +40,7 @@ def send(submission: Submission) -> Invalid | None:
         _post(submission)
     except Invalid as error:
         _finish(submission, Submission.State.REJECTED, error=error.message)
+        log.error("Submission %s refused by Tixallo: %s", submission.reference, error.message)
         return error
     except TixalloError as error:
         _retry_later(submission, error.message)

@@ -8,6 +8,8 @@ ASSUMPTION (part B of shared/tixallo-api.md): the header's name and format.
 import hashlib
 import hmac
 
+from django.views.decorators.debug import sensitive_variables
+
 HEADER = "Tixallo-Signature"
 TOLERANCE = 300  # seconds a signed delivery stays good: replays after that are refused
 # A signature from the future would stay good for longer than TOLERANCE. A sender whose
@@ -21,6 +23,7 @@ class BadSignature(Exception):
     never the signature."""
 
 
+@sensitive_variables("secret")  # error reporters that record locals skip these
 def verify(body: bytes, header: str, secret: str, now: float) -> None:
     """Return quietly for a delivery signed with `secret` within the time window."""
     timestamp, candidates = parse(header)
