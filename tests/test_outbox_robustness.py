@@ -2,6 +2,7 @@
 
 import pytest
 from django.core import mail
+from django.utils import translation
 from django_tasks_db.models import DBTaskResult
 
 from portal.config.current import current
@@ -94,3 +95,13 @@ def test_it_normalises_origins_from_the_environment(settings):
         "https://WWW.Example.com/", "https://a;b.com", "https://*.example.com", "https://ok.io",
     ]  # fmt: skip
     assert current().allowed_origins == ("https://www.example.com", "https://ok.io")
+
+
+def test_it_writes_the_later_email_in_the_customers_language(client, sandbox, settings):
+    settings.TIXALLO_RETRY_BUDGET = 0
+    set_faults(sandbox, force_status=503)
+    client.post("/", VALID, HTTP_ACCEPT_LANGUAGE="de")
+    set_faults(sandbox)
+    with translation.override("en"):  # the worker's own language
+        deliver_submission.call(Submission.objects.get().pk)
+    assert mail.outbox[-1].subject.startswith("Wir haben Ihre Anfrage #")

@@ -33,6 +33,7 @@ class Submission(models.Model):
     customer_email = models.EmailField()
     idempotency_key = models.CharField(max_length=64, unique=True)
     site_url = models.URLField(help_text=_("The portal's address, for links in emails."))
+    language = models.CharField(max_length=10, default="en")  # of the customer's emails
     ticket_id = models.CharField(max_length=200, blank=True)
     ticket_number = models.IntegerField(null=True, blank=True)
     attempts = models.PositiveIntegerField(default=0)

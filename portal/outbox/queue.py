@@ -3,7 +3,7 @@
 from datetime import timedelta
 
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from portal.outbox import delivery, tasks
 from portal.outbox.models import Submission
@@ -27,7 +27,8 @@ def _save(
     kind: str, payload: dict, email: str, key: str, site_url: str, ticket_id: str
 ) -> Submission:
     fields = {"kind": kind, "payload": payload, "customer_email": email,
-              "site_url": site_url, "ticket_id": ticket_id}  # fmt: skip
+              "site_url": site_url, "ticket_id": ticket_id,
+              "language": translation.get_language() or "en"}  # fmt: skip
     try:
         with transaction.atomic():
             submission = Submission.objects.create(idempotency_key=key, **fields)

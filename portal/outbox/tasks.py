@@ -3,6 +3,7 @@ runs them from the database: `manage.py db_worker`)."""
 
 from django.tasks import task
 from django.urls import reverse
+from django.utils import translation
 
 from portal.outbox import delivery
 from portal.outbox.models import Submission
@@ -39,17 +40,21 @@ def confirm(submission: Submission) -> None:
     ):
         return
     path = reverse("tickets:link", args=[access.ticket_link_token(submission.ticket_id)])
-    emails.send_ticket_confirmation(
-        submission.customer_email,
-        submission.ticket_number,
-        submission.payload.get("subject", ""),
-        submission.site_url.rstrip("/") + path,
-    )
+    with translation.override(submission.language):  # the customer's, not the worker's
+        emails.send_ticket_confirmation(
+            submission.customer_email,
+            submission.ticket_number,
+            submission.payload.get("subject", ""),
+            submission.site_url.rstrip("/") + path,
+        )
 
 
 def tell_received(submission: Submission) -> None:
     """The "received, reference R-…" email, sent once however often the form is sent."""
     if delivery.mark_once(submission, "received_mailed_at"):
-        emails.send_received(
-            submission.customer_email, submission.reference, submission.payload.get("subject", "")
-        )
+        with translation.override(submission.language):
+            emails.send_received(
+                submission.customer_email,
+                submission.reference,
+                submission.payload.get("subject", ""),
+            )

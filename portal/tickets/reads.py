@@ -35,7 +35,8 @@ def ticket(ticket_id: str) -> Ticket:
 def tickets_for(
     email: str, statuses: tuple[str, ...], cursor: str | None, limit: int = 20
 ) -> TicketPage:
-    version = cache.get_or_set(_list_version_key(email), 1, None)
+    # From the clock, like the global one: an evicted key never revives old lists.
+    version = cache.get_or_set(_list_version_key(email), time.time_ns, None)
     # Started from the clock, so a version key lost from the cache never comes back
     # as one that older cached lists were stored under.
     everyone = cache.get_or_set(ALL_LISTS_VERSION_KEY, time.time_ns, None)
