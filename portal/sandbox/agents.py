@@ -36,23 +36,19 @@ def agent_reply(
     at: str | None = None,
 ) -> dict[str, Any]:
     """A public reply the customer sees; by default the ticket then waits on them (pending)."""
-    with store.transaction() as conn:
-        ticket = _find(conn, ticket_ref)
-        return tickets.add_message(
-            conn,
-            ticket,
-            author_type="agent",
-            author_name=agent_name or DEFAULT_AGENT,
-            body=_body(body),
-            status=status,
-            at=at,
-        )
+    return _agent_message(store, ticket_ref, body, agent_name, status=status, at=at)
 
 
 def add_note(
     store: Store, ticket_ref: str | int, body: str, agent_name: str = DEFAULT_AGENT
 ) -> dict[str, Any]:
     """An internal note (public false): the API returns it, the portal must never show it."""
+    return _agent_message(store, ticket_ref, body, agent_name, public=False)
+
+
+def _agent_message(
+    store: Store, ticket_ref: str | int, body: str, agent_name: str, **options: Any
+) -> dict[str, Any]:
     with store.transaction() as conn:
         ticket = _find(conn, ticket_ref)
         return tickets.add_message(
@@ -61,7 +57,7 @@ def add_note(
             author_type="agent",
             author_name=agent_name or DEFAULT_AGENT,
             body=_body(body),
-            public=False,
+            **options,
         )
 
 
