@@ -11,8 +11,6 @@ from portal.config.current import load_row
 from portal.config.forms import SECRETS, PortalSettingsForm, from_environment
 from portal.config.models import PortalSettings
 
-SECRET_FIELDS = [*SECRETS, *(f"remove_{name}" for name in SECRETS)]
-
 
 @admin.register(PortalSettings)
 class PortalSettingsAdmin(admin.ModelAdmin):

@@ -8,14 +8,14 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
-from portal.config.current import PortalConfig, current, load_row
+from portal.config.current import PortalConfig, current, for_request, load_row
 
 HEX = re.compile(r"#[0-9a-fA-F]{6}")
 LIGHT_SURFACE, DARK_SURFACE = "#ffffff", "#1b2027"
 
 
 def context(request: HttpRequest) -> dict[str, object]:
-    config = getattr(request, "portal_config", None) or current()
+    config = for_request(request)
     return {
         "portal": config,
         "portal_name": config.portal_name,

@@ -7,6 +7,7 @@ import hashlib
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.http import HttpRequest
 
 from portal.config import crypto
 from portal.config.models import PortalSettings
@@ -60,6 +61,14 @@ def current() -> PortalConfig:
         default_priority=row.default_priority,
         logo_version=hashlib.sha256(bytes(row.logo)).hexdigest()[:12] if row.logo else "",
     )
+
+
+def for_request(request: HttpRequest) -> PortalConfig:
+    """The configuration for this request, read from the database once per request
+    (SetupMiddleware has usually read it already)."""
+    if getattr(request, "portal_config", None) is None:
+        request.portal_config = current()
+    return request.portal_config
 
 
 def connection() -> Connection:

@@ -27,7 +27,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.http.request import split_domain_port
 
-from portal.embed import mode
+from portal.config.current import for_request
 
 NATIVE = "partitioned" in Morsel._reserved  # Python 3.14+
 
@@ -48,7 +48,7 @@ class PartitionedCookiesMiddleware:
             for name in (settings.SESSION_COOKIE_NAME, settings.CSRF_COOKIE_NAME)
             if name in response.cookies
         ]
-        if names and keeps_secure_cookies(request) and mode.portal_config(request).embedding:
+        if names and keeps_secure_cookies(request) and for_request(request).embedding:
             for name in names:
                 response.cookies[name] = for_frames(response.cookies[name])
         return response

@@ -8,7 +8,8 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from portal.embed import identity, mode
+from portal.config.current import for_request
+from portal.embed import identity
 from portal.embed.snippet import snippet_html
 
 ALEX = identity.Identity("alex@example.com", "Alex Example")  # seeded by the sandbox
@@ -24,7 +25,7 @@ def demo(request: HttpRequest) -> HttpResponse:
     token = ""
     if as_alex:
         # What the shop's server would do for its signed-in customer.
-        key = identity.secret(mode.portal_config(request))
+        key = identity.secret(for_request(request))
         token = identity.mint(ALEX.email, ALEX.name, key)
     snippet = snippet_html(request, accent=SHOP_ACCENT, identity_token=token)
     context = {"snippet": mark_safe(snippet), "snippet_text": snippet, "as_alex": as_alex}  # noqa: S308 - built from escaped parts

@@ -22,7 +22,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from portal.config.branding import HEX
-from portal.config.current import PortalConfig, current
+from portal.config.current import for_request
 
 EMBEDDED = "embedded"  # the instance namespace of the customer pages under /embed/
 SESSION_OPTIONS = "embed_options"
@@ -45,16 +45,8 @@ class Embed:
     csrf_cookie: str  # its absence tells the frame that cookies are blocked
 
 
-def portal_config(request: HttpRequest) -> PortalConfig:
-    """The configuration for this request, read from the database once per request
-    (SetupMiddleware may have read it already)."""
-    if getattr(request, "portal_config", None) is None:
-        request.portal_config = current()
-    return request.portal_config
-
-
 def allowed_origins(request: HttpRequest) -> tuple[str, ...]:
-    return tuple(o for o in portal_config(request).allowed_origins if ORIGIN.fullmatch(o))
+    return tuple(o for o in for_request(request).allowed_origins if ORIGIN.fullmatch(o))
 
 
 def is_embedded(request: HttpRequest) -> bool:

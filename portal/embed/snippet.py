@@ -5,7 +5,7 @@ from django.http import HttpRequest
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 
-from portal.embed import mode
+from portal.config.current import for_request
 
 IFRAME_HEIGHT = "800px"  # without the script nothing fits the frame to its content
 
@@ -26,7 +26,7 @@ def snippet_html(request: HttpRequest, **data: str) -> str:
 
 def iframe_html(request: HttpRequest) -> str:
     """The same without JavaScript: a fixed height, the browser's language, no identity."""
-    title = mode.portal_config(request).portal_name or _("Support")
+    title = for_request(request).portal_name or _("Support")
     return (
         f'<iframe src="{escape(portal_origin(request))}/embed/start/" title="{escape(title)}" '
         f'style="width: 100%; height: {IFRAME_HEIGHT}; border: 0"></iframe>'

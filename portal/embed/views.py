@@ -15,6 +15,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from portal.config.branding import HEX, stylesheet
+from portal.config.current import for_request
 from portal.embed import identity, mode
 from portal.embed.snippet import portal_origin
 from portal.tickets import access
@@ -39,7 +40,7 @@ TYPED_FIELDS = (
 def embed_js(request: HttpRequest) -> HttpResponse:
     """The script host pages load. Any site may load it (it only adds an iframe):
     whether the frame then shows the portal is for frame-ancestors to decide."""
-    name = mode.portal_config(request).portal_name
+    name = for_request(request).portal_name
     context = {"portal": json.dumps(portal_origin(request)), "title": json.dumps(name or "")}
     body = render_to_string("embed/embed.js", context)
     response = HttpResponse(body, content_type="text/javascript; charset=utf-8")
@@ -67,7 +68,7 @@ def start(request: HttpRequest) -> HttpResponse:
         access.sign_out(request)
     if token:
         try:
-            key = identity.secret(mode.portal_config(request))
+            key = identity.secret(for_request(request))
             identity.remember(request, identity.verify(token, key))
         except identity.Refused as refusal:
             return _refused(request, str(refusal))
@@ -86,7 +87,7 @@ def _refused(request: HttpRequest, why: str) -> HttpResponse:
 def accent_css(request: HttpRequest) -> HttpResponse:
     """The host page's accent colour (data-accent), with text colours kept readable."""
     accent = "#" + request.GET.get("c", "")
-    css = stylesheet(mode.portal_config(request), accent=accent) if HEX.fullmatch(accent) else ""
+    css = stylesheet(for_request(request), accent=accent) if HEX.fullmatch(accent) else ""
     response = HttpResponse(css, content_type="text/css; charset=utf-8")
     response["Cache-Control"] = "public, max-age=86400"  # the URL names the colour
     return response

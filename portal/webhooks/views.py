@@ -11,7 +11,7 @@ import time
 from django.http import HttpRequest, HttpResponse
 from django.views.decorators.csrf import csrf_exempt
 
-from portal.config.current import current
+from portal.config.current import for_request
 from portal.webhooks import events, signature
 
 log = logging.getLogger(__name__)
@@ -32,7 +32,7 @@ def tixallo(request: HttpRequest) -> HttpResponse:
     body = request.read(MAX_BODY + 1)  # never more, whatever the headers said
     if len(body) > MAX_BODY:
         return _refuse(413, "body larger than 256 KB")
-    config = getattr(request, "portal_config", None) or current()
+    config = for_request(request)
     if not config.webhook_secret:
         log.error(
             "Tixallo webhook refused: no webhook secret is configured. Set "

@@ -28,3 +28,9 @@ def action_key(form_key: str, *scope: str) -> str:
     else's ticket or message."""
     message = "\x1f".join([form_key, *scope]).encode()
     return hmac.new(settings.SECRET_KEY.encode(), message, hashlib.sha256).hexdigest()[:32]
+
+
+def version_of(*seen: object) -> str:
+    """A short fingerprint of what a page shows: a poll that brings the same one back
+    is answered 204 (nothing to swap)."""
+    return hashlib.sha256(repr(seen).encode()).hexdigest()[:16]

@@ -3,8 +3,6 @@
 "Newer" needs the cursors that led here; they travel in the query string
 (`back`), so paging works without JavaScript and without session state."""
 
-import hashlib
-
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
@@ -13,7 +11,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from portal.outbox import queue
 from portal.tickets import access, reads, status, trouble
-from portal.tickets.views import fragment, here
+from portal.tickets.views import fragment, here, version_of
 from portal.tixallo.errors import Invalid, TixalloError
 
 PAGE_SIZE = 20
@@ -41,7 +39,7 @@ def my_tickets(request: HttpRequest) -> HttpResponse:
             return HttpResponse(status=204)  # a failed poll keeps what is on screen
         return trouble.page(request, error)
     sending = queue.pending(email, "ticket") if not cursor else []
-    version = _version((page, [s.reference for s in sending]))
+    version = version_of(page, [s.reference for s in sending])
     if fragment(request) and request.GET.get("v") == version:
         return HttpResponse(status=204)  # a poll with nothing new swaps nothing
     context = {
@@ -73,8 +71,3 @@ def _page_url(shown: str, cursor: str, back: list[str], version: str = "") -> st
     if version:
         query["v"] = version
     return "?" + query.urlencode()
-
-
-def _version(page: object) -> str:
-    """Changes whenever anything shown in the list does."""
-    return hashlib.sha256(repr(page).encode()).hexdigest()[:16]

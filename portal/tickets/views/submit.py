@@ -7,7 +7,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import HttpResponseClientRedirect
 
-from portal.config.current import current
+from portal.config.current import for_request
 from portal.embed import identity
 from portal.outbox import queue, tasks
 from portal.outbox.models import Submission
@@ -29,7 +29,7 @@ TICKET_FIELDS = ("subject", "description", "customer_email", "customer_name", "p
 def submit(request: HttpRequest) -> HttpResponse:
     # An email and name the host site vouched for are locked (embedding, identity.py).
     locked = identity.locked_fields(request)
-    config = getattr(request, "portal_config", None) or current()
+    config = for_request(request)
     form = TicketForm(
         request.POST or None,
         initial=_initial(request),

@@ -3,8 +3,6 @@
 Two doors, one view: `/tickets/<id>/` for a signed-in customer who owns it, and
 `/t/<signed link>/` for whoever holds the private link from the confirmation."""
 
-import hashlib
-
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -16,7 +14,7 @@ from django.views.decorators.vary import vary_on_headers
 from portal.outbox import queue
 from portal.tickets import access, ratelimit, reads, status, trouble
 from portal.tickets.forms import ReplyForm
-from portal.tickets.views import action_key, fragment
+from portal.tickets.views import action_key, fragment, version_of
 from portal.tixallo import client
 from portal.tixallo.errors import Invalid, TixalloError
 from portal.tixallo.types import Ticket
@@ -54,17 +52,16 @@ def _ticket_page(request: HttpRequest, ticket_id: str, url: str, via_link: bool)
         return trouble.page(request, error)
     if request.method == "POST":
         return _reply(request, ticket, url)
-    version = _version(ticket)
-    if fragment(request) and request.GET.get("v") == version:
+    context = _context(ticket, url, ReplyForm(initial=_fresh_key()))
+    if fragment(request) and request.GET.get("v") == context["version"]:
         return HttpResponse(status=204)  # a poll with nothing new swaps nothing
-    context = _context(ticket, url, version, ReplyForm(initial=_fresh_key()))
     return render(request, TEMPLATE + ("#conversation" if fragment(request) else ""), context)
 
 
 def _reply(request: HttpRequest, ticket: Ticket, url: str) -> HttpResponse:
     form = ReplyForm(request.POST)
     # Whatever the answer, the typed text stays in an editable box.
-    context = _context(ticket, url, _version(ticket), form) | {"can_reply": True}
+    context = _context(ticket, url, form) | {"can_reply": True}
     email = ticket.customer.email if ticket.customer else ""
     if not ratelimit.allow_all("reply", request, email):
         return trouble.too_many(request, _form_template(request), context)
@@ -111,18 +108,28 @@ def _after_reply(request: HttpRequest, ticket_id: str, url: str) -> HttpResponse
         ticket = reads.ticket(ticket_id)
     except TixalloError:
         return HttpResponse(headers={"HX-Refresh": "true"})
-    context = _context(ticket, url, _version(ticket), ReplyForm(initial=_fresh_key()))
+    context = _context(ticket, url, ReplyForm(initial=_fresh_key()))
     form_html = render_to_string(TEMPLATE + "#reply-form", context, request)
     conversation = render_to_string(TEMPLATE + "#conversation", context | {"oob": True}, request)
     return HttpResponse(form_html + conversation)
 
 
-def _context(ticket: Ticket, url: str, version: str, form: ReplyForm) -> dict[str, object]:
+def _context(ticket: Ticket, url: str, form: ReplyForm) -> dict[str, object]:
     email = ticket.customer.email if ticket.customer else ""
+    sending = queue.pending(email, "reply", ticket.id) if email else []
+    # Changes whenever anything the customer sees does; internal notes don't count.
+    version = version_of(
+        ticket.status,
+        ticket.priority,
+        ticket.subject,
+        ticket.public_messages,
+        [s.reference for s in sending],
+    )
     return {
         "ticket": ticket,
         "messages": ticket.public_messages,
-        "sending": queue.pending(email, "reply", ticket.id) if email else [],
+        "sending": sending,
+        "version": version,
         "wording": status.wording(ticket.status),
         "url": url,
         "poll_url": f"{url}?v={version}",
@@ -144,11 +151,3 @@ def _closed_or(error: Invalid) -> str:
     if error.type == "ticket_closed":
         return _("This request is closed. Please submit a new request instead.")
     return error.detail or _("Please check your reply and try again.")
-
-
-def _version(ticket: Ticket) -> str:
-    """Changes whenever anything the customer sees does; internal notes don't count."""
-    email = ticket.customer.email if ticket.customer else ""
-    sending = [s.reference for s in queue.pending(email, "reply", ticket.id)] if email else []
-    seen = (ticket.status, ticket.priority, ticket.subject, ticket.public_messages, sending)
-    return hashlib.sha256(repr(seen).encode()).hexdigest()[:16]
