@@ -27,6 +27,7 @@ BUDGET_NEAR = 0.8
 
 @dataclass
 class Part:
+    key: str
     title: str
     state: str
     advice: str  # what it means, and what to do unless it is OK
@@ -58,21 +59,21 @@ def tixallo() -> Part:
         facts.append((_("What went wrong"), last_error["error"]))
     if not current().configured:
         advice = _("No API key is set: enter it in Portal settings, then press “Test connection”.")
-        return Part(title, PROBLEM, advice, facts)
+        return Part("tixallo", title, PROBLEM, advice, facts)
     if last_error and (last_ok is None or last_error["at"] > last_ok):
         advice = _(
             "The last request to Tixallo failed. Press “Test connection” in Portal settings: "
             "it says whether the key is wrong or Tixallo is unreachable. Meanwhile new "
             "requests wait in the outbox and pages show the last copy seen."
         )
-        return Part(title, PROBLEM, advice, facts)
+        return Part("tixallo", title, PROBLEM, advice, facts)
     if last_ok is None:
         advice = _(
             "No request to Tixallo recorded yet. Press “Test connection” in Portal settings "
             "to make one."
         )
-        return Part(title, UNKNOWN, advice, facts)
-    return Part(title, OK, _("Tixallo answers."), facts)
+        return Part("tixallo", title, UNKNOWN, advice, facts)
+    return Part("tixallo", title, OK, _("Tixallo answers."), facts)
 
 
 def breaker() -> Part:
@@ -83,8 +84,8 @@ def breaker() -> Part:
             "%(seconds)s seconds and then tries again by itself. If it keeps opening, see "
             "the Tixallo connection above."
         ) % {"seconds": settings.TIXALLO_BREAKER[2]}
-        return Part(title, PROBLEM, advice)
-    return Part(title, OK, _("Closed: calls go through."))
+        return Part("breaker", title, PROBLEM, advice)
+    return Part("breaker", title, OK, _("Closed: calls go through."))
 
 
 def budget() -> Part:
@@ -102,14 +103,14 @@ def budget() -> Part:
             "Tixallo asked the portal to slow down (HTTP 429); calls resume at %(time)s. "
             "If this happens often, set up webhooks and lengthen PORTAL_CACHE_SECONDS."
         ) % {"time": _moment(paused).strftime("%H:%M:%S")}
-        return Part(title, PROBLEM, advice, facts)
+        return Part("budget", title, PROBLEM, advice, facts)
     if limit and usage["used_last_minute"] >= BUDGET_NEAR * limit:
         advice = _(
             "Close to the budget: polls are answered from the cache first. Set up webhooks "
             "and lengthen PORTAL_CACHE_SECONDS to spend less."
         )
-        return Part(title, WARNING, advice, facts)
-    return Part(title, OK, _("Well within the budget."), facts)
+        return Part("budget", title, WARNING, advice, facts)
+    return Part("budget", title, OK, _("Well within the budget."), facts)
 
 
 def webhooks() -> Part:
@@ -124,7 +125,7 @@ def webhooks() -> Part:
             "register the portal's webhook in Tixallo and save its signing secret in Portal "
             "settings."
         )
-        return Part(title, OFF, advice, facts)
+        return Part("webhooks", title, OFF, advice, facts)
     last = max(by_type.values(), default=None)
     facts.insert(0, (_("Last received"), last))
     if last is None or timezone.now() - last > WEBHOOK_SILENCE:
@@ -134,8 +135,8 @@ def webhooks() -> Part:
             "ticket.created, ticket.updated and message.created, and that the secret "
             "matches (refusals are logged as “Tixallo webhook refused”)."
         )
-        return Part(title, WARNING, advice, facts)
-    return Part(title, OK, _("Events arrive."), facts)
+        return Part("webhooks", title, WARNING, advice, facts)
+    return Part("webhooks", title, OK, _("Events arrive."), facts)
 
 
 def queue(outbox: readings.Outbox) -> Part:
@@ -151,15 +152,15 @@ def queue(outbox: readings.Outbox) -> Part:
             "Some submissions failed for good. Open Outbox → Submissions, filter by "
             "“failed”, read the last error, fix its cause and choose “Send again now”."
         )
-        return Part(title, PROBLEM, advice, facts)
+        return Part("queue", title, PROBLEM, advice, facts)
     if age is not None and age > QUEUE_TOO_OLD:
         advice = _(
             "Submissions have waited more than 10 minutes: Tixallo refuses or cannot be "
             "reached (see the connection above), or the worker is not running (below). "
             "They are sent as soon as that is fixed."
         )
-        return Part(title, WARNING, advice, facts)
-    return Part(title, OK, _("Nothing is stuck."), facts)
+        return Part("queue", title, WARNING, advice, facts)
+    return Part("queue", title, OK, _("Nothing is stuck."), facts)
 
 
 def worker(outbox: readings.Outbox) -> Part:
@@ -173,14 +174,14 @@ def worker(outbox: readings.Outbox) -> Part:
             "Tasks are overdue: no worker is taking them. Start one with “manage.py "
             "db_worker” (in Docker: the same image with “python manage.py db_worker”)."
         )
-        return Part(title, PROBLEM, advice, facts)
+        return Part("worker", title, PROBLEM, advice, facts)
     if outbox.worker_last_run is None:
         advice = _(
             "No task has run yet. Every new request books one, so this fills in after the "
             "first submission; make sure “manage.py db_worker” runs."
         )
-        return Part(title, UNKNOWN, advice, facts)
-    return Part(title, OK, _("The worker takes tasks on time."), facts)
+        return Part("worker", title, UNKNOWN, advice, facts)
+    return Part("worker", title, OK, _("The worker takes tasks on time."), facts)
 
 
 def _moment(timestamp: float | None) -> datetime | None:

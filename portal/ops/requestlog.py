@@ -14,6 +14,8 @@ import uuid
 from collections.abc import Callable
 from contextvars import ContextVar
 
+from django.core.signals import request_finished
+from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
 
 log = logging.getLogger("portal.request")
@@ -39,7 +41,8 @@ class RequestLogMiddleware:
         given = request.headers.get("X-Request-ID", "")
         request_id = given if SANE_ID.fullmatch(given) else uuid.uuid4().hex
         calls = [0]
-        id_token, calls_token = REQUEST_ID.set(request_id), _UPSTREAM.set(calls)
+        REQUEST_ID.set(request_id)
+        _UPSTREAM.set(calls)
         started = time.monotonic()
         status = 500
         try:
@@ -66,5 +69,11 @@ class RequestLogMiddleware:
                     "upstream_calls": calls[0],
                 },
             )
-            REQUEST_ID.reset(id_token)
-            _UPSTREAM.reset(calls_token)
+
+
+@receiver(request_finished)
+def _forget(**kwargs: object) -> None:
+    """Not at the end of the middleware: Django logs a 4xx/5xx (django.request) after
+    every middleware returned, and that line should carry the id too."""
+    REQUEST_ID.set("")
+    _UPSTREAM.set(None)
