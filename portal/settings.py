@@ -263,6 +263,12 @@ SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
 BEHIND_HTTPS_PROXY = env_bool("BEHIND_HTTPS_PROXY")
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BEHIND_HTTPS_PROXY else None
+# HTTPS redirect and HSTS from the environment, so `check --deploy` can be clean
+# (issue 9 adds the same; keep one copy when merging). Probes answer before the redirect.
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT")
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS")
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD")
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG)
 # A friendly page that keeps what was typed (cookies blocked in an embedded frame, or an
 # expired session) instead of Django's bare 403.

@@ -14,14 +14,19 @@ measures: cache trouble while recording is logged and ignored.
 
 import logging
 import time
+from pathlib import Path
 
 import httpx
+from django.conf import settings
 from django.core.cache import cache
 from prometheus_client import Counter, Histogram
 
 from portal.ops import requestlog
 
 log = logging.getLogger(__name__)
+
+if settings.PROMETHEUS_MULTIPROC_DIR:  # each process writes its files there from the start
+    Path(settings.PROMETHEUS_MULTIPROC_DIR).mkdir(parents=True, exist_ok=True)
 
 TIXALLO_REQUESTS = Counter(
     "portal_tixallo_requests",
