@@ -46,7 +46,7 @@ def test_the_admin_index_links_to_it_and_counts_what_needs_a_look(admin_client, 
     settings.TIXALLO_API_KEY = ""
     html = admin_client.get("/admin/").content.decode()
     assert 'href="/admin/health/"' in html
-    assert "need a look" in html
+    assert "Parts that need a look: " in html
 
 
 def test_it_never_calls_tixallo(admin_client, sandbox):

@@ -166,6 +166,9 @@ def test_webhook_events_by_type_and_outcome_and_their_lag(client, settings):
     assert value(after, f"{lag}_count") == value(before, f"{lag}_count") + 2
     assert value(after, f"{lag}_sum") - value(before, f"{lag}_sum") >= 6
     assert value(after, "portal_webhook_last_received_timestamp_seconds", type="ticket.updated")
+    assert value(after, "portal_webhook_secret_set") == 1
+    settings.TIXALLO_WEBHOOK_SECRET = ""
+    assert value(scrape(client), "portal_webhook_secret_set") == 0
 
 
 def test_emails_sent_and_failed(client, sandbox, settings):

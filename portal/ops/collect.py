@@ -82,6 +82,11 @@ class StateCollector(Collector):
         for event_type, moment in readings.webhooks_last_by_type().items():
             received.add_metric([event_type], moment.timestamp())
         yield received
+        yield GaugeMetricFamily(
+            "portal_webhook_secret_set",
+            "1 when a webhook signing secret is configured (environment or admin).",
+            value=1 if readings.webhook_secret_set() else 0,
+        )
 
 
 def exposition() -> tuple[bytes, str]:
