@@ -105,10 +105,12 @@ def test_breaker_closed_and_open(admin_client):
         ({"used_last_minute": 90, "used_last_hour": 900, "limit_per_minute": 100},
          "warning", "Close to the budget"),
         ({"used_last_minute": 100, "used_last_hour": 900, "limit_per_minute": 100,
-          "paused_until": time.time() + 30}, "problem", "HTTP 429"),
+          "paused_until": 30}, "problem", "HTTP 429"),  # 30 s from now
     ],
 )  # fmt: skip
 def test_budget(admin_client, monkeypatch, usage, expected, words):
+    if usage.get("paused_until"):
+        usage = usage | {"paused_until": time.time() + usage["paused_until"]}
     monkeypatch.setattr(readings, "budget_usage", lambda: {"paused_until": None} | usage)
     found, text = state(admin_client, "budget")
     assert found == expected
