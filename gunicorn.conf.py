@@ -14,6 +14,16 @@ worker_class = "gthread"
 # The portal logs one line per request itself (with its id, duration and upstream calls).
 accesslog = None
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+if os.environ.get("LOG_FORMAT") == "json":  # gunicorn's own lines as JSON objects too
+    logconfig_dict = {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "formatters": {"json": {"()": "portal.ops.logs.JsonFormatter"}},
+        "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "json"}},
+        "loggers": {
+            "gunicorn.error": {"handlers": ["console"], "level": "INFO", "propagate": False}
+        },
+    }
 
 
 def on_starting(server: object) -> None:
