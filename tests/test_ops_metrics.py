@@ -253,3 +253,22 @@ def test_processes_add_up_in_multiprocess_mode(tmp_path):
     multiprocess.MultiProcessCollector(registry, path=str(tmp_path))
     text = generate_latest(registry).decode()
     assert 'portal_cache_reads_total{result="hit"} 4.0' in text
+
+
+def test_gunicorn_drops_the_files_of_dead_processes_at_start(tmp_path, monkeypatch):
+    """A new start must not add up counters of processes long gone, yet keep those of a
+    live outbox worker sharing the directory."""
+    import os
+    import runpy
+
+    from django.conf import settings
+
+    monkeypatch.setenv("PROMETHEUS_MULTIPROC_DIR", str(tmp_path))
+    monkeypatch.setenv("WEB_CONCURRENCY", "1")  # the file sets it; monkeypatch restores it
+    config = runpy.run_path(str(settings.BASE_DIR / "gunicorn.conf.py"))
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                          capture_output=True, text=True, check=True).stdout.strip()  # fmt: skip
+    (tmp_path / f"counter_{dead}.db").write_bytes(b"")
+    (tmp_path / f"histogram_{os.getpid()}.db").write_bytes(b"")
+    config["on_starting"](None)
+    assert sorted(p.name for p in tmp_path.iterdir()) == [f"histogram_{os.getpid()}.db"]
