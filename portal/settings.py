@@ -167,11 +167,14 @@ INSTALLED_APPS = [
     "portal.tickets",
     "portal.embed",
     "portal.webhooks",
+    "portal.ops",
     "portal.sandbox",
 ]
 
 MIDDLEWARE = [
-    "portal.health.HealthCheckMiddleware",
+    "portal.ops.requestlog.RequestLogMiddleware",
+    # Probes and /metrics, before host validation, sessions and the rate-limited pages.
+    "portal.ops.probes.ProbesMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Outside the session and CSRF middlewares, so it sees the cookies they set.
@@ -260,6 +263,12 @@ SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
 BEHIND_HTTPS_PROXY = env_bool("BEHIND_HTTPS_PROXY")
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BEHIND_HTTPS_PROXY else None
+# HTTPS redirect and HSTS from the environment, so `check --deploy` can be clean
+# (issue 9 adds the same; keep one copy when merging). Probes answer before the redirect.
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT")
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS")
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD")
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG)
 # A friendly page that keeps what was typed (cookies blocked in an embedded frame, or an
 # expired session) instead of Django's bare 403.
@@ -275,10 +284,35 @@ SECURE_CSP = {
     "frame-ancestors": [CSP.SELF],
 }
 
+# --- Operations (portal/ops) ---------------------------------------------------
+# /metrics answers only with this bearer token; without it, /metrics does not exist.
+METRICS_TOKEN = env_str("METRICS_TOKEN")
+# A writable directory, empty at start, where every process (gunicorn's workers, the
+# outbox worker) keeps its counters for /metrics to add up; prometheus-client reads it
+# from the environment itself, before it is imported.
+PROMETHEUS_MULTIPROC_DIR = env_str("PROMETHEUS_MULTIPROC_DIR")
+# How many gunicorn worker processes and portal instances run, for the system checks
+# (SQLite and a per-process cache do not mix with several). gunicorn.conf.py sets
+# WEB_CONCURRENCY for its workers; PORTAL_INSTANCES is the operator's to set.
+WEB_CONCURRENCY = env_int("WEB_CONCURRENCY", 1)
+PORTAL_INSTANCES = env_int("PORTAL_INSTANCES", 1)
+# "json": one JSON object per log line; anything else: plain text.
+LOG_FORMAT = env_str("LOG_FORMAT", "text")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "portal.ops.logs.RequestIdFilter"}},
+    "formatters": {
+        "text": {"format": "%(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {"()": "portal.ops.logs.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id"],
+            "formatter": "json" if LOG_FORMAT == "json" else "text",
+        }
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {"httpx": {"level": "WARNING"}, "httpcore": {"level": "WARNING"}},
 }

@@ -3,10 +3,12 @@ from django.contrib import admin
 from django.urls import include, path
 
 from portal.config import branding
+from portal.ops import views as ops
 
 urlpatterns = [
     path("brand.css", branding.brand_css, name="brand-css"),
     path("brand/logo-<str:version>", branding.logo, name="brand-logo"),
+    path("admin/health/", admin.site.admin_view(ops.health), name="ops-health"),
     path("admin/", admin.site.urls),
     path("", include("portal.tickets.urls")),
     path("", include("portal.embed.urls")),

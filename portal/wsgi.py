@@ -7,3 +7,8 @@ from django.core.wsgi import get_wsgi_application
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
 
 application = get_wsgi_application()
+
+# gunicorn runs no system checks: say at start what `manage.py check --deploy` would.
+from portal.ops.checks import log_at_start  # noqa: E402 - needs the apps loaded above
+
+log_at_start()

@@ -9,6 +9,8 @@ from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
+from portal.ops import metrics
+
 log = logging.getLogger("portal.email")
 
 
@@ -38,5 +40,7 @@ def _send(to: str, subject: str, template: str, context: dict[str, object]) -> b
         message.send()
     except Exception as error:  # noqa: BLE001 - any mail failure: log it, keep the page
         log.error("Could not send %r: %s", template, type(error).__name__)
+        metrics.email(template, sent=False)
         return False
+    metrics.email(template, sent=True)
     return True

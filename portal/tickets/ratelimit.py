@@ -3,9 +3,12 @@
 import hashlib
 import time
 
+from django import forms
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest
+
+from portal.ops import metrics
 
 
 def client_address(request: HttpRequest) -> str:
@@ -39,4 +42,16 @@ def allow_all(scope: str, request: HttpRequest, email: str = "") -> bool:
     rules = settings.RATE_LIMITS[scope]
     by_address = allow(f"{scope}:addr", client_address(request), rules["address"])
     by_email = not email or allow(f"{scope}:email", email, rules["email"])
+    if not (by_address and by_email):
+        metrics.refused(scope, "rate_limit")
     return by_address and by_email
+
+
+def spam_verdict(scope: str, form: forms.Form) -> str:
+    """ "too_fast" or "honeypot" when the form's spam checks (HumanForm) caught it, else "";
+    counted for /metrics either way it is caught."""
+    for field, code in (("started", "too_fast"), ("website", "honeypot")):
+        if form.has_error(field, code):
+            metrics.refused(scope, code)
+            return code
+    return ""

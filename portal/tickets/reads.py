@@ -19,6 +19,7 @@ from collections.abc import Callable
 from django.conf import settings
 from django.core.cache import cache
 
+from portal.ops import metrics
 from portal.tixallo import client
 from portal.tixallo.errors import Unavailable
 from portal.tixallo.types import Ticket, TicketPage
@@ -56,13 +57,16 @@ def _fresh_or_stale[T](key: str, stale_key: str, fetch: Callable[[], T]) -> T:
     breaker is open) the last copy seen, up to a day old, rather than an error page."""
     found = cache.get(key)
     if found is not None:
+        metrics.cache_read("hit")
         return found
+    metrics.cache_read("miss")
     try:
         found = fetch()
     except Unavailable:
         stale = cache.get(f"stale:{stale_key}")
         if stale is None:
             raise
+        metrics.cache_read("stale")
         return stale
     cache.set(key, found, settings.PORTAL_CACHE_SECONDS)
     cache.set(f"stale:{stale_key}", found, STALE_SECONDS)

@@ -23,6 +23,8 @@ import httpx
 from django.conf import settings
 from django.utils.module_loading import import_string
 
+from portal.ops import metrics
+
 from . import breaker
 from .errors import (
     AuthFailed,
@@ -242,12 +244,15 @@ def _attempt(request: httpx.Request, conn: Connection, timeout: float | None) ->
         raise CircuitOpen(f"{where}: not called, Tixallo failed repeatedly (circuit open)")
     extensions = {"timeout": httpx.Timeout(timeout).as_dict()} if timeout is not None else {}
     request.extensions = {**request.extensions, **extensions}
+    started = time.monotonic()
     try:
         response = http().send(request, auth=BearerAuth(conn.api_key))
         response.read()
     except httpx.HTTPError as exc:  # transport failures, and bodies that fail to decode
         breaker.record_failure()
+        metrics.tixallo_answered(request, started, failure=_describe(exc))
         raise Unavailable(f"{where}: {_describe(exc)}") from None
+    metrics.tixallo_answered(request, started, status=response.status_code)
     if response.status_code >= 500 or response.status_code == 429:
         breaker.record_failure()
     elif response.is_success:

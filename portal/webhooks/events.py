@@ -42,6 +42,7 @@ class Event:
     ticket_id: str
     changed_at: datetime | None  # the ticket's updated_at as of this event, if it says
     public: bool  # False for an agent's internal note (`public: false`)
+    created_at: datetime | None = None  # when Tixallo made the event (for the lag metric)
 
 
 def parse(body: bytes) -> Event:
@@ -70,7 +71,9 @@ def parse(body: bytes) -> Event:
     ticket_id = _short_text(ticket_id)
     if not ticket_id:
         raise BadEvent("ticket id missing")
-    return Event(event_id, event_type, ticket_id, _time(at), public)
+    return Event(
+        event_id, event_type, ticket_id, _time(at), public, _time(payload.get("created_at"))
+    )
 
 
 def apply(event: Event) -> str:

@@ -12,6 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.views.decorators.csrf import csrf_exempt
 
 from portal.config.current import for_request
+from portal.ops import metrics
 from portal.webhooks import events, signature
 
 log = logging.getLogger(__name__)
@@ -38,6 +39,7 @@ def tixallo(request: HttpRequest) -> HttpResponse:
             "Tixallo webhook refused: no webhook secret is configured. Set "
             "TIXALLO_WEBHOOK_SECRET or the webhook signing secret in admin."
         )
+        metrics.webhook("unknown", "unconfigured")
         return _answer(503, "webhooks are not configured on this portal")
     try:
         signature.verify(
@@ -47,6 +49,7 @@ def tixallo(request: HttpRequest) -> HttpResponse:
     except (signature.BadSignature, events.BadEvent) as refusal:
         return _refuse(400, str(refusal))
     outcome = events.apply(event)
+    metrics.webhook(event.type, outcome.split(":")[0], _lag(event))
     log.info("Tixallo webhook %s %s: %s", event.type, event.id, outcome)
     return _answer(200, outcome)
 
@@ -58,8 +61,13 @@ def _declared_length(request: HttpRequest) -> int:
         return 0
 
 
+def _lag(event: events.Event) -> float | None:
+    return time.time() - event.created_at.timestamp() if event.created_at else None
+
+
 def _refuse(status: int, reason: str) -> HttpResponse:
     log.warning("Tixallo webhook refused (%s): %s", status, reason)
+    metrics.webhook("unknown", "refused")
     return _answer(status, reason)
 
 

@@ -20,7 +20,7 @@ def signin(request: HttpRequest) -> HttpResponse:
     context = {"form": form}
     if not form.is_bound:
         return render(request, "tickets/signin.html", context)
-    if form.has_error("started", "too_fast") or not ratelimit.allow_all(
+    if ratelimit.spam_verdict("signin", form) == "too_fast" or not ratelimit.allow_all(
         "signin", request, form.data.get("email", "")
     ):
         return trouble.too_many(request, "tickets/signin.html", context)

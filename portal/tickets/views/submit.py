@@ -40,7 +40,7 @@ def submit(request: HttpRequest) -> HttpResponse:
     context = {"form": form}
     if not form.is_bound:
         return render(request, template, context)
-    if form.has_error("started", "too_fast") or not ratelimit.allow_all(
+    if ratelimit.spam_verdict("submit", form) == "too_fast" or not ratelimit.allow_all(
         "submit", request, form.data.get("customer_email", "")
     ):
         return trouble.too_many(request, template, context)

@@ -1,0 +1,88 @@
+"""`/healthz`, `/readyz` and `/metrics`, answered by a middleware placed near the top,
+so they work before host validation (probes and Prometheus come by IP address, not
+the public host name), sessions, the "being set up" page and the customer pages'
+rate limits — and none of them ever calls Tixallo: a slow upstream must not get a
+healthy instance restarted or taken out of the load balancer.
+"""
+
+import hmac
+import logging
+import uuid
+from collections.abc import Callable
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+
+from portal.ops import collect
+
+log = logging.getLogger(__name__)
+
+
+class ProbesMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+        self.routes = {"/healthz": healthz, "/readyz": readyz, "/metrics": metrics}
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        probe = self.routes.get(request.path_info)
+        if probe is None:
+            return self.get_response(request)
+        if request.method not in ("GET", "HEAD"):
+            response = HttpResponse(status=405)
+            response["Allow"] = "GET, HEAD"
+            return response
+        response = probe(request)
+        response["Cache-Control"] = "no-store"
+        return response
+
+
+def healthz(request: HttpRequest) -> HttpResponse:
+    """Liveness: the process answers. Nothing else is touched."""
+    return JsonResponse({"status": "ok", "version": settings.VERSION})
+
+
+def readyz(request: HttpRequest) -> HttpResponse:
+    """Readiness: the database and the cache answer (never Tixallo)."""
+    checks = {"database": _database_ok(), "cache": _cache_ok()}
+    ready = all(checks.values())
+    body = {"status": "ready" if ready else "unavailable"}
+    body |= {name: "ok" if ok else "unreachable" for name, ok in checks.items()}
+    return JsonResponse(body, status=200 if ready else 503)
+
+
+def _database_ok() -> bool:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except Exception:  # noqa: BLE001 - any failure means "not ready"; the log says which
+        log.warning("readyz: the database does not answer", exc_info=True)
+        return False
+    return True
+
+
+def _cache_ok() -> bool:
+    key, token = "ops:readyz", uuid.uuid4().hex
+    try:
+        cache.set(key, token, 10)
+        return cache.get(key) == token
+    except Exception:  # noqa: BLE001
+        log.warning("readyz: the cache does not answer", exc_info=True)
+        return False
+
+
+def metrics(request: HttpRequest) -> HttpResponse:
+    """Prometheus text format, for a bearer of METRICS_TOKEN; 404 while it is unset."""
+    token = settings.METRICS_TOKEN
+    if not token:
+        return HttpResponse("metrics are off: set METRICS_TOKEN\n", status=404,
+                            content_type="text/plain; charset=utf-8")  # fmt: skip
+    given = request.headers.get("Authorization", "").removeprefix("Bearer ").strip()
+    if not hmac.compare_digest(given.encode(), token.encode()):
+        response = HttpResponse("a bearer token is required\n", status=401,
+                                content_type="text/plain; charset=utf-8")  # fmt: skip
+        response["WWW-Authenticate"] = 'Bearer realm="metrics"'
+        return response
+    body, content_type = collect.exposition()
+    return HttpResponse(body, content_type=content_type)

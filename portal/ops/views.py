@@ -1,0 +1,19 @@
+from django.contrib import admin
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+
+from portal.ops import health as checks
+
+
+@never_cache
+def health(request: HttpRequest) -> HttpResponse:
+    """Admin → Health (staff only: wrapped in admin_view in portal/urls.py)."""
+    parts = checks.report()
+    context = admin.site.each_context(request) | {
+        "title": _("Health"),
+        "parts": parts,
+        "attention": checks.attention(parts),
+    }
+    return render(request, "admin/ops/health.html", context)
