@@ -29,11 +29,16 @@ def served(monkeypatch):
     monkeypatch.setattr(inprocess, "start_workers", lambda **kwargs: calls.append(kwargs))
 
     class FakeWorker:
+        pid = 4242
+
         def __init__(self, command, **kwargs):
             calls.append(tuple(command[1:3]))
 
         def terminate(self):
             calls.append("worker stopped")
+
+        def wait(self, timeout=None):
+            return 0
 
     monkeypatch.setattr(demo.subprocess, "Popen", FakeWorker)
     return calls

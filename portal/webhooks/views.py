@@ -12,6 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.views.decorators.csrf import csrf_exempt
 
 from portal.config.current import for_request
+from portal.outbox import agent_answers
 from portal.webhooks import events, signature
 
 log = logging.getLogger(__name__)
@@ -47,6 +48,7 @@ def tixallo(request: HttpRequest) -> HttpResponse:
     except (signature.BadSignature, events.BadEvent) as refusal:
         return _refuse(400, str(refusal))
     outcome = events.apply(event)
+    agent_answers.heard(body, outcome, request.build_absolute_uri("/"))  # emails, if switched on
     log.info("Tixallo webhook %s %s: %s", event.type, event.id, outcome)
     return _answer(200, outcome)
 
