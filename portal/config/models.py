@@ -58,16 +58,11 @@ class PortalSettings(models.Model):
     def __str__(self) -> str:
         return str(_("Portal settings"))
 
-    @property
-    def logo_version(self) -> str:
-        """ "" without a logo; changes with it (cache busting)."""
-        return hashlib.sha256(bytes(self.logo)).hexdigest()[:12] if self.logo else ""
-
     def save(self, *args: object, **kwargs: object) -> None:
         self.pk = 1  # a singleton
         super().save(*args, **kwargs)
 
     @property
     def logo_version(self) -> str:
-        """"" without a logo; changes with it (cache busting)."""
+        """Empty without a logo; changes with it (cache busting)."""
         return hashlib.sha256(bytes(self.logo)).hexdigest()[:12] if self.logo else ""
