@@ -1,0 +1,121 @@
+"""What only a browser shows of the walk-through (issue 10): a ticket closed while its
+page is open, the busy state of a slow send, the embed script's diagnostics on a site
+that may not frame the portal, and the language switcher."""
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from portal.sandbox import agents
+from portal.sandbox.seed import seed
+from tests.browser.test_embed_in_browser import open_host_page
+from tests.helpers import new_ticket, set_faults, ticket_link
+
+SLOW = 15_000  # ms: an upper bound to wait for, never a delay
+
+
+@pytest.fixture
+def live(settings):
+    settings.PORTAL_POLL_SECONDS = 1
+    settings.PORTAL_CACHE_SECONDS = 0
+
+
+def test_a_live_close_removes_the_reply_box_and_keeps_what_was_typed(
+    page, portal, live, screenshot
+):
+    ticket = new_ticket(subject="Bell rattles")
+    page.goto(ticket_link(ticket.id))
+    page.get_by_label("Your reply").fill("It rattles on cobbles too.")
+
+    agents.set_status(portal.store, ticket.id, "closed")
+
+    expect(page.get_by_text("This request is closed, so it can't take new replies.")).to_be_visible()
+    expect(page.get_by_label("Your reply")).to_have_count(0)
+    expect(page.locator("#announcer")).to_contain_text("Status changed: Closed")
+    kept = page.get_by_label("Your unsent reply")
+    expect(kept).to_have_value("It rattles on cobbles too.")
+    screenshot(page, "closed-while-open")
+    page.get_by_role("button", name="Start a new request with this text").click()
+
+    expect(page.get_by_role("heading", name="Submit a request")).to_be_visible()
+    expect(page.get_by_label("Subject")).to_have_value("Follow-up to #1001: Bell rattles")
+    expect(page.get_by_label("How can we help?")).to_have_value("It rattles on cobbles too.")
+
+
+def test_a_slow_send_says_sending_and_marks_the_form_busy(page, portal):
+    page.goto("/")
+    page.get_by_label("Subject").fill("Slow helpdesk")
+    page.get_by_label("How can we help?").fill("Testing a slow answer.")
+    page.get_by_label("Your email address").fill("robin@example.com")
+    page.get_by_label("Your name", exact=True).fill("Robin Rider")
+    set_faults(portal.store, latency_ms=3000)  # Tixallo takes its time
+
+    page.get_by_role("button", name="Send request").click()
+
+    form = page.locator("#ticket-form")
+    expect(form).to_have_attribute("aria-busy", "true")
+    expect(form.get_by_role("button")).to_have_text("Sending…")
+    expect(page.get_by_text("Your ticket number is")).to_be_visible(timeout=SLOW)
+
+
+@pytest.fixture
+def shop_only(settings):
+    settings.PORTAL_ALLOWED_ORIGINS = ["http://shop.localhost"]
+
+
+def test_embed_js_shows_a_new_tab_link_where_the_portal_may_not_be_framed(
+    new_page, portal, shop_only, browser_errors
+):
+    page: Page = new_page(permissions=["local-network-access"])
+    with page.expect_console_message(
+        lambda message: message.type == "warning" and "Tixallo Portal" in message.text,
+        timeout=SLOW,
+    ) as logged:
+        open_host_page(page, portal.url, origin="http://elsewhere.localhost")
+        link = page.get_by_role("link", name="Open support in a new tab")
+        expect(link).to_be_visible(timeout=SLOW)
+    assert "http://elsewhere.localhost" in logged.value.text
+    assert "portal settings" in logged.value.text
+    expect(link).to_have_attribute("href", f"{portal.url}/")
+    expect(page.locator("iframe")).to_have_count(0)
+    # Chromium's own report of the refused frame is the point of this test, not a bug.
+    assert all("frame-ancestors" in error for error in browser_errors)
+    browser_errors.clear()
+
+
+def test_embed_js_keeps_the_frame_on_an_allowed_site(new_page, portal, shop_only):
+    page: Page = new_page(permissions=["local-network-access"])
+    open_host_page(page, portal.url)
+    inside = page.frame_locator("iframe")
+    expect(inside.get_by_role("heading", name="Submit a request")).to_be_visible()
+    # The frame said hello back: the diagnostics stand down for good.
+    page.wait_for_function("() => document.querySelector('iframe').style.height !== '600px'")
+    expect(page.get_by_role("link", name="Open support in a new tab")).to_have_count(0)
+
+
+def test_the_demo_shop_vouches_for_alex_and_the_frame_leaves_sign_out_to_it(
+    page, portal, screenshot
+):
+    seed(portal.store)
+    page.goto("/embed/demo/?as=alex")
+    expect(page.get_by_text("Signed in as Alex Example")).to_be_visible()
+    inside = page.frame_locator("iframe")
+    expect(inside.get_by_label("Your email address")).to_have_value("alex@example.com")
+    expect(inside.get_by_role("button", name="Sign out")).to_have_count(0)
+    inside.get_by_role("link", name="My requests").click()
+    expect(inside.locator(".ticket-row")).to_have_count(6)
+    expect(inside.get_by_role("button", name="Sign out")).to_have_count(0)
+    page.wait_for_function("() => document.querySelector('iframe').style.height !== '600px'")
+    screenshot(page, "embedded")
+
+
+@pytest.mark.parametrize("javascript", [True, False])
+def test_the_language_switcher_keeps_the_choice(new_page, portal, javascript):
+    page = new_page(java_script_enabled=javascript)
+    page.goto("/signin/")
+    page.get_by_role("button", name="Deutsch").click()
+    expect(page.get_by_role("heading", name="Ihre Anfragen ansehen")).to_be_visible()
+    page.get_by_role("link", name="Anfrage stellen").first.click()
+    expect(page.get_by_role("heading", name="Anfrage stellen")).to_be_visible()
+    expect(page.locator("html")).to_have_attribute("lang", "de")
+    page.get_by_role("button", name="English").click()
+    expect(page.get_by_role("heading", name="Submit a request")).to_be_visible()
