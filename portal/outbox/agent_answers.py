@@ -25,14 +25,12 @@ from portal.tixallo.errors import TixalloError
 
 log = logging.getLogger("portal.outbox")
 KEEP = timedelta(days=90)
-NEWS = ("applied", "stale: a newer change of this ticket is known")  # webhooks.events
 
 
-def heard(body: bytes, outcome: str, site_url: str) -> None:
-    """After the receiver applied an event: book an email if it is an agent's public
-    message or the ticket's change to solved, and the switch is on."""
-    if outcome not in NEWS:
-        return  # a duplicate or an internal note
+def heard(body: bytes, in_order: bool, site_url: str) -> None:
+    """After the receiver applied an event (`in_order`: not older than a change already
+    heard of): book an email if it is an agent's public message or the ticket's change
+    to solved, and the switch is on. A late message is still news; a late status is not."""
     try:
         event = json.loads(body)
         kind, data = event["type"], event["data"]
@@ -44,7 +42,7 @@ def heard(body: bytes, outcome: str, site_url: str) -> None:
     if kind == "message.created":
         if data.get("author_type") == "agent" and data.get("public") is not False:
             key = f"message:{data.get('id')}"
-    elif outcome == NEWS[0] and isinstance(data.get("status"), str):
+    elif in_order and isinstance(data.get("status"), str):
         if _status_changed(str(data.get("id")), data["status"]) and data["status"] == "solved":
             key = f"solved:{data.get('id')}:{data.get('updated_at')}"
     ticket_id = str(data.get("ticket_id") or data.get("id") or "")

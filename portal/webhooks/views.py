@@ -48,7 +48,8 @@ def tixallo(request: HttpRequest) -> HttpResponse:
     except (signature.BadSignature, events.BadEvent) as refusal:
         return _refuse(400, str(refusal))
     outcome = events.apply(event)
-    agent_answers.heard(body, outcome, request.build_absolute_uri("/"))  # emails, if switched on
+    if outcome in (events.APPLIED, events.STALE):  # news for the customer? (emails, if on)
+        agent_answers.heard(body, outcome == events.APPLIED, request.build_absolute_uri("/"))
     log.info("Tixallo webhook %s %s: %s", event.type, event.id, outcome)
     return _answer(200, outcome)
 

@@ -28,7 +28,8 @@ def test_a_live_close_removes_the_reply_box_and_keeps_what_was_typed(
 
     agents.set_status(portal.store, ticket.id, "closed")
 
-    expect(page.get_by_text("This request is closed, so it can't take new replies.")).to_be_visible()
+    closed = page.get_by_text("This request is closed, so it can't take new replies.")
+    expect(closed).to_be_visible()
     expect(page.get_by_label("Your reply")).to_have_count(0)
     expect(page.locator("#announcer")).to_contain_text("Status changed: Closed")
     kept = page.get_by_label("Your unsent reply")
