@@ -34,8 +34,18 @@ class Command(BaseCommand):
         hooks = self._send_webhooks_to_portal(addrport)
         _email_answers_on_first_run()
         inprocess.start_workers(agent=not no_agent, webhooks=True)
+        # SIGTERM (docker stop, kill, a process manager) ends the demo as Ctrl+C does,
+        # through the finally below, so its worker does not outlive it.
+        previous = signal.signal(signal.SIGTERM, _exit_on_sigterm)
         worker = self._start_outbox_worker()
+        try:
+            self._serve(addrport, added, hooks, password, worker.pid)
+        finally:
+            signal.signal(signal.SIGTERM, previous)
+            worker.terminate()
+            worker.wait(timeout=10)
 
+    def _serve(self, addrport: str, added: int, hooks: str, password: str, worker: int) -> None:
         url = f"http://{addrport}"
         self.stdout.write(
             self.style.SUCCESS("\nTixallo Portal demo (built-in sandbox)\n")
@@ -45,18 +55,10 @@ class Command(BaseCommand):
             + f"  embedded demo:  {url}/embed/demo/  (signed in: {url}/embed/demo/?as=alex)\n"
             + f"  webhooks:       {hooks}\n"
             + f"  admin:          {url}/admin/  user {ADMIN_USERNAME!r}, password {password}\n"
-            + f"  outbox worker:  pid {worker.pid}\n"
+            + f"  outbox worker:  pid {worker}\n"
             + "  (the password is new each run; a simulated agent answers new tickets)\n"
         )
-        # SIGTERM (docker stop, kill, a process manager) ends the demo as Ctrl+C does,
-        # through the finally below, so its worker does not outlive it.
-        previous = signal.signal(signal.SIGTERM, _exit_on_sigterm)
-        try:
-            call_command("runserver", addrport, use_reloader=False, use_threading=True)
-        finally:
-            signal.signal(signal.SIGTERM, previous)
-            worker.terminate()
-            worker.wait(timeout=10)
+        call_command("runserver", addrport, use_reloader=False, use_threading=True)
 
     def _start_outbox_worker(self) -> subprocess.Popen:
         """The outbox's worker beside the server, as production runs it (README)."""
