@@ -100,6 +100,8 @@ class PortalSettingsForm(forms.ModelForm):
             value = "…" + value[-4:]
         else:
             field.help_text = _("Set by the environment (%(var)s).") % {"var": variable}
+            if name == "base_url":  # a plain box: admin's URL widget adds a "Change:" field
+                field.widget = forms.URLInput(attrs={"size": 60})
         self.initial[name] = "\n".join(value) if isinstance(value, list | tuple) else value
 
     def clean_base_url(self) -> str:

@@ -3,16 +3,26 @@
 (function () {
   document.querySelectorAll("button[data-copy]").forEach(function (button) {
     const field = document.getElementById(button.dataset.copy);
-    if (!field || !navigator.clipboard) return;
+    if (!field) return;
     const label = button.textContent;
     button.hidden = false;
+
+    function copied() {
+      button.textContent = button.dataset.copied;
+      setTimeout(function () { button.textContent = label; }, 2000);
+    }
+
     button.addEventListener("click", function () {
-      navigator.clipboard.writeText(field.value).then(function () {
-        button.textContent = button.dataset.copied;
-        setTimeout(function () { button.textContent = label; }, 2000);
-      }, function () {
-        field.select(); // no clipboard permission: selected, ready for Ctrl+C
-      });
+      // Selected first, so that whatever happens the snippet is ready for Ctrl+C.
+      field.focus();
+      field.select();
+      if (navigator.clipboard && window.isSecureContext) {
+        navigator.clipboard.writeText(field.value).then(copied, function () {
+          if (document.execCommand("copy")) copied();
+        });
+      } else if (document.execCommand("copy")) {
+        copied(); // plain http: no clipboard API, the older way still works
+      }
     });
   });
 })();

@@ -120,3 +120,28 @@ def test_the_language_switcher_keeps_the_choice(new_page, portal, javascript):
     expect(page.locator("html")).to_have_attribute("lang", "de")
     page.get_by_role("button", name="English").click()
     expect(page.get_by_role("heading", name="Submit a request")).to_be_visible()
+
+
+def test_the_admin_copies_the_snippet_and_previews_the_branding(new_page, portal, screenshot):
+    from django.contrib.auth import get_user_model
+
+    from portal.config.models import PortalSettings
+
+    get_user_model().objects.create_superuser("boss", "boss@example.com", "pass-for-tests-only")
+    PortalSettings.objects.update_or_create(
+        pk=1, defaults={"portal_name": "Bramblewood Help", "accent_colour": "#1f6f4a"}
+    )
+    page = new_page(permissions=["clipboard-read", "clipboard-write"])
+    page.goto("/admin/login/?next=/admin/config/portalsettings/1/change/")
+    page.get_by_label("Username").fill("boss")
+    page.get_by_label("Password").fill("pass-for-tests-only")
+    page.get_by_role("button", name="Log in").click()
+
+    copy = page.locator('button[data-copy="embed-snippet"]')  # its name changes
+    copy.click()
+    expect(copy).to_have_text("Copied")
+    assert "/embed.js" in page.evaluate("navigator.clipboard.readText()")
+    preview = page.frame_locator("iframe.branding-preview")
+    expect(preview.get_by_role("link", name="Bramblewood Help")).to_be_visible()
+    expect(page.get_by_label("Priority when customers don't choose")).to_contain_text("Normal")
+    screenshot(page, "admin-settings")

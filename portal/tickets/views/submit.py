@@ -93,11 +93,13 @@ def _initial(request: HttpRequest) -> dict[str, str]:
     subject or priority from the query string (a link, or the embed snippet's
     data-subject / data-priority)."""
     email = access.verified_email(request)
+    if email and not request.session.get(access.SESSION_NAME):
+        request.session[access.SESSION_NAME] = known_name(email)  # looked up once
     initial = {
         "idempotency_key": client.new_idempotency_key(),
         "started": started_now(),
         "customer_email": email,
-        "customer_name": request.session.get(access.SESSION_NAME, "") or known_name(email),
+        "customer_name": request.session.get(access.SESSION_NAME, ""),
     }
     subject = " ".join(request.GET.get("subject", "").split())[: client.SUBJECT_MAX]
     if subject:
