@@ -143,6 +143,7 @@ def test_a_reply_refused_as_closed_keeps_its_text_for_a_new_request(client, sand
     assert '<textarea id="kept-text" name="description" rows="5" readonly>Hello?</textarea>' in html
     assert "Start a new request with this text" in html
     assert 'name="body"' not in html  # no reply box that cannot send
+    assert "data-poll-seconds" not in html  # the page knows it is closed now
 
 
 def test_it_keeps_the_reply_when_tixallo_is_down(client, sandbox):

@@ -51,6 +51,7 @@ def test_a_reply_to_a_ticket_known_closed_sends_nothing_and_keeps_the_text(
     assert response.status_code == 422
     html = response.content.decode()
     assert "<html" not in html  # the reply form's place, for htmx
+    assert re.search(r'<section id="conversation"[^>]*hx-swap-oob="true"', html)  # now Closed
     assert ">One more thing</textarea>" in html
     assert 'value="Follow-up to #1001: Cannot log in"' in html
     assert not Submission.objects.exists()

@@ -36,7 +36,7 @@ def heard(body: bytes, in_order: bool, site_url: str) -> None:
         kind, data = event["type"], event["data"]
     except (ValueError, KeyError, TypeError):
         return
-    if not isinstance(data, dict):
+    if not isinstance(data, dict) or not data.get("id"):
         return
     key = ""
     if kind == "message.created":

@@ -3,6 +3,8 @@
 Two doors, one view: `/tickets/<id>/` for a signed-in customer who owns it, and
 `/t/<signed link>/` for whoever holds the private link from the confirmation."""
 
+from contextlib import suppress
+
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -83,6 +85,8 @@ def _reply(request: HttpRequest, ticket: Ticket, url: str) -> HttpResponse:
     submission, error = queue.submit("reply", payload, email, key, site, ticket_id=ticket.id)
     if error is not None and error.type == "ticket_closed":
         reads.forget_ticket(ticket.id)
+        with suppress(TixalloError):  # the page shows "Closed" too, if Tixallo tells
+            ticket = reads.ticket(ticket.id)
         return _closed_meanwhile(request, ticket, url, form.cleaned_data["body"])
     if error is not None:
         form.add_error("body", error.fields.get("body") or _check_reply(error))
@@ -99,7 +103,12 @@ def _closed_meanwhile(request: HttpRequest, ticket: Ticket, url: str, text: str)
     """The request was closed before this reply arrived: nothing is sent, the text stays
     on screen, and a new request can start with it (prefilled)."""
     context = _context(ticket, url, ReplyForm()) | {"can_reply": False, "kept_text": text}
-    return render(request, _form_template(request), context, status=422)
+    if not request.htmx:
+        return render(request, TEMPLATE, context, status=422)
+    # In place of the reply form, and the conversation (now "Closed") out of band.
+    note = render_to_string(TEMPLATE + "#reply-form", context, request)
+    conversation = render_to_string(TEMPLATE + "#conversation", context | {"oob": True}, request)
+    return HttpResponse(note + conversation, status=422)
 
 
 def _mark_solved(request: HttpRequest, ticket: Ticket, url: str) -> HttpResponse:
