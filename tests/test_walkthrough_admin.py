@@ -28,6 +28,9 @@ def test_it_shows_the_current_logo_with_a_way_to_remove_it(admin_client):
     version = PortalSettings.objects.get(pk=1).logo_version
     assert f'<img src="/brand/logo-{version}" alt="The current logo"' in page
     assert "disabled" not in page.split('name="remove_logo"')[1][:40]
+    image = admin_client.get(f"/brand/logo-{version}")
+    assert image.content == PNG
+    assert "style-src 'unsafe-inline'" in image["Content-Security-Policy"]  # opened alone
 
 
 def test_values_set_in_the_environment_are_shown_read_only_and_secrets_masked(

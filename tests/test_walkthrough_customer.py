@@ -152,6 +152,9 @@ def test_favicon_ico_is_there(client):
     assert response.status_code == 200
     assert response["Content-Type"] == "image/x-icon"
     assert response.content.startswith(b"\x00\x00\x01\x00")
+    # Opened on its own, the browser styles the image inline: the policy must allow that.
+    assert "style-src 'unsafe-inline'" in response["Content-Security-Policy"]
+    assert "script-src" not in response["Content-Security-Policy"]
     assert 'rel="icon"' in client.get("/signin/").content.decode()
 
 

@@ -145,3 +145,24 @@ def test_the_admin_copies_the_snippet_and_previews_the_branding(new_page, portal
     expect(preview.get_by_role("link", name="Bramblewood Help")).to_be_visible()
     expect(page.get_by_label("Priority when customers don't choose")).to_contain_text("Normal")
     screenshot(page, "admin-settings")
+
+
+def test_pages_log_nothing_to_the_console_dark_german_on_a_phone(new_page, portal):
+    """No CSP violation (the fixture fails on any) and no failed load, such as a missing
+    /favicon.ico, on the pages a walk-through visits."""
+    seed(portal.store)
+    page = new_page(
+        color_scheme="dark", locale="de-DE", viewport={"width": 360, "height": 720},
+        permissions=["local-network-access"],
+    )  # fmt: skip
+    failures = []
+    page.on("console", lambda m: failures.append(m.text) if "Failed to load" in m.text else None)
+    ticket = new_ticket(subject="Klingel klappert")
+    for url in ("/", "/signin/", ticket_link(ticket.id), "/embed/demo/?as=alex"):
+        page.goto(url)
+        expect(page.locator("h1").first).to_be_visible()
+    expect(page.frame_locator("iframe").get_by_label("Ihre E-Mail-Adresse")).to_have_value(
+        "alex@example.com"
+    )
+    page.goto("/favicon.ico")
+    assert failures == []
