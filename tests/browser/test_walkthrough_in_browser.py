@@ -166,3 +166,22 @@ def test_pages_log_nothing_to_the_console_dark_german_on_a_phone(new_page, porta
     )
     page.goto("/favicon.ico")
     assert failures == []
+
+
+def test_without_javascript_solve_and_a_late_reply_work_too(nojs_page, portal):
+    page = nojs_page
+    ticket = new_ticket(subject="Saddle squeaks")
+    page.goto(ticket_link(ticket.id))
+    page.get_by_role("button", name="This is solved").click()
+    expect(page.locator(".badge", has_text="Solved")).to_be_visible()
+    expect(page.get_by_role("button", name="This is solved")).to_have_count(0)
+
+    agents.set_status(portal.store, ticket.id, "closed")  # while the customer types
+    page.get_by_label("Your reply").fill("Squeaks again after the rain.")
+    page.get_by_role("button", name="Send reply").click()
+
+    expect(page.get_by_text("closed before your reply arrived")).to_be_visible()
+    expect(page.get_by_label("Your unsent reply")).to_have_value("Squeaks again after the rain.")
+    page.get_by_role("button", name="Start a new request with this text").click()
+    expect(page.get_by_label("How can we help?")).to_have_value("Squeaks again after the rain.")
+    expect(page.get_by_label("Subject")).to_have_value("Follow-up to #1001: Saddle squeaks")
