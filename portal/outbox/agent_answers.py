@@ -51,9 +51,10 @@ def heard(body: bytes, in_order: bool, site_url: str) -> None:
         mail_answer.enqueue(ticket_id, message_id, site_url)
 
 
-def solved_by_customer(ticket_id: str) -> None:
-    """The customer marked it solved themselves: no email about it."""
-    TicketStatusSeen.objects.update_or_create(ticket_id=ticket_id, defaults={"status": "solved"})
+def note_status(ticket_id: str, status: str) -> None:
+    """A status the customer knows already: "solved" before their own "This is solved"
+    (no email about it), or the status before it if Tixallo refused."""
+    TicketStatusSeen.objects.update_or_create(ticket_id=ticket_id, defaults={"status": status})
 
 
 @task()

@@ -115,11 +115,12 @@ def _mark_solved(request: HttpRequest, ticket: Ticket, url: str) -> HttpResponse
     """The customer's "This is solved" (Zendesk's "Mark as solved") on an open request."""
     email = ticket.customer.email if ticket.customer else ""
     if ticket.status in status.OPEN and ratelimit.allow_all("reply", request, email):
+        # Noted first: the webhook that follows is no news to tell the customer by email.
+        agent_answers.note_status(ticket.id, "solved")
         try:
-            # Noted first: the webhook that follows is no news to tell the customer by email.
-            agent_answers.solved_by_customer(ticket.id)
             client.mark_solved(ticket.id)
         except TixalloError as error:
+            agent_answers.note_status(ticket.id, ticket.status)
             return trouble.page(request, error)
         reads.forget_ticket(ticket.id)
         reads.forget_customer(email)
