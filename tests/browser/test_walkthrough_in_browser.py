@@ -58,6 +58,24 @@ def test_a_slow_send_says_sending_and_marks_the_form_busy(page, portal):
     expect(page.get_by_text("Your ticket number is")).to_be_visible(timeout=SLOW)
 
 
+def test_a_slow_send_says_sending_inside_the_frame_too(new_page, portal, shop_only):
+    page: Page = new_page(permissions=["local-network-access"])
+    open_host_page(page, portal.url, lang="de")
+    inside = page.frame_locator("iframe")
+    inside.get_by_label("Betreff").fill("Langsam")
+    inside.get_by_label("Wie können wir Ihnen helfen?").fill("Ein langsamer Test.")
+    inside.get_by_label("Ihre E-Mail-Adresse").fill("robin@example.com")
+    inside.get_by_label("Ihr Name", exact=True).fill("Robin Rider")
+    set_faults(portal.store, latency_ms=3000)
+
+    inside.get_by_role("button", name="Anfrage senden").click()
+
+    form = inside.locator("#ticket-form")
+    expect(form).to_have_attribute("aria-busy", "true")
+    expect(form.locator("button[type=submit]")).to_have_text("Wird gesendet …")
+    expect(inside.get_by_text("Ihre Ticketnummer lautet")).to_be_visible(timeout=SLOW)
+
+
 @pytest.fixture
 def shop_only(settings):
     settings.PORTAL_ALLOWED_ORIGINS = ["http://shop.localhost"]
