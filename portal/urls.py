@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
+from django.views.i18n import set_language
 
 from portal.config import branding
 from portal.ops import views as ops
@@ -10,6 +11,9 @@ urlpatterns = [
     path("brand/logo-<str:version>", branding.logo, name="brand-logo"),
     path("admin/health/", admin.site.admin_view(ops.health), name="ops-health"),
     path("admin/", admin.site.urls),
+    # The language switcher: Django's own, kept in a cookie for the browser session.
+    path("language/", set_language, name="set-language"),
+    path("favicon.ico", branding.favicon, name="favicon"),
     path("", include("portal.tickets.urls")),
     path("", include("portal.embed.urls")),
     path("webhooks/", include("portal.webhooks.urls")),

@@ -90,6 +90,21 @@ def test_it_reports_a_refused_reply_to_a_closed_ticket(tixallo, sandbox):
     assert caught.value.type == "ticket_closed"
 
 
+def test_it_marks_a_ticket_solved_for_its_customer(tixallo, sandbox):
+    from tests.helpers import set_status
+
+    ticket = client.create_ticket(**NEW)
+    solved = client.mark_solved(ticket.id)
+    assert solved.id == ticket.id and solved.status == "solved"
+    assert client.get_ticket(ticket.id).status == "solved"
+    set_status(sandbox, ticket.id, "closed")
+    with pytest.raises(Invalid) as caught:
+        client.mark_solved(ticket.id)
+    assert caught.value.type == "ticket_closed"
+    with pytest.raises(NotFound):
+        client.mark_solved("tkt_does_not_exist")
+
+
 def test_it_reports_an_unknown_ticket_as_not_found(tixallo):
     with pytest.raises(NotFound):
         client.get_ticket("tkt_does_not_exist")

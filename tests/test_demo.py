@@ -29,11 +29,16 @@ def served(monkeypatch):
     monkeypatch.setattr(inprocess, "start_workers", lambda **kwargs: calls.append(kwargs))
 
     class FakeWorker:
+        pid = 4242
+
         def __init__(self, command, **kwargs):
             calls.append(tuple(command[1:3]))
 
         def terminate(self):
             calls.append("worker stopped")
+
+        def wait(self, timeout=None):
+            return 0
 
     monkeypatch.setattr(demo.subprocess, "Popen", FakeWorker)
     return calls
@@ -63,3 +68,47 @@ def test_it_can_run_twice_without_duplicating_data(sandbox, served):
     assert ticket_count(sandbox) == count
     password = re.search(r"password (\S+)", output).group(1)
     assert authenticate(username="admin", password=password) is not None
+
+
+def test_sigterm_stops_the_demo_and_its_outbox_worker(tmp_path):
+    """A real `manage.py demo` in its own process: SIGTERM (docker stop, a process
+    manager) must not leave its db_worker running."""
+    import os
+    import signal
+    import socket
+    import subprocess
+    import sys
+
+    from django.conf import settings
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = os.environ | {
+        "PYTHONUNBUFFERED": "1",
+        "PORTAL_SANDBOX": "1",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'demo.sqlite3'}",
+        "SANDBOX_DB_PATH": str(tmp_path / "sandbox.sqlite3"),
+        "STATIC_ROOT": str(tmp_path / "static"),
+        "DJANGO_SETTINGS_MODULE": "portal.settings",
+    }
+    demo_process = subprocess.Popen(  # noqa: S603 - fixed argv
+        [sys.executable, "manage.py", "demo", f"127.0.0.1:{port}", "--no-agent"],
+        cwd=settings.BASE_DIR, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+        text=True,
+    )  # fmt: skip
+    try:
+        worker_pid = None
+        for line in demo_process.stdout:
+            if found := re.search(r"outbox worker:\s+pid (\d+)", line):
+                worker_pid = int(found.group(1))
+                break
+        assert worker_pid, "the demo printed no worker pid"
+        os.kill(worker_pid, 0)  # running
+        demo_process.send_signal(signal.SIGTERM)
+        assert demo_process.wait(timeout=60) == 0
+        with pytest.raises(ProcessLookupError):
+            os.kill(worker_pid, 0)
+    finally:
+        demo_process.kill()
+        demo_process.wait()

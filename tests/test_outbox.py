@@ -138,11 +138,11 @@ def test_it_queues_a_reply_and_shows_it_as_sending(client, sandbox, settings):
     client.post(link, {"body": "Queued reply text"})
     set_faults(sandbox)
     page = client.get(link).content.decode()
-    assert "Queued reply text" in page and "Sending…" in page
+    assert "Queued reply text" in page and "· Sending…" in page
     deliver_submission.call(Submission.objects.get().pk)
     settings.PORTAL_CACHE_SECONDS = 0
     page = client.get(link).content.decode()
-    assert "Queued reply text" in page and "Sending…" not in page
+    assert "Queued reply text" in page and "· Sending…" not in page
 
 
 def test_two_workers_deliver_a_queue_of_100_exactly_once(sandbox, transactional_db):
@@ -181,7 +181,7 @@ def test_it_lists_a_queued_request_in_my_requests_until_it_has_a_number(client, 
     _, submission = queue_one(client, sandbox, settings)
     sign_in_as(client)
     page = client.get("/tickets/").content.decode()
-    assert submission.reference in page and "Sending…" in page
+    assert submission.reference in page and 'tone-new">Sending…' in page
     deliver_submission.call(submission.pk)
     page = client.get("/tickets/").content.decode()
-    assert "Sending…" not in page and "#1001" in page
+    assert 'tone-new">Sending…' not in page and "#1001" in page

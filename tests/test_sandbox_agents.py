@@ -145,3 +145,22 @@ def test_the_server_command_needs_a_secret_with_a_webhook_url(tmp_path):
             "--webhook-url",
             "http://127.0.0.1:9/hooks",
         )
+
+
+def test_the_demo_agent_leaves_the_seeded_tickets_in_every_status(tmp_path):
+    store = Store(tmp_path / "seeded.sqlite3")
+    seed(store)
+    started = datetime.now(UTC)
+    agent = DemoAgent(store, delay_seconds=0, since=started)
+    assert agent.run_once(started + timedelta(hours=1)) == []
+    with store.transaction(write=False) as conn:
+        page, _ = tickets.list_tickets(conn, limit=100, customer_email="alex@example.com")
+    assert {t["status"] for t in page} == set(tickets.STATUSES)
+    # What a customer writes during the demo is answered.
+    pending = next(t for t in page if t["status"] == "pending")
+    with store.transaction() as conn:
+        ticket = tickets.find_ticket(conn, pending["id"])
+        tickets.add_customer_message(conn, ticket, "Still slow", "Alex Example")
+    answered = agent.run_once(datetime.now(UTC) + timedelta(seconds=1))
+    assert answered == [pending["ticket_number"]]
+    store.close()

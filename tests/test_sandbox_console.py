@@ -119,3 +119,26 @@ def test_it_builds_links_under_the_prefix_it_is_mounted_at(app, ticket):
     status, headers, _ = _call(app, "POST", "/console/tickets/1001", b"body=Hi&kind=reply")
     assert status.startswith("303")
     assert headers["Location"] == "/sandbox/console/tickets/1001?done=reply"
+
+
+def test_it_offers_the_fault_switches_the_readme_shows_with_curl(app, console):
+    page = console.get("/console/").text
+    assert 'name="down"' in page and 'name="error_rate"' in page and 'name="latency_ms"' in page
+    response = console.post(
+        "/console/faults", data={"down": "1", "error_rate": "25", "latency_ms": "300"}
+    )
+    assert response.status_code == 303 and response.headers["Location"] == "/console/?done=faults"
+    faults = app.store.get_faults()
+    assert (faults.force_status, faults.error_rate, faults.latency_ms) == (503, 0.25, 300)
+    assert "checked" in console.get("/console/?done=faults").text
+    console.post("/console/faults", data={"reset": "1"})
+    assert app.store.get_faults().force_status is None
+
+
+def test_it_refuses_nonsense_fault_values_and_keeps_the_old_ones(app, console):
+    console.post("/console/faults", data={"error_rate": "10"})
+    for bad in ({"error_rate": "250"}, {"latency_ms": "soon"}, {"error_rate": "nan"}):
+        response = console.post("/console/faults", data=bad)
+        assert response.headers["Location"] == "/console/?done=bad-faults"
+    assert app.store.get_faults().error_rate == 0.10
+    assert "Faults not changed" in console.get("/console/?done=bad-faults").text

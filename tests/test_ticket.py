@@ -131,14 +131,19 @@ def test_it_offers_no_reply_on_a_closed_ticket_and_stops_polling(client, sandbox
     assert "data-poll-seconds" not in html
 
 
-def test_it_explains_when_tixallo_refuses_a_reply_to_a_closed_ticket(client, sandbox):
+def test_a_reply_refused_as_closed_keeps_its_text_for_a_new_request(client, sandbox):
     ticket = new_ticket()
     link = ticket_link(ticket.id)
     client.get(link)  # cached as open
     set_status(sandbox, ticket.id, "closed")
     response = client.post(link, {"body": "Hello?"})
     assert response.status_code == 422
-    assert "submit a new request" in response.content.decode().lower()
+    html = response.content.decode()
+    assert "closed before your reply arrived" in html
+    assert '<textarea id="kept-text" name="description" rows="5" readonly>Hello?</textarea>' in html
+    assert "Start a new request with this text" in html
+    assert 'name="body"' not in html  # no reply box that cannot send
+    assert "data-poll-seconds" not in html  # the page knows it is closed now
 
 
 def test_it_keeps_the_reply_when_tixallo_is_down(client, sandbox):

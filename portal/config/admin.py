@@ -24,6 +24,7 @@ class PortalSettingsAdmin(admin.ModelAdmin):
         (gettext_lazy("Branding"), {"fields": ["portal_name", "logo_file", "remove_logo",
                                                "accent_colour", "support_email", "footer_text"]}),
         (gettext_lazy("Submit form"), {"fields": ["allow_priority", "default_priority"]}),
+        (gettext_lazy("Emails"), {"fields": ["email_agent_answers"]}),
     ]  # fmt: skip
 
     def has_add_permission(self, request: HttpRequest) -> bool:
@@ -68,5 +69,9 @@ class PortalSettingsAdmin(admin.ModelAdmin):
     def render_change_form(self, request, context, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN201
         from portal.embed.snippet import iframe_html, snippet_html
 
-        context |= {"snippet": snippet_html(request), "iframe_snippet": iframe_html(request)}
+        context |= {
+            "snippet": snippet_html(request),
+            "iframe_snippet": iframe_html(request),
+            "preview_url": reverse("tickets:submit"),
+        }
         return super().render_change_form(request, context, *args, **kwargs)

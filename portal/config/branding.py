@@ -4,13 +4,19 @@ picked for WCAG AA contrast whatever colour the admin chose."""
 
 import re
 
+from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
+from django.utils.csp import CSP
+from django.views.decorators.csp import csp_override
 from django.views.decorators.http import require_GET
 
 from portal.config.current import PortalConfig, current, for_request, load_row
 
 HEX = re.compile(r"#[0-9a-fA-F]{6}")
+# For images opened on their own: the browser shows them in a page it styles inline, which
+# the site-wide policy (style-src 'self') would refuse, filling the console with violations.
+IMAGE_CSP = {"default-src": [CSP.NONE], "img-src": [CSP.SELF], "style-src": [CSP.UNSAFE_INLINE]}
 LIGHT_SURFACE, DARK_SURFACE = "#ffffff", "#1b2027"
 
 
@@ -36,6 +42,17 @@ def brand_css(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@csp_override(IMAGE_CSP)
+def favicon(request: HttpRequest) -> HttpResponse:
+    """/favicon.ico, which browsers and feed readers ask for whatever the page links."""
+    icon = (settings.BASE_DIR / "static" / "favicon.ico").read_bytes()
+    response = HttpResponse(icon, content_type="image/x-icon")
+    response["Cache-Control"] = "public, max-age=86400"
+    return response
+
+
+@require_GET
+@csp_override(IMAGE_CSP)
 def logo(request: HttpRequest, version: str) -> HttpResponse:
     row = load_row()
     if not row.logo:
@@ -50,12 +67,34 @@ def stylesheet(config: PortalConfig, accent: str = "") -> str:
     if not HEX.fullmatch(colour or ""):
         return ""
     ink = "#000000" if contrast(colour, "#000000") >= contrast(colour, "#ffffff") else "#ffffff"
-    rules = [f":root {{ --button: {colour}; --button-ink: {ink}; }}"]
-    if contrast(colour, LIGHT_SURFACE) >= 4.5:
-        rules.append(f"@media (prefers-color-scheme: light) {{ :root {{ --accent: {colour}; }} }}")
-    if contrast(colour, DARK_SURFACE) >= 4.5:
-        rules.append(f"@media (prefers-color-scheme: dark) {{ :root {{ --accent: {colour}; }} }}")
-    return "\n".join(rules) + "\n"
+    # Links take the accent in both schemes, shaded until they read well on the surface
+    # (a dark accent lightened on the dark background, a light one darkened on white).
+    light, dark = (
+        readable(colour, LIGHT_SURFACE, "#000000"),
+        readable(colour, DARK_SURFACE, "#ffffff"),
+    )
+    return (
+        f":root {{ --button: {colour}; --button-ink: {ink}; }}\n"
+        f"@media (prefers-color-scheme: light) {{ :root {{ --accent: {light}; }} }}\n"
+        f"@media (prefers-color-scheme: dark) {{ :root {{ --accent: {dark}; }} }}\n"
+    )
+
+
+def readable(colour: str, surface: str, towards: str) -> str:
+    """`colour` mixed with `towards` in 5 % steps until it has 4.5:1 contrast on `surface`."""
+    for step in range(21):
+        mixed = _mix(colour, towards, step / 20)
+        if contrast(mixed, surface) >= 4.5:
+            return mixed
+    return towards
+
+
+def _mix(a: str, b: str, share: float) -> str:
+    channels = (
+        round(int(a[i : i + 2], 16) * (1 - share) + int(b[i : i + 2], 16) * share)
+        for i in (1, 3, 5)
+    )
+    return "#" + "".join(f"{c:02x}" for c in channels)
 
 
 def contrast(a: str, b: str) -> float:

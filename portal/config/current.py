@@ -3,7 +3,6 @@ admin saved, then defaults. Read from the database on every call (one indexed
 row), so a change made in admin takes effect on the next request in every process.
 """
 
-import hashlib
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -31,6 +30,7 @@ class PortalConfig:
     allow_priority: bool
     default_priority: str
     logo_version: str  # "" without a logo; changes with it (cache busting)
+    email_agent_answers: bool = False
 
     @property
     def configured(self) -> bool:
@@ -59,7 +59,8 @@ def current() -> PortalConfig:
         footer_text=row.footer_text,
         allow_priority=row.allow_priority,
         default_priority=row.default_priority,
-        logo_version=hashlib.sha256(bytes(row.logo)).hexdigest()[:12] if row.logo else "",
+        logo_version=row.logo_version,
+        email_agent_answers=row.email_agent_answers,
     )
 
 

@@ -4,6 +4,8 @@ shown read-only."""
 
 from django import forms
 from django.conf import settings
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from portal.config import branding, crypto
@@ -70,6 +72,7 @@ class PortalSettingsForm(forms.ModelForm):
             "footer_text",
             "allow_priority",
             "default_priority",
+            "email_agent_answers",
         ]
         widgets = {"allowed_origins": forms.Textarea(attrs={"rows": 3})}
 
@@ -81,14 +84,25 @@ class PortalSettingsForm(forms.ModelForm):
             self.fields[name].help_text = secret_status(self.instance, name)
         for name, variable in ENV_NAMES.items():
             if from_environment(name):
-                self.fields[name].disabled = True
-                self.fields[name].required = False
-                if name in SECRETS:
-                    self.fields[f"remove_{name}"].disabled = True
-                else:
-                    self.fields[name].help_text = _("Set by the environment (%(var)s).") % {
-                        "var": variable
-                    }
+                self._show_environment(name, variable)
+        if self.instance.logo:
+            self.fields["logo_file"].help_text = current_logo(self.instance)
+        self.fields["remove_logo"].disabled = not self.instance.logo
+
+    def _show_environment(self, name: str, variable: str) -> None:
+        """Read-only, with the value in force: a secret masked to its last four characters."""
+        field = self.fields[name]
+        field.disabled, field.required = True, False
+        value = getattr(settings, variable)
+        if name in SECRETS:
+            self.fields[f"remove_{name}"].disabled = True
+            field.widget = forms.TextInput(attrs={"readonly": True, "autocomplete": "off"})
+            value = "…" + value[-4:]
+        else:
+            field.help_text = _("Set by the environment (%(var)s).") % {"var": variable}
+            if name == "base_url":  # a plain box: admin's URL widget adds a "Change:" field
+                field.widget = forms.URLInput(attrs={"size": 60})
+        self.initial[name] = "\n".join(value) if isinstance(value, list | tuple) else value
 
     def clean_base_url(self) -> str:
         url = self.cleaned_data["base_url"].strip()
@@ -133,6 +147,16 @@ class PortalSettingsForm(forms.ModelForm):
         if not kind:
             raise forms.ValidationError(_("The logo must be a PNG, JPEG or GIF image."))
         return head + upload.read(), kind
+
+
+def current_logo(obj: PortalSettings) -> str:
+    """The logo in force, shown above the upload field (admin renders help text as HTML)."""
+    return format_html(
+        '<img src="{}" alt="{}" height="48" class="current-logo"><br>{}',
+        reverse("brand-logo", args=[obj.logo_version]),
+        _("The current logo"),
+        _("Upload another to replace it (PNG, JPEG or GIF, at most 256 KB), or remove it below."),
+    )
 
 
 def secret_status(obj: PortalSettings, name: str) -> str:

@@ -1,7 +1,14 @@
+import hashlib
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from portal.tixallo.types import PRIORITIES
+PRIORITY_WORDS = [  # as customers read them (the submit form's words)
+    ("low", _("Low")),
+    ("medium", _("Normal")),
+    ("high", _("High")),
+    ("urgent", _("Urgent")),
+]
 
 
 class PortalSettings(models.Model):
@@ -31,8 +38,16 @@ class PortalSettings(models.Model):
     default_priority = models.CharField(
         _("priority when customers don't choose"),
         max_length=10,
-        choices=[(p, p) for p in PRIORITIES],
+        choices=PRIORITY_WORDS,
         default="medium",
+    )
+    email_agent_answers = models.BooleanField(
+        _("email customers when an agent answers"),
+        default=False,
+        help_text=_(
+            "An email with the agent's public reply, or the news that the request is solved, "
+            "and the private link. Leave it off if Tixallo already emails your customers."
+        ),
     )
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -46,3 +61,8 @@ class PortalSettings(models.Model):
     def save(self, *args: object, **kwargs: object) -> None:
         self.pk = 1  # a singleton
         super().save(*args, **kwargs)
+
+    @property
+    def logo_version(self) -> str:
+        """Empty without a logo; changes with it (cache busting)."""
+        return hashlib.sha256(bytes(self.logo)).hexdigest()[:12] if self.logo else ""

@@ -14,6 +14,7 @@ OPEN_PREFIXES = (
     "/static/",
     "/healthz",
     "/brand",
+    "/favicon.ico",
     "/embed.js",
     "/sandbox/",
     "/webhooks/",

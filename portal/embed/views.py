@@ -5,10 +5,12 @@ import hashlib
 import json
 import logging
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import translation
 from django.utils.cache import get_conditional_response
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
@@ -41,7 +43,15 @@ def embed_js(request: HttpRequest) -> HttpResponse:
     """The script host pages load. Any site may load it (it only adds an iframe):
     whether the frame then shows the portal is for frame-ancestors to decide."""
     name = for_request(request).portal_name
-    context = {"portal": json.dumps(portal_origin(request)), "title": json.dumps(name or "")}
+    new_tab = {}
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            new_tab[code] = str(_("Open support in a new tab"))
+    context = {
+        "portal": json.dumps(portal_origin(request)),
+        "title": json.dumps(name or ""),
+        "new_tab": json.dumps(new_tab),
+    }
     body = render_to_string("embed/embed.js", context)
     response = HttpResponse(body, content_type="text/javascript; charset=utf-8")
     response["Cache-Control"] = f"public, max-age={SCRIPT_MAX_AGE}"

@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from portal.outbox.health import QueueHealth, queue_health
 from portal.outbox.models import Submission
 from portal.outbox.tasks import schedule
 
@@ -28,16 +29,56 @@ class SubmissionAdmin(admin.ModelAdmin):
     def retry_now(self, request: HttpRequest, queryset: QuerySet) -> None:
         retried = 0
         # Queued ones already have a run booked; delivered ones are done.
-        waiting = (Submission.State.DELIVERED, Submission.State.QUEUED)
-        for submission in queryset.exclude(state__in=waiting):
+        skipped = {state: 0 for state in (Submission.State.DELIVERED, Submission.State.QUEUED)}
+        for submission in queryset:
+            if submission.state in skipped:
+                skipped[submission.state] += 1
+                continue
             submission.state = Submission.State.QUEUED
             submission.next_attempt_at = submission.requeued_at = timezone.now()
             submission.save(update_fields=["state", "next_attempt_at", "requeued_at"])
             schedule(submission)
             retried += 1
-        self.message_user(
-            request,
-            ngettext("%d submission queued again.", "%d submissions queued again.", retried)
-            % retried,
-            messages.SUCCESS,
+        for text, level in retry_report(retried, *skipped.values(), queue_health()):
+            self.message_user(request, text, level)
+
+
+def retry_report(
+    retried: int, delivered: int, queued: int, health: QueueHealth
+) -> list[tuple[str, int]]:
+    """What "Send again now" did, and why not for the rest, in plain words."""
+    report = []
+    if retried:
+        text = ngettext(
+            "%d submission queued again: the worker sends it within seconds.",
+            "%d submissions queued again: the worker sends them within seconds.",
+            retried,
         )
+        report.append((text % retried, messages.SUCCESS))
+    if delivered:
+        text = ngettext(
+            "%d was not sent again: it is delivered already.",
+            "%d were not sent again: they are delivered already.",
+            delivered,
+        )
+        report.append((text % delivered, messages.INFO))
+    if queued:
+        text = ngettext(
+            "%d was not sent again: it is queued already, with a try booked.",
+            "%d were not sent again: they are queued already, with a try booked.",
+            queued,
+        )
+        report.append((text % queued, messages.INFO))
+    if (retried or queued) and health.worker_missing:
+        report.append(
+            (
+                _(
+                    "No outbox worker has run recently, so nothing queued is sent until one "
+                    "is started (manage.py db_worker)."
+                ),
+                messages.WARNING,
+            )
+        )
+    if not (retried or delivered or queued):
+        report.append((_("Nothing was selected to send again."), messages.INFO))
+    return report

@@ -55,3 +55,26 @@ class Submission(models.Model):
 
     def __str__(self) -> str:
         return f"{self.reference} ({self.get_kind_display()}, {self.get_state_display()})"
+
+
+class CustomerNotice(models.Model):
+    """An email telling a customer about an agent's answer or a solved request, sent
+    once: the unique key ("message:<id>", "solved:<ticket id>:<time>") is claimed first."""
+
+    key = models.CharField(max_length=300, unique=True)
+    ticket_id = models.CharField(max_length=200)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.key
+
+
+class TicketStatusSeen(models.Model):
+    """The last status heard of per ticket, so "solved" is news only when it is new
+    (a later update of a solved ticket, or the customer's own "Mark as solved", is not)."""
+
+    ticket_id = models.CharField(max_length=200, primary_key=True)
+    status = models.CharField(max_length=32)
+
+    def __str__(self) -> str:
+        return f"{self.ticket_id}: {self.status}"

@@ -35,7 +35,11 @@ class SandboxApp:
         self.picker = FaultPicker()
         self.routes: list[tuple[str, re.Pattern[str], dict[str, Handler]]] = [
             ("/tickets", re.compile(r"/tickets"), {"GET": self.list_tickets, "POST": self.create}),
-            ("/tickets/{id}", re.compile(r"/tickets/(?P<id>[\w-]+)"), {"GET": self.get_ticket}),
+            (
+                "/tickets/{id}",
+                re.compile(r"/tickets/(?P<id>[\w-]+)"),
+                {"GET": self.get_ticket, "PATCH": self.update},
+            ),
             (
                 "/tickets/{id}/messages",
                 re.compile(r"/tickets/(?P<id>[\w-]+)/messages"),
@@ -143,6 +147,29 @@ class SandboxApp:
             ticket = tickets.create_ticket(conn, **clean)
             self.store.count_ticket_created(conn)
             return json_response(201, {"data": tickets.ticket_detail(conn, ticket)})
+
+        return self._json_write(request, write)
+
+    def update(self, request: Request, params: dict[str, str]) -> Response:
+        """`PATCH /tickets/{id}` with `status` and/or `priority` (contract part B)."""
+
+        def write(conn: sqlite3.Connection, data: dict[str, Any]) -> Response:
+            try:
+                ticket = tickets.find_ticket(conn, params["id"])
+            except tickets.NotFound:
+                return _not_found(params["id"])
+            clean, problems = validation.ticket_update(data)
+            if problems:
+                return _invalid(problems)
+            if ticket["status"] == "closed":
+                return error_response(422, "ticket_closed", "This ticket is closed.")
+            if clean.get("priority"):
+                conn.execute(
+                    "UPDATE tickets SET priority = ? WHERE id = ?",
+                    (clean["priority"], ticket["id"]),
+                )
+            updated = tickets.update_ticket(conn, ticket, status=clean.get("status"))
+            return json_response(200, {"data": tickets.ticket_detail(conn, updated)})
 
         return self._json_write(request, write)
 

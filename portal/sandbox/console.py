@@ -10,6 +10,7 @@ from html import escape
 from urllib.parse import urlsplit
 
 from . import agents, tickets
+from .faults import FaultConfigError, Faults
 from .store import Store
 from .wsgi import Request, Response, error_response, html_response, redirect
 
@@ -27,6 +28,11 @@ NOTICES = {
     "status": ("flash", "Status changed."),
     "nothing": ("flash", "Nothing to do: write a message or pick a status."),
     "closed": ("flash error", "This ticket is closed and cannot change any more."),
+    "faults": ("flash", "Faults changed: the portal's next calls to the API meet them."),
+    "bad-faults": (
+        "flash error",
+        "Faults not changed: use a rate from 0 to 100 % and a latency from 0 to 60000 ms.",
+    ),
 }
 
 
@@ -34,7 +40,9 @@ def handle(store: Store, request: Request) -> Response:
     base = request.script_name + "/console"
     parts = request.path.removeprefix("/console").strip("/").split("/")
     if parts == [""] and request.method == "GET":
-        return html_response(_ticket_list(store, base))
+        return html_response(_ticket_list(store, base, request.query.get("done", [""])[0]))
+    if parts == ["faults"] and request.method == "POST":
+        return _set_faults(store, base, request)
     if len(parts) == 2 and parts[0] == "tickets" and parts[1].isdigit():
         if request.method == "GET":
             return _ticket_page(store, base, int(parts[1]), request.query.get("done", [""])[0])
@@ -53,7 +61,54 @@ def _page(title: str, content: str, base: str) -> str:
     )
 
 
-def _ticket_list(store: Store, base: str) -> str:
+def _notice(done: str) -> str:
+    notice = NOTICES.get(done)
+    return f'<p class="{notice[0]}" role="status">{escape(notice[1])}</p>' if notice else ""
+
+
+def _fault_form(store: Store, base: str) -> str:
+    """The demo's fault switches: what `PUT /_sandbox/faults` does, without curl."""
+    faults = store.get_faults()
+    down = faults.force_status == 503
+    rate = round(faults.error_rate * 100)
+    return (
+        f'<h2>Faults</h2><form method="post" action="{escape(base)}/faults" class="faults">'
+        f'<p><label><input type="checkbox" name="down" value="1"{" checked" if down else ""}>'
+        " Tixallo down (every API call answers 503)</label></p>"
+        '<p><label>Error rate <input type="number" name="error_rate" min="0" max="100" '
+        f'step="1" value="{rate}"> % of API calls answer 500</label></p>'
+        '<p><label>Latency <input type="number" name="latency_ms" min="0" max="60000" '
+        f'step="50" value="{faults.latency_ms}"> ms added to every API call</label></p>'
+        "<p><button>Apply</button> "
+        '<button name="reset" value="1">Turn all faults off</button></p></form>'
+    )
+
+
+def _set_faults(store: Store, base: str, request: Request) -> Response:
+    origin = request.header("origin")
+    if origin and origin != "null" and urlsplit(origin).netloc != request.header("host"):
+        return error_response(403, "forbidden", "Cross-site form post refused.")
+    form = request.form()
+    if form.get("reset"):
+        store.set_faults(Faults())
+        return redirect(f"{base}/?done=faults")
+    try:
+        rate = float(form.get("error_rate") or 0) / 100
+        latency = int(form.get("latency_ms") or 0)
+        faults = Faults.from_dict(
+            {
+                "error_rate": rate,
+                "latency_ms": latency,
+                "force_status": 503 if form.get("down") else None,
+            }
+        )
+    except (ValueError, FaultConfigError):
+        return redirect(f"{base}/?done=bad-faults")
+    store.set_faults(faults)
+    return redirect(f"{base}/?done=faults")
+
+
+def _ticket_list(store: Store, base: str, done: str = "") -> str:
     with store.transaction(write=False) as conn:
         rows = conn.execute(
             "SELECT t.*, c.name, c.email FROM tickets t JOIN customers c ON c.id = t.customer_id"
@@ -70,7 +125,9 @@ def _ticket_list(store: Store, base: str) -> str:
         "<table><thead><tr><th>Number</th><th>Subject</th><th>Status</th><th>Customer</th>"
         f"<th>Updated (UTC)</th></tr></thead><tbody>{lines}</tbody></table>"
     )
-    return _page("Tickets", f"<h1>Tickets</h1>{table if rows else '<p>No tickets yet.</p>'}", base)
+    content = table if rows else "<p>No tickets yet.</p>"
+    content = f"{_notice(done)}<h1>Tickets</h1>{content}{_fault_form(store, base)}"
+    return _page("Tickets", content, base)
 
 
 def _ticket_page(store: Store, base: str, number: int, done: str) -> Response:

@@ -1,7 +1,8 @@
 """A pretend support agent, so a developer sees answers arrive without playing both roles.
 
 Every second it answers tickets whose newest public message is the customer's (or that have no
-messages yet) once that message is `delay_seconds` old, and sets them to pending.
+messages yet) once that message is `delay_seconds` old, and sets them to pending. Given `since`,
+only what customers wrote after it: the demo's seeded tickets keep their statuses.
 """
 
 from __future__ import annotations
@@ -56,8 +57,15 @@ def canned_reply(ticket_number: int, name: str, subject: str, turn: int) -> str:
 
 
 class DemoAgent:
-    def __init__(self, store: Store, delay_seconds: float = 5, interval: float = 1.0) -> None:
+    def __init__(
+        self,
+        store: Store,
+        delay_seconds: float = 5,
+        interval: float = 1.0,
+        since: datetime | None = None,
+    ) -> None:
         self.store = store
+        self.since = now_iso(since) if since else ""
         self.delay = timedelta(seconds=delay_seconds)
         self.interval = interval
         self._stopping = threading.Event()
@@ -90,6 +98,8 @@ class DemoAgent:
         for row in rows:
             waiting_since = row["last_at"] or row["created_at"]
             if row["last_author"] not in (None, "customer") or waiting_since > cutoff:
+                continue
+            if waiting_since < self.since:  # from before the demo started: seeded
                 continue
             body = canned_reply(
                 row["ticket_number"], row["name"], row["subject"], row["agent_turns"]

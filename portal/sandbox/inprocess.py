@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 import threading
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -64,7 +65,7 @@ def start_workers(agent: bool = True, webhooks: bool = True) -> None:
         _workers[path] = (None, None)
     shared = store()
     _workers[path] = (
-        DemoAgent(shared).start() if agent else None,
+        DemoAgent(shared, since=datetime.now(UTC)).start() if agent else None,
         WebhookDispatcher(shared).start() if webhooks else None,
     )
 

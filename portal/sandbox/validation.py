@@ -61,6 +61,19 @@ def new_message(data: dict[str, Any]) -> tuple[dict[str, Any], Problems]:
     return clean, problems
 
 
+def ticket_update(data: dict[str, Any]) -> tuple[dict[str, Any], Problems]:
+    """Fields of `PATCH /tickets/{id}`: a subset of status and priority."""
+    problems: Problems = {}
+    clean = {name: data[name] for name in ("status", "priority") if data.get(name) is not None}
+    if not clean:
+        problems["status"] = "Give a status or a priority to change."
+    if "status" in clean and clean["status"] not in STATUSES:
+        problems["status"] = f"Must be one of: {', '.join(STATUSES)}."
+    if "priority" in clean and clean["priority"] not in PRIORITIES:
+        problems["priority"] = f"Must be one of: {', '.join(PRIORITIES)}."
+    return clean, problems
+
+
 def list_query(query: dict[str, list[str]]) -> tuple[dict[str, Any], Problems]:
     """Parameters of `GET /tickets`.
 

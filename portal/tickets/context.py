@@ -1,12 +1,18 @@
 from django.conf import settings
 from django.http import HttpRequest
 
+from portal.embed import identity
 from portal.tickets import access
 
 
 def portal(request: HttpRequest) -> dict[str, object]:
-    """What every page's frame needs: who is signed in, how often to poll."""
+    """What every page's frame needs: who is signed in (and whether the host site
+    vouches for them inside its frame: then signing out is the host's), how often to poll."""
+    has_session = hasattr(request, "session")
+    embedded = getattr(request, "embed", None) is not None
     return {
-        "signed_in_email": access.verified_email(request) if hasattr(request, "session") else "",
+        "signed_in_email": access.verified_email(request) if has_session else "",
+        "host_vouched": bool(has_session and embedded and identity.vouched(request)),
         "poll_seconds": settings.PORTAL_POLL_SECONDS,
+        "languages": settings.LANGUAGES,
     }

@@ -26,6 +26,18 @@ def send_received(to: str, reference: str, subject: str) -> bool:
     return _send(to, title, "emails/received", context)
 
 
+def send_answer(
+    to: str, number: int | None, subject: str, body: str, author: str, link: str
+) -> bool:
+    """An agent's public answer (body), or, without one, the news that it is solved."""
+    context = {"number": number, "subject": subject, "body": body, "author": author, "link": link}
+    if body:
+        title = _("New reply to your request #%(number)s") % {"number": number}
+    else:
+        title = _("Your request #%(number)s is solved") % {"number": number}
+    return _send(to, title, "emails/answer", context)
+
+
 def send_signin_link(to: str, link: str, minutes: int) -> bool:
     context = {"link": link, "minutes": minutes}
     return _send(to, _("Your sign-in link"), "emails/signin_link", context)

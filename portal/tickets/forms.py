@@ -6,15 +6,11 @@ from django.conf import settings
 from django.core import signing
 from django.utils.translation import gettext_lazy as _
 
+from portal.config.models import PRIORITY_WORDS
 from portal.tixallo import client
 from portal.tixallo.types import PRIORITIES
 
-PRIORITY_CHOICES = [
-    ("low", _("Low")),
-    ("medium", _("Normal")),
-    ("high", _("High")),
-    ("urgent", _("Urgent")),
-]
+PRIORITY_CHOICES = PRIORITY_WORDS  # the admin's default priority uses the same words
 assert [value for value, _label in PRIORITY_CHOICES] == list(PRIORITIES)
 
 IDEMPOTENCY_KEY = re.compile(r"[0-9a-f]{32}")
@@ -68,8 +64,16 @@ class TicketForm(HumanForm, OnceForm):
         widget=forms.Textarea(attrs={"rows": 8}),
         help_text=_("Please add any details that could help us, such as steps or error messages."),
     )
-    customer_email = forms.EmailField(label=_("Your email address"), max_length=client.EMAIL_MAX)
-    customer_name = forms.CharField(label=_("Your name"), max_length=client.NAME_MAX)
+    customer_email = forms.EmailField(
+        label=_("Your email address"),
+        max_length=client.EMAIL_MAX,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    customer_name = forms.CharField(
+        label=_("Your name"),
+        max_length=client.NAME_MAX,
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
     priority = forms.ChoiceField(label=_("Priority"), choices=PRIORITY_CHOICES, initial="medium")
 
     field_order = ["subject", "description", "customer_email", "customer_name", "priority"]
@@ -119,7 +123,11 @@ class ReplyForm(OnceForm):
 
 
 class SignInForm(HumanForm):
-    email = forms.EmailField(label=_("Your email address"), max_length=client.EMAIL_MAX)
+    email = forms.EmailField(
+        label=_("Your email address"),
+        max_length=client.EMAIL_MAX,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
 
     def clean_email(self) -> str:
         return self.cleaned_data["email"].strip().lower()

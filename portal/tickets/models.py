@@ -18,7 +18,8 @@ class StatusWording(models.Model):
             _("One of {statuses}, or any other value Tixallo sends."), statuses=", ".join(STATUSES)
         ),
     )
-    label = models.CharField(_("what customers see"), max_length=60)
+    # Empty: the default wording, in the customer's language.
+    label = models.CharField(_("what customers see"), max_length=60, blank=True)
     expectation = models.CharField(_("what happens next"), max_length=200, blank=True)
 
     class Meta:

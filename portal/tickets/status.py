@@ -55,7 +55,7 @@ def wording(status: str) -> Wording:
     base = defaults().get(status) or Wording(status, status.replace("_", " "), "", "unknown")
     if status in overrides:
         label, expectation = overrides[status]
-        return Wording(status, label, expectation or base.expectation, base.tone)
+        return Wording(status, label or base.label, expectation or base.expectation, base.tone)
     return base
 
 

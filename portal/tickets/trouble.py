@@ -40,9 +40,7 @@ def too_many(request: HttpRequest, template: str, context: dict[str, Any]) -> Ht
     new start time, so the next send goes through), HTTP 429."""
     form = context["form"]
     context["form"] = type(form)(initial=form.data.dict() | {"started": started_now()})
-    context["trouble"] = _(
-        "Please wait a moment before sending this again — what you typed is still here."
-    )
+    context["trouble"] = _("Please wait a moment before sending this again.")
     response = render(request, template, context, status=429)
     response["Retry-After"] = "60"
     return response

@@ -184,6 +184,16 @@ def add_message(
     return Message.from_api(_unwrap(data))
 
 
+def mark_solved(
+    ticket_id: str, *, idempotency_key: str | None = None, conn: Connection | None = None
+) -> Ticket:
+    """The customer says their request is solved. ASSUMPTION (part B): PATCH /tickets/{id}
+    with {"status": "solved"} answers 200 and the ticket (fires ticket.updated)."""
+    path = f"/tickets/{_segment(ticket_id)}"
+    body = _request("PATCH", path, json_body={"status": "solved"}, key=idempotency_key, conn=conn)
+    return Ticket.from_api(_unwrap(body))
+
+
 def check_connection(conn: Connection, timeout: float = 5.0) -> Ticket | None:
     """One quick call, no retries, for "Test connection": the newest ticket, or None
     when the workspace has none. Raises the same errors as every call."""

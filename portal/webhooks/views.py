@@ -13,6 +13,7 @@ from django.views.decorators.csrf import csrf_exempt
 
 from portal.config.current import for_request
 from portal.ops import metrics
+from portal.outbox import agent_answers
 from portal.webhooks import events, signature
 
 log = logging.getLogger(__name__)
@@ -50,6 +51,8 @@ def tixallo(request: HttpRequest) -> HttpResponse:
         return _refuse(400, str(refusal))
     outcome = events.apply(event)
     metrics.webhook(event.type, outcome.split(":")[0], _lag(event))
+    if outcome in (events.APPLIED, events.STALE):  # news for the customer? (emails, if on)
+        agent_answers.heard(body, outcome == events.APPLIED, request.build_absolute_uri("/"))
     log.info("Tixallo webhook %s %s: %s", event.type, event.id, outcome)
     return _answer(200, outcome)
 

@@ -40,8 +40,9 @@ def test_it_shows_an_agents_reply_on_the_open_page_without_a_reload(page, portal
     agents.agent_reply(portal.store, ticket.id, "We found the bug; a fix ships today.", "Rita")
 
     expect(page.locator("#conversation").get_by_text("We found the bug")).to_be_visible()
-    expect(page.get_by_text("Waiting for your reply")).to_be_visible()
+    expect(page.locator(".badge", has_text="Waiting for your reply")).to_be_visible()
     expect(page.locator("#announcer")).to_contain_text("New message from Rita")
+    expect(page.locator("#announcer")).to_contain_text("Status changed: Waiting for your reply")
     assert page.evaluate("window.notReloaded") is True
     screenshot(page, "ticket-conversation")
 

@@ -15,6 +15,7 @@ from portal.tickets import access, ratelimit, reads, trouble
 from portal.tickets.forms import TicketForm, started_now
 from portal.tickets.views import action_key, fragment, here
 from portal.tickets.views.received import received_token
+from portal.tickets.who import known_name
 from portal.tixallo import client
 from portal.tixallo.errors import Invalid
 from portal.tixallo.types import PRIORITIES
@@ -30,9 +31,11 @@ def submit(request: HttpRequest) -> HttpResponse:
     # An email and name the host site vouched for are locked (embedding, identity.py).
     locked = identity.locked_fields(request)
     config = for_request(request)
+    # "Start a new request with this text" (a closed ticket's page): a fresh form with it.
+    prefill = request.method == "POST" and request.POST.get("prefill") == "1"
     form = TicketForm(
-        request.POST or None,
-        initial=_initial(request),
+        None if prefill else request.POST or None,
+        initial=_initial(request) | (_carried_over(request.POST) if prefill else {}),
         locked=locked,
         choose_priority=config.allow_priority,
     )
@@ -89,10 +92,13 @@ def _initial(request: HttpRequest) -> dict[str, str]:
     """A fresh key and start time; a verified customer's email and name filled in; a
     subject or priority from the query string (a link, or the embed snippet's
     data-subject / data-priority)."""
+    email = access.verified_email(request)
+    if email and not request.session.get(access.SESSION_NAME):
+        request.session[access.SESSION_NAME] = known_name(email)  # looked up once
     initial = {
         "idempotency_key": client.new_idempotency_key(),
         "started": started_now(),
-        "customer_email": access.verified_email(request),
+        "customer_email": email,
         "customer_name": request.session.get(access.SESSION_NAME, ""),
     }
     subject = " ".join(request.GET.get("subject", "").split())[: client.SUBJECT_MAX]
@@ -101,6 +107,14 @@ def _initial(request: HttpRequest) -> dict[str, str]:
     if request.GET.get("priority") in PRIORITIES:
         initial["priority"] = request.GET["priority"]
     return initial
+
+
+def _carried_over(posted: dict) -> dict[str, str]:
+    subject = " ".join(posted.get("subject", "").split())[: client.SUBJECT_MAX]
+    return {
+        "subject": subject,
+        "description": posted.get("description", "")[: client.DESCRIPTION_MAX],
+    }
 
 
 def _add_upstream_errors(form: TicketForm, error: Invalid) -> None:

@@ -3,6 +3,8 @@
 Two doors, one view: `/tickets/<id>/` for a signed-in customer who owns it, and
 `/t/<signed link>/` for whoever holds the private link from the confirmation."""
 
+from contextlib import suppress
+
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -11,7 +13,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 from django.views.decorators.vary import vary_on_headers
 
-from portal.outbox import queue
+from portal.outbox import agent_answers, queue
 from portal.tickets import access, ratelimit, reads, status, trouble
 from portal.tickets.forms import ReplyForm
 from portal.tickets.views import action_key, fragment, version_of
@@ -50,11 +52,19 @@ def _ticket_page(request: HttpRequest, ticket_id: str, url: str, via_link: bool)
         if request.htmx:
             return HttpResponse(status=204)  # a failed poll keeps what is on screen
         return trouble.page(request, error)
+    if request.method == "POST" and request.POST.get("action") == "solve":
+        return _mark_solved(request, ticket, url)
     if request.method == "POST":
         return _reply(request, ticket, url)
     context = _context(ticket, url, ReplyForm(initial=_fresh_key()))
     if fragment(request) and request.GET.get("v") == context["version"]:
         return HttpResponse(status=204)  # a poll with nothing new swaps nothing
+    if fragment(request) and not context["can_reply"]:
+        # Closed while the page was open: the reply box goes too (out of band).
+        context["form_oob"] = True
+        conversation = render_to_string(TEMPLATE + "#conversation", context, request)
+        closed_note = render_to_string(TEMPLATE + "#reply-form", context, request)
+        return HttpResponse(conversation + closed_note)
     return render(request, TEMPLATE + ("#conversation" if fragment(request) else ""), context)
 
 
@@ -67,12 +77,19 @@ def _reply(request: HttpRequest, ticket: Ticket, url: str) -> HttpResponse:
         return trouble.too_many(request, _form_template(request), context)
     if not form.is_valid():
         return render(request, _form_template(request), context, status=422)
+    if ticket.status == "closed":
+        return _closed_meanwhile(request, ticket, url, form.cleaned_data["body"])
     key = action_key(form.cleaned_data["idempotency_key"], ticket.id, email)
     payload = {"body": form.cleaned_data["body"], "customer_email": email}
     site = request.build_absolute_uri("/")
     submission, error = queue.submit("reply", payload, email, key, site, ticket_id=ticket.id)
+    if error is not None and error.type == "ticket_closed":
+        reads.forget_ticket(ticket.id)
+        with suppress(TixalloError):  # the page shows "Closed" too, if Tixallo tells
+            ticket = reads.ticket(ticket.id)
+        return _closed_meanwhile(request, ticket, url, form.cleaned_data["body"])
     if error is not None:
-        form.add_error("body", error.fields.get("body") or _closed_or(error))
+        form.add_error("body", error.fields.get("body") or _check_reply(error))
         return render(request, _form_template(request), context, status=422)
     # Still queued? It shows as "sending" until the worker delivers it.
     reads.forget_ticket(ticket.id)
@@ -80,6 +97,34 @@ def _reply(request: HttpRequest, ticket: Ticket, url: str) -> HttpResponse:
     if not request.htmx:
         return redirect(url + "#latest")
     return _after_reply(request, ticket.id, url)
+
+
+def _closed_meanwhile(request: HttpRequest, ticket: Ticket, url: str, text: str) -> HttpResponse:
+    """The request was closed before this reply arrived: nothing is sent, the text stays
+    on screen, and a new request can start with it (prefilled)."""
+    context = _context(ticket, url, ReplyForm()) | {"can_reply": False, "kept_text": text}
+    if not request.htmx:
+        return render(request, TEMPLATE, context, status=422)
+    # In place of the reply form, and the conversation (now "Closed") out of band.
+    note = render_to_string(TEMPLATE + "#reply-form", context, request)
+    conversation = render_to_string(TEMPLATE + "#conversation", context | {"oob": True}, request)
+    return HttpResponse(note + conversation, status=422)
+
+
+def _mark_solved(request: HttpRequest, ticket: Ticket, url: str) -> HttpResponse:
+    """The customer's "This is solved" (Zendesk's "Mark as solved") on an open request."""
+    email = ticket.customer.email if ticket.customer else ""
+    if ticket.status in status.OPEN and ratelimit.allow_all("reply", request, email):
+        # Noted first: the webhook that follows is no news to tell the customer by email.
+        agent_answers.note_status(ticket.id, "solved")
+        try:
+            client.mark_solved(ticket.id)
+        except TixalloError as error:
+            agent_answers.note_status(ticket.id, ticket.status)
+            return trouble.page(request, error)
+        reads.forget_ticket(ticket.id)
+        reads.forget_customer(email)
+    return redirect(url)
 
 
 def _signed_out_reply(request: HttpRequest) -> HttpResponse:
@@ -135,8 +180,18 @@ def _context(ticket: Ticket, url: str, form: ReplyForm) -> dict[str, object]:
         "poll_url": f"{url}?v={version}",
         "live": ticket.status != "closed",
         "can_reply": ticket.status != "closed",
+        "can_solve": ticket.status in status.OPEN,
+        "follow_up_subject": follow_up_subject(ticket),
         "form": form,
     }
+
+
+def follow_up_subject(ticket: Ticket) -> str:
+    subject = _("Follow-up to #%(number)s: %(subject)s") % {
+        "number": ticket.ticket_number,
+        "subject": ticket.subject,
+    }
+    return subject[: client.SUBJECT_MAX]
 
 
 def _form_template(request: HttpRequest) -> str:
@@ -147,7 +202,5 @@ def _fresh_key() -> dict[str, str]:
     return {"idempotency_key": client.new_idempotency_key()}
 
 
-def _closed_or(error: Invalid) -> str:
-    if error.type == "ticket_closed":
-        return _("This request is closed. Please submit a new request instead.")
+def _check_reply(error: Invalid) -> str:
     return error.detail or _("Please check your reply and try again.")

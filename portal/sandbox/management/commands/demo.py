@@ -2,6 +2,7 @@
 
 import os
 import secrets
+import signal
 import subprocess
 import sys
 
@@ -31,24 +32,33 @@ class Command(BaseCommand):
         added = seed(inprocess.store())
         password = self._reset_admin_password()
         hooks = self._send_webhooks_to_portal(addrport)
+        _email_answers_on_first_run()
         inprocess.start_workers(agent=not no_agent, webhooks=True)
+        # SIGTERM (docker stop, kill, a process manager) ends the demo as Ctrl+C does,
+        # through the finally below, so its worker does not outlive it.
+        previous = signal.signal(signal.SIGTERM, _exit_on_sigterm)
+        worker = self._start_outbox_worker()
+        try:
+            self._serve(addrport, added, hooks, password, worker.pid)
+        finally:
+            signal.signal(signal.SIGTERM, previous)
+            worker.terminate()
+            worker.wait(timeout=10)
 
+    def _serve(self, addrport: str, added: int, hooks: str, password: str, worker: int) -> None:
         url = f"http://{addrport}"
         self.stdout.write(
             self.style.SUCCESS("\nTixallo Portal demo (built-in sandbox)\n")
             + (f"  seeded {added} tickets\n" if added else "")
             + f"  portal:         {url}/\n"
-            + f"  agent console:  {url}/sandbox/console/\n"
+            + f"  agent console:  {url}/sandbox/console/  (answers, statuses, faults)\n"
             + f"  embedded demo:  {url}/embed/demo/  (signed in: {url}/embed/demo/?as=alex)\n"
             + f"  webhooks:       {hooks}\n"
             + f"  admin:          {url}/admin/  user {ADMIN_USERNAME!r}, password {password}\n"
+            + f"  outbox worker:  pid {worker}\n"
             + "  (the password is new each run; a simulated agent answers new tickets)\n"
         )
-        worker = self._start_outbox_worker()
-        try:
-            call_command("runserver", addrport, use_reloader=False, use_threading=True)
-        finally:
-            worker.terminate()
+        call_command("runserver", addrport, use_reloader=False, use_threading=True)
 
     def _start_outbox_worker(self) -> subprocess.Popen:
         """The outbox's worker beside the server, as production runs it (README)."""
@@ -78,6 +88,19 @@ class Command(BaseCommand):
         user.set_password(password)
         user.save()
         return password
+
+
+def _exit_on_sigterm(signum: int, frame: object) -> None:
+    raise SystemExit(0)
+
+
+def _email_answers_on_first_run() -> None:
+    """The demo emails customers about agents' answers (printed in its terminal); in
+    production that switch starts off. Only set when the settings row is new, so an
+    admin who turns it off in the demo keeps it off."""
+    from portal.config.models import PortalSettings
+
+    PortalSettings.objects.get_or_create(pk=1, defaults={"email_agent_answers": True})
 
 
 def webhook_url(addrport: str) -> str:

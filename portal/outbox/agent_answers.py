@@ -1,0 +1,114 @@
+"""Email the customer when an agent answers in public or solves their request
+(heard from Tixallo's webhooks), once per message, if the admin switched it on
+(portal settings: off by default, since Tixallo may email customers itself).
+
+The webhook receiver calls `heard()` with the event it applied; the email itself is
+sent by the outbox worker (`mail_answer`), so the webhook is answered at once. The
+email is in the language the customer last used on the portal and carries the
+private ticket link, as the confirmation does.
+"""
+
+import json
+import logging
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.tasks import task
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from portal.config.current import current
+from portal.outbox.models import CustomerNotice, Submission, TicketStatusSeen
+from portal.tickets import access, emails, reads
+from portal.tixallo.errors import TixalloError
+
+log = logging.getLogger("portal.outbox")
+KEEP = timedelta(days=90)
+
+
+def heard(body: bytes, in_order: bool, site_url: str) -> None:
+    """After the receiver applied an event (`in_order`: not older than a change already
+    heard of): book an email if it is an agent's public message or the ticket's change
+    to solved, and the switch is on. A late message is still news; a late status is not."""
+    try:
+        event = json.loads(body)
+        kind, data = event["type"], event["data"]
+    except (ValueError, KeyError, TypeError):
+        return
+    if not isinstance(data, dict) or not data.get("id"):
+        return
+    key = ""
+    if kind == "message.created":
+        if data.get("author_type") == "agent" and data.get("public") is not False:
+            key = f"message:{data.get('id')}"
+    elif in_order and isinstance(data.get("status"), str):
+        if _status_changed(str(data.get("id")), data["status"]) and data["status"] == "solved":
+            key = f"solved:{data.get('id')}:{data.get('updated_at')}"
+    ticket_id = str(data.get("ticket_id") or data.get("id") or "")
+    if key and ticket_id and current().email_agent_answers and _claim(key, ticket_id):
+        message_id = str(data.get("id")) if kind == "message.created" else ""
+        mail_answer.enqueue(ticket_id, message_id, site_url)
+
+
+def note_status(ticket_id: str, status: str) -> None:
+    """A status the customer knows already: "solved" before their own "This is solved"
+    (no email about it), or the status before it if Tixallo refused."""
+    TicketStatusSeen.objects.update_or_create(ticket_id=ticket_id, defaults={"status": status})
+
+
+@task()
+def mail_answer(ticket_id: str, message_id: str, site_url: str) -> bool:
+    """The email itself: the agent's message (or the news that it is solved) and the
+    private link. Reads the ticket afresh for the customer's address."""
+    reads.forget_ticket(ticket_id)
+    try:
+        ticket = reads.ticket(ticket_id)
+    except TixalloError as error:
+        log.warning("No answer email for ticket %s: %s", ticket_id, error)
+        return False
+    email = ticket.customer.email if ticket.customer else ""
+    if not email:
+        return False
+    message = next((m for m in ticket.public_messages if m.id == message_id), None)
+    if message_id and message is None:
+        return False  # not public after all, or gone
+    path = reverse("tickets:link", args=[access.ticket_link_token(ticket.id)])
+    with translation.override(_language_of(email)):
+        return emails.send_answer(
+            email,
+            ticket.ticket_number,
+            ticket.subject,
+            message.body if message else "",
+            message.author_name if message else "",
+            site_url.rstrip("/") + path,
+        )
+
+
+def _status_changed(ticket_id: str, status: str) -> bool:
+    """Record the ticket's status; True when it differs from the last one heard."""
+    seen, created = TicketStatusSeen.objects.get_or_create(
+        ticket_id=ticket_id, defaults={"status": status}
+    )
+    if created:
+        return True
+    if seen.status == status:
+        return False
+    TicketStatusSeen.objects.filter(pk=ticket_id).update(status=status)
+    return True
+
+
+def _claim(key: str, ticket_id: str) -> bool:
+    try:
+        with transaction.atomic():
+            CustomerNotice.objects.create(key=key[:300], ticket_id=ticket_id)
+    except IntegrityError:
+        return False  # already sent (a repeated delivery under a new event id)
+    CustomerNotice.objects.filter(created_at__lt=timezone.now() - KEEP).delete()
+    return True
+
+
+def _language_of(email: str) -> str:
+    """The language of the customer's latest request or reply on the portal."""
+    latest = Submission.objects.filter(customer_email=email).order_by("-created_at").first()
+    return latest.language if latest else settings.LANGUAGE_CODE
