@@ -18,6 +18,7 @@ ENV_NAMES = {
     "webhook_secret": "TIXALLO_WEBHOOK_SECRET",
     "identity_secret": "PORTAL_IDENTITY_SECRET",
     "allowed_origins": "PORTAL_ALLOWED_ORIGINS",
+    "portal_url": "PORTAL_URL",
 }
 LOGO_MAX_BYTES = 256 * 1024
 LOGO_TYPES = {  # magic bytes, not the browser's say-so
@@ -63,6 +64,9 @@ class PortalSettingsForm(forms.ModelForm):
         model = PortalSettings
         fields = [
             "base_url",
+            "portal_url",
+            "hold_unverified",
+            "hold_hours",
             "allowed_origins",
             "portal_name",
             "accent_colour",
@@ -100,6 +104,14 @@ class PortalSettingsForm(forms.ModelForm):
                     _("Use an https:// address (plain http:// only for this machine).")
                 ) from None
         return url.rstrip("/")
+
+    def clean_portal_url(self) -> str:
+        url = self.cleaned_data["portal_url"].strip().rstrip("/")
+        if url and not origin_of(url):
+            raise forms.ValidationError(
+                _("Write the address like https://support.example.com (no path).")
+            )
+        return origin_of(url) if url else ""
 
     def clean_allowed_origins(self) -> str:
         origins = [origin_of(line) for line in self.cleaned_data["allowed_origins"].split()]
