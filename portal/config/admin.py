@@ -10,9 +10,9 @@ from django.views.decorators.http import require_POST
 
 from portal.config import connection_check, crypto
 from portal.config.current import DEFAULT_BASE_URL, load_row
-from portal.config.origins import url_origin
 from portal.config.forms import SECRETS, PortalSettingsForm, from_environment
 from portal.config.models import PortalSettings
+from portal.config.origins import url_origin
 
 
 @admin.register(PortalSettings)
