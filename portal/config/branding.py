@@ -6,7 +6,7 @@ import re
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from portal.config.current import PortalConfig, current, for_request, load_row
 
@@ -28,14 +28,14 @@ def context(request: HttpRequest) -> dict[str, object]:
     }
 
 
-@require_GET
+@require_safe
 def brand_css(request: HttpRequest) -> HttpResponse:
     response = HttpResponse(stylesheet(current()), content_type="text/css")
     response["Cache-Control"] = "public, max-age=86400"  # the URL changes with the colour
     return response
 
 
-@require_GET
+@require_safe
 def logo(request: HttpRequest, version: str) -> HttpResponse:
     row = load_row()
     if not row.logo:

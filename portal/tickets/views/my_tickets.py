@@ -6,7 +6,7 @@
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
 
 from portal.outbox import queue
@@ -18,7 +18,7 @@ PAGE_SIZE = 20
 MAX_BACK = 30  # bounds the URL; older steps back fall to the first page
 
 
-@require_GET
+@require_safe
 @never_cache
 @vary_on_headers("HX-Request")
 def my_tickets(request: HttpRequest) -> HttpResponse:

@@ -5,7 +5,7 @@ from django.core import signing
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
 
 from portal.outbox.models import Submission
@@ -19,7 +19,7 @@ def received_token(submission: Submission) -> str:
     return signing.dumps(submission.reference, salt=SALT)
 
 
-@require_GET
+@require_safe
 @never_cache
 @vary_on_headers("HX-Request")
 def received(request: HttpRequest, token: str) -> HttpResponse:

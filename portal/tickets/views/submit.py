@@ -3,11 +3,11 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import HttpResponseClientRedirect
 
-from portal.config.current import for_request
+from portal.config.current import absolute_url, for_request
 from portal.embed import identity
 from portal.outbox import queue, tasks
 from portal.outbox.models import Submission
@@ -23,7 +23,7 @@ SUBMITTED_SALT = "tickets.submitted"
 TICKET_FIELDS = ("subject", "description", "customer_email", "customer_name", "priority")
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @never_cache  # each shown form has its own key: Back must not bring an old one
 @vary_on_headers("HX-Request")
 def submit(request: HttpRequest) -> HttpResponse:
@@ -40,17 +40,19 @@ def submit(request: HttpRequest) -> HttpResponse:
     context = {"form": form}
     if not form.is_bound:
         return render(request, template, context)
-    if form.has_error("started", "too_fast") or not ratelimit.allow_all(
-        "submit", request, form.data.get("customer_email", "")
-    ):
-        return trouble.too_many(request, template, context)
+    if wait := ratelimit.address_wait("submit", request):
+        return trouble.too_many(request, template, context, wait)
+    if form.has_error("started", "too_fast"):
+        return trouble.too_many(request, template, context, form.fill_wait())
     if not form.is_valid():
         return render(request, template, context, status=422)
     typed = form.cleaned_data
+    if wait := ratelimit.email_wait("submit", typed["customer_email"]):
+        return trouble.too_many(request, template, context, wait)
     key = action_key(typed["idempotency_key"], typed["customer_email"])
     payload = {name: typed.get(name) for name in TICKET_FIELDS}
     payload["priority"] = payload["priority"] or config.default_priority
-    site = request.build_absolute_uri("/")
+    site = absolute_url(request, "/")
     submission, error = queue.submit("ticket", payload, typed["customer_email"], key, site)
     if error is not None:
         _add_upstream_errors(form, error)
@@ -65,7 +67,8 @@ def submit(request: HttpRequest) -> HttpResponse:
     return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
 
 
-@require_GET
+@require_safe
+@never_cache  # it names the ticket: no shared cache keeps it
 def submitted(request: HttpRequest, token: str) -> HttpResponse:
     try:
         ticket = signing.loads(token, salt=SUBMITTED_SALT)

@@ -11,6 +11,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 from django.views.decorators.vary import vary_on_headers
 
+from portal.config.current import absolute_url
 from portal.outbox import queue
 from portal.tickets import access, ratelimit, reads, status, trouble
 from portal.tickets.forms import ReplyForm
@@ -22,7 +23,7 @@ from portal.tixallo.types import Ticket
 TEMPLATE = "tickets/ticket.html"
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @never_cache
 @vary_on_headers("HX-Request")
 def ticket_by_id(request: HttpRequest, ticket_id: str) -> HttpResponse:
@@ -34,7 +35,7 @@ def ticket_by_id(request: HttpRequest, ticket_id: str) -> HttpResponse:
     return _ticket_page(request, ticket_id, request.path, via_link=False)
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @never_cache
 @vary_on_headers("HX-Request")
 def ticket_by_link(request: HttpRequest, token: str) -> HttpResponse:
@@ -63,13 +64,15 @@ def _reply(request: HttpRequest, ticket: Ticket, url: str) -> HttpResponse:
     # Whatever the answer, the typed text stays in an editable box.
     context = _context(ticket, url, form) | {"can_reply": True}
     email = ticket.customer.email if ticket.customer else ""
-    if not ratelimit.allow_all("reply", request, email):
-        return trouble.too_many(request, _form_template(request), context)
+    if wait := ratelimit.address_wait("reply", request):
+        return trouble.too_many(request, _form_template(request), context, wait)
     if not form.is_valid():
         return render(request, _form_template(request), context, status=422)
+    if wait := ratelimit.email_wait("reply", email):
+        return trouble.too_many(request, _form_template(request), context, wait)
     key = action_key(form.cleaned_data["idempotency_key"], ticket.id, email)
     payload = {"body": form.cleaned_data["body"], "customer_email": email}
-    site = request.build_absolute_uri("/")
+    site = absolute_url(request, "/")
     submission, error = queue.submit("reply", payload, email, key, site, ticket_id=ticket.id)
     if error is not None:
         form.add_error("body", error.fields.get("body") or _closed_or(error))
