@@ -242,3 +242,21 @@ def test_the_sandbox_keeps_an_existing_customers_name(sandbox):
     from portal.tixallo import client as tixallo
 
     assert tixallo.get_ticket(ticket.id).customer.name == "Alex Example"
+
+
+def test_an_internal_note_moves_neither_the_time_nor_the_order(client, sandbox):
+    from portal.tickets import reads
+
+    older, newer = new_ticket(subject="Older request"), new_ticket(subject="Newer request")
+    sign_in_as(client)
+    for ticket in (older, newer):
+        client.get(f"/tickets/{ticket.id}/")
+    agents.add_note(sandbox, older.ticket_number, "Customer seems upset", "Agent")
+    reads.forget_ticket(older.id)
+    reads.forget_all_lists()
+    html = client.get("/tickets/").content.decode()
+    assert html.index("Newer request") < html.index("Older request")
+    page = client.get(f"/tickets/{older.id}/").content.decode()
+    updated = re.search(r"<dt>Updated</dt><dd>(.*?)</dd>", page, re.S).group(1)
+    created = re.search(r"<dt>Created</dt><dd>(.*?)</dd>", page, re.S).group(1)
+    assert updated == created  # the note is the only change since

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
 
 from portal.outbox import queue
-from portal.tickets import access, reads, status, trouble
+from portal.tickets import access, activity, reads, status, trouble
 from portal.tickets.views import fragment, here, version_of
 from portal.tixallo.errors import Invalid, TixalloError
 
@@ -45,6 +45,7 @@ def my_tickets(request: HttpRequest) -> HttpResponse:
     context = {
         "email": email,
         "page": page,
+        "rows": activity.newest_first(page.tickets),
         "sending": sending,
         "shown": shown,
         "filters": [(key, _filter_url(key)) for key in status.FILTERS],

@@ -13,7 +13,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from portal.config.current import absolute_url
 from portal.outbox import queue
-from portal.tickets import access, ratelimit, reads, status, trouble
+from portal.tickets import access, activity, ratelimit, reads, status, trouble
 from portal.tickets.forms import ReplyForm
 from portal.tickets.views import action_key, fragment, version_of
 from portal.tixallo import client
@@ -51,6 +51,7 @@ def _ticket_page(request: HttpRequest, ticket_id: str, url: str, via_link: bool)
         if request.htmx:
             return HttpResponse(status=204)  # a failed poll keeps what is on screen
         return trouble.page(request, error)
+    activity.remember(ticket)
     if request.method == "POST":
         return _reply(request, ticket, url)
     context = _context(ticket, url, ReplyForm(initial=_fresh_key()))
