@@ -41,14 +41,16 @@ def handle(store: Store, request: Request) -> Response:
         if request.method == "POST":
             return _act(store, base, int(parts[1]), request)
         return error_response(405, "method_not_allowed", "Method not allowed.")
-    return html_response(_page("Not found", "<p>No such page.</p>", base), status=404)
+    return html_response(page_html("Not found", "<p>No such page.</p>", base), status=404)
 
 
-def _page(title: str, content: str, base: str) -> str:
+def page_html(title: str, content: str, base: str) -> str:
     return (
         f'<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{escape(title)}'
         f" · Tixallo sandbox</title><style>{STYLE}</style></head><body>"
-        f'<p class="meta"><a href="{escape(base)}/">All tickets</a> · Tixallo sandbox console</p>'
+        f'<p class="meta"><a href="{escape(base)}/">All tickets</a> · '
+        f'<a href="{escape(base.removesuffix("/console"))}/inbox/">Demo inbox</a> · '
+        "Tixallo sandbox console</p>"
         f"{content}</body></html>"
     )
 
@@ -70,7 +72,9 @@ def _ticket_list(store: Store, base: str) -> str:
         "<table><thead><tr><th>Number</th><th>Subject</th><th>Status</th><th>Customer</th>"
         f"<th>Updated (UTC)</th></tr></thead><tbody>{lines}</tbody></table>"
     )
-    return _page("Tickets", f"<h1>Tickets</h1>{table if rows else '<p>No tickets yet.</p>'}", base)
+    return page_html(
+        "Tickets", f"<h1>Tickets</h1>{table if rows else '<p>No tickets yet.</p>'}", base
+    )
 
 
 def _ticket_page(store: Store, base: str, number: int, done: str) -> Response:
@@ -78,7 +82,7 @@ def _ticket_page(store: Store, base: str, number: int, done: str) -> Response:
         try:
             ticket = tickets.ticket_detail(conn, tickets.find_ticket(conn, number, by_number=True))
         except tickets.NotFound:
-            return html_response(_page("Not found", "<p>No such ticket.</p>", base), status=404)
+            return html_response(page_html("Not found", "<p>No such ticket.</p>", base), status=404)
     customer = ticket["customer"]
     notice = NOTICES.get(done)
     content = (
@@ -91,7 +95,7 @@ def _ticket_page(store: Store, base: str, number: int, done: str) -> Response:
         + "".join(_message_block(message) for message in ticket["messages"])
         + _form(base, ticket)
     )
-    return html_response(_page(f"#{ticket['ticket_number']}", content, base))
+    return html_response(page_html(f"#{ticket['ticket_number']}", content, base))
 
 
 def _message(author: str, at: str, body: str, css: str, label: str = "") -> str:
@@ -153,5 +157,5 @@ def _act(store: Store, base: str, number: int, request: Request) -> Response:
     except tickets.TicketClosed:
         done = "closed"
     except tickets.NotFound:
-        return html_response(_page("Not found", "<p>No such ticket.</p>", base), status=404)
+        return html_response(page_html("Not found", "<p>No such ticket.</p>", base), status=404)
     return redirect(f"{base}/tickets/{number}?done={done}")

@@ -9,4 +9,6 @@ def portal(request: HttpRequest) -> dict[str, object]:
     return {
         "signed_in_email": access.verified_email(request) if hasattr(request, "session") else "",
         "poll_seconds": settings.PORTAL_POLL_SECONDS,
+        # The demo's stand-in mail client (portal/sandbox/inbox.py), only with the sandbox.
+        "demo_inbox": "/sandbox/inbox/" if settings.PORTAL_SANDBOX else "",
     }

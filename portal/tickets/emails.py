@@ -24,6 +24,11 @@ def send_received(to: str, reference: str, subject: str) -> bool:
     return _send(to, title, "emails/received", context)
 
 
+def send_confirm_request(to: str, subject: str, link: str, hours: int) -> bool:
+    context = {"subject": subject, "link": link, "hours": hours}
+    return _send(to, _("Please confirm your request"), "emails/confirm_request", context)
+
+
 def send_signin_link(to: str, link: str, minutes: int) -> bool:
     context = {"link": link, "minutes": minutes}
     return _send(to, _("Your sign-in link"), "emails/signin_link", context)

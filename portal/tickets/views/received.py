@@ -29,14 +29,18 @@ def received(request: HttpRequest, token: str) -> HttpResponse:
     except (signing.BadSignature, Submission.DoesNotExist):
         raise Http404("No such reference") from None
     delivered = submission.state == Submission.State.DELIVERED
-    link = access.ticket_link_token(submission.ticket_id) if delivered else ""
+    # The private link goes only to the inbox; a proven owner is linked to the ticket.
+    owner = access.verified_email(request) == submission.customer_email
     if fragment(request) and request.GET.get("v") == submission.state:
         return HttpResponse(status=204)
     context = {
         "submission": submission,
         "delivered": delivered,
+        "waiting": submission.state in (Submission.State.QUEUED, Submission.State.HELD),
         "poll_url": f"{request.path}?v={submission.state}",
-        "ticket_link": here(request, "tickets:link", link) if link else "",
+        "ticket_url": here(request, "tickets:ticket", submission.ticket_id)
+        if delivered and owner
+        else "",
     }
     template = "tickets/received.html" + ("#status" if fragment(request) else "")
     return render(request, template, context)

@@ -13,7 +13,7 @@ from portal.outbox import queue, tasks
 from portal.outbox.models import Submission
 from portal.tickets import access, ratelimit, reads, trouble
 from portal.tickets.forms import TicketForm, started_now
-from portal.tickets.views import action_key, fragment, here
+from portal.tickets.views import action_key, confirm, fragment, here
 from portal.tickets.views.received import received_token
 from portal.tixallo import client
 from portal.tixallo.errors import Invalid
@@ -53,14 +53,22 @@ def submit(request: HttpRequest) -> HttpResponse:
     payload = {name: typed.get(name) for name in TICKET_FIELDS}
     payload["priority"] = payload["priority"] or config.default_priority
     site = absolute_url(request, "/")
-    submission, error = queue.submit("ticket", payload, typed["customer_email"], key, site)
+    # With the admin's switch on, a request from an email this visitor hasn't proven waits
+    # in the outbox until the emailed confirmation link is clicked (against impersonation).
+    hold = config.hold_unverified and access.verified_email(request) != typed["customer_email"]
+    submission, error = queue.submit(
+        "ticket", payload, typed["customer_email"], key, site, hold=hold
+    )
     if error is not None:
         _add_upstream_errors(form, error)
         return render(request, template, context, status=422)
     request.session[access.SESSION_NAME] = typed["customer_name"]
     reads.forget_customer(typed["customer_email"])
-    if submission.state == submission.State.DELIVERED:
-        url = _confirm(request, submission)
+    if submission.state == submission.State.HELD:
+        confirm.ask(request, submission, config.hold_hours)
+        url = here(request, "tickets:received", received_token(submission))
+    elif submission.state == submission.State.DELIVERED:
+        url = confirmation_url(request, submission)
     else:  # Tixallo couldn't take it now: the worker will, the customer has a reference
         tasks.tell_received(submission)  # the worker will deliver it (booked with the row)
         url = here(request, "tickets:received", received_token(submission))
@@ -70,22 +78,24 @@ def submit(request: HttpRequest) -> HttpResponse:
 @require_safe
 @never_cache  # it names the ticket: no shared cache keeps it
 def submitted(request: HttpRequest, token: str) -> HttpResponse:
+    """The number and what was sent. The private link goes only to the email's inbox:
+    whoever typed an address has not shown it is theirs (issue 9). A customer signed in
+    as that email, or vouched for by the host site, goes straight to the ticket."""
     try:
-        ticket = signing.loads(token, salt=SUBMITTED_SALT)
-    except signing.BadSignature:
+        reference = signing.loads(token, salt=SUBMITTED_SALT)
+        submission = Submission.objects.get(reference=reference, state=Submission.State.DELIVERED)
+    except (signing.BadSignature, TypeError, Submission.DoesNotExist):
         raise Http404("No such confirmation") from None
-    context = {
-        "ticket_number": ticket["n"],
-        "ticket_link": here(request, "tickets:link", access.ticket_link_token(ticket["id"])),
-    }
-    return render(request, "tickets/submitted.html", context)
+    if access.verified_email(request) == submission.customer_email:
+        return redirect(here(request, "tickets:ticket", submission.ticket_id))
+    return render(request, "tickets/submitted.html", {"submission": submission})
 
 
-def _confirm(request: HttpRequest, submission: Submission) -> str:
+def confirmation_url(request: HttpRequest, submission: Submission) -> str:
     """Email the private link and give the confirmation's URL."""
     tasks.confirm(submission)
-    ticket = {"id": submission.ticket_id, "n": submission.ticket_number}
-    return here(request, "tickets:submitted", signing.dumps(ticket, salt=SUBMITTED_SALT))
+    token = signing.dumps(submission.reference, salt=SUBMITTED_SALT)
+    return here(request, "tickets:submitted", token)
 
 
 def _initial(request: HttpRequest) -> dict[str, str]:
