@@ -4,6 +4,8 @@ from django.urls import include, path
 
 from portal.config import branding
 
+handler500 = "portal.outage.server_error_or_outage"
+
 urlpatterns = [
     path("brand.css", branding.brand_css, name="brand-css"),
     path("brand/logo-<str:version>", branding.logo, name="brand-logo"),
