@@ -29,60 +29,35 @@ def _unavailable(error: Exception) -> None:
         log.warning("Redis is unavailable, serving without the cache: %s", type(error).__name__)
 
 
+def _tolerant(name: str, fallback: Callable[..., Any]) -> Callable[..., Any]:
+    """RedisCache's method `name`, answering `fallback(*args)` while Redis is down."""
+    parent = getattr(RedisCache, name)
+
+    def method(self: RedisCache, *args: Any, **kwargs: Any) -> Any:  # noqa: ANN401
+        try:
+            return parent(self, *args, **kwargs)
+        except OUTAGE as error:
+            _unavailable(error)
+            return fallback(*args, **kwargs)
+
+    return method
+
+
+def _missing(*args: Any, **kwargs: Any) -> Any:  # noqa: ANN401
+    raise ValueError("the cache is unavailable")  # incr: callers treat it as a missing key
+
+
 class TolerantRedisCache(RedisCache):
-    def _try[T](self, call: Callable[[], T], fallback: Callable[[], T]) -> T:
-        try:
-            return call()
-        except OUTAGE as error:
-            _unavailable(error)
-            return fallback()
-
-    def get(self, key: Any, default: Any = None, version: int | None = None) -> Any:  # noqa: ANN401
-        return self._try(lambda: super(TolerantRedisCache, self).get(key, default, version),
-                         lambda: default)  # fmt: skip
-
-    def get_many(self, keys: Any, version: int | None = None) -> dict:  # noqa: ANN401
-        return self._try(lambda: super(TolerantRedisCache, self).get_many(keys, version), dict)
-
-    def get_or_set(self, key: Any, default: Any, timeout: Any = None, version: Any = None) -> Any:  # noqa: ANN401
-        def computed() -> Any:  # noqa: ANN401
-            return default() if callable(default) else default
-
-        return self._try(
-            lambda: super(TolerantRedisCache, self).get_or_set(key, default, timeout, version),
-            computed,
-        )
-
-    def set(self, *args: Any, **kwargs: Any) -> None:  # noqa: ANN401
-        self._try(lambda: super(TolerantRedisCache, self).set(*args, **kwargs), lambda: None)
-
-    def set_many(self, *args: Any, **kwargs: Any) -> list:  # noqa: ANN401
-        return self._try(lambda: super(TolerantRedisCache, self).set_many(*args, **kwargs), list)
-
-    def add(self, *args: Any, **kwargs: Any) -> bool:  # noqa: ANN401
-        # As if added: a rate limit then counts this hit as the window's first.
-        return self._try(lambda: super(TolerantRedisCache, self).add(*args, **kwargs), lambda: True)
-
-    def incr(self, key: Any, delta: int = 1, version: int | None = None) -> int:  # noqa: ANN401
-        try:
-            return super().incr(key, delta, version)
-        except OUTAGE as error:
-            _unavailable(error)
-            raise ValueError("the cache is unavailable") from None  # callers treat as missing
-
-    def delete(self, *args: Any, **kwargs: Any) -> bool:  # noqa: ANN401
-        return self._try(lambda: super(TolerantRedisCache, self).delete(*args, **kwargs),
-                         lambda: False)  # fmt: skip
-
-    def delete_many(self, *args: Any, **kwargs: Any) -> None:  # noqa: ANN401
-        self._try(
-            lambda: super(TolerantRedisCache, self).delete_many(*args, **kwargs), lambda: None
-        )
-
-    def has_key(self, *args: Any, **kwargs: Any) -> bool:  # noqa: ANN401
-        return self._try(lambda: super(TolerantRedisCache, self).has_key(*args, **kwargs),
-                         lambda: False)  # fmt: skip
-
-    def touch(self, *args: Any, **kwargs: Any) -> bool:  # noqa: ANN401
-        return self._try(lambda: super(TolerantRedisCache, self).touch(*args, **kwargs),
-                         lambda: False)  # fmt: skip
+    # get_or_set goes through get and add, so it needs nothing of its own.
+    get = _tolerant("get", lambda key, default=None, version=None: default)
+    get_many = _tolerant("get_many", lambda *args, **kwargs: {})
+    set = _tolerant("set", lambda *args, **kwargs: None)
+    set_many = _tolerant("set_many", lambda *args, **kwargs: [])
+    # As if added: a rate limit then counts this hit as its window's first.
+    add = _tolerant("add", lambda *args, **kwargs: True)
+    incr = _tolerant("incr", _missing)
+    delete = _tolerant("delete", lambda *args, **kwargs: False)
+    delete_many = _tolerant("delete_many", lambda *args, **kwargs: None)
+    has_key = _tolerant("has_key", lambda *args, **kwargs: False)
+    touch = _tolerant("touch", lambda *args, **kwargs: False)
+    clear = _tolerant("clear", lambda *args, **kwargs: False)
