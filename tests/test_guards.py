@@ -314,9 +314,7 @@ def test_an_evicted_counter_counts_the_hit_as_the_first(monkeypatch):
 
 
 def test_the_scope_limits_come_from_the_settings(settings):
-    settings.RATE_LIMITS = settings.RATE_LIMITS | {
-        "reply": {"address": (1, 60), "email": (2, 60)}
-    }
+    settings.RATE_LIMITS = settings.RATE_LIMITS | {"reply": {"address": (1, 60), "email": (2, 60)}}
     request = RequestFactory().get("/", REMOTE_ADDR="192.0.2.1")
     assert ratelimit.address_wait("reply", request) == 0
     assert ratelimit.address_wait("reply", request) > 0
@@ -435,8 +433,9 @@ def test_a_success_closes_the_count(sandbox, settings):
 
 @pytest.mark.django_db
 def test_errors_are_named_by_status(sandbox):
-    for status, kind in ((401, "AuthFailed"), (403, "AuthFailed"), (404, "NotFound"),
-                         (409, "TixalloError"), (422, "Invalid"), (503, "Unavailable")):  # fmt: skip
+    named = {401: "AuthFailed", 403: "AuthFailed", 404: "NotFound", 409: "TixalloError",
+             422: "Invalid", 503: "Unavailable"}  # fmt: skip
+    for status, kind in named.items():
         set_faults(sandbox, force_status=status)
         with pytest.raises(TixalloError) as raised:
             client.check_connection(client.connection())
