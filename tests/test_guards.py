@@ -186,8 +186,10 @@ def test_a_token_at_the_exact_lifetime_limit_is_accepted_one_second_more_is_not(
     assert identity.verify(_token(iat=now, exp=now + 3600), "k" * 32).email == "a@example.com"
     with pytest.raises(identity.Refused, match="lives longer"):
         identity.verify(_token(iat=now, exp=now + 3601), "k" * 32)
-    with pytest.raises(identity.Refused, match="lives longer"):  # iat claimed long ago
-        identity.verify(_token(iat=now - 10, exp=now + 3610), "k" * 32)
+    with pytest.raises(identity.Refused, match="lives longer"):  # issued a while ago
+        identity.verify(_token(iat=now - 100, exp=now + 3501), "k" * 32)
+    with pytest.raises(identity.Refused, match="lives longer"):  # "issued" in a few seconds
+        identity.verify(_token(iat=now + 25, exp=now + 3620), "k" * 32)
 
 
 def test_expiry_has_only_the_leeway():
@@ -440,3 +442,7 @@ def test_errors_are_named_by_status(sandbox):
         with pytest.raises(TixalloError) as raised:
             client.check_connection(client.connection())
         assert type(raised.value).__name__ == kind and raised.value.status == status
+
+
+def test_the_auth_never_shows_the_key_in_its_repr():
+    assert repr(client.BearerAuth("tx_secret_value")) == "BearerAuth(***)"
