@@ -156,3 +156,24 @@ def test_well_formed_events_with_odd_values_never_fail(client, settings, kind, e
     assert response.status_code < 500
     if response.status_code != 200:
         assert ReceivedEvent.objects.count() == before
+
+
+ADMIN_FIELDS = ["base_url", "portal_url", "hold_unverified", "hold_hours", "allowed_origins",
+                "portal_name", "accent_colour", "support_email", "footer_text", "allow_priority",
+                "default_priority", "api_key", "webhook_secret", "identity_secret",
+                "remove_api_key", "remove_logo"]  # fmt: skip
+
+
+@given(values=st.dictionaries(st.sampled_from(ADMIN_FIELDS), RAW, max_size=8))
+def test_the_admin_settings_form_never_fails_and_saves_nothing_invalid(admin_client, values):
+    from portal.config.models import PortalSettings
+
+    before = PortalSettings.objects.filter(pk=1).values().first()
+    response = admin_client.post(
+        "/admin/config/portalsettings/1/change/",
+        _form_body(values),
+        content_type="application/x-www-form-urlencoded",
+    )
+    assert response.status_code < 500
+    if response.status_code != 302:  # the form came back with errors: nothing saved
+        assert PortalSettings.objects.filter(pk=1).values().first() == before
