@@ -107,3 +107,16 @@ def test_the_connection_check_needs_the_change_permission(
     client.force_login(user)
     assert client.post(TEST_URL).status_code == 403
     assert seen == []  # not even a request without the key: no port scanning either
+
+
+def test_a_key_from_the_environment_never_follows_a_base_url_saved_in_admin(
+    admin_client, no_env, settings, catcher
+):
+    settings.TIXALLO_API_KEY = "tx_from_env_5678"
+    evil, seen = catcher
+    PortalSettings(base_url=evil).save()  # saved earlier, or posted despite the locked field
+    admin_client.post(URL, form_data(base_url=evil))
+    assert current().base_url == "https://tixallo.com/api/v1"
+    assert 'name="base_url"' in admin_client.get(URL).content.decode()
+    admin_client.post(TEST_URL)
+    assert seen == []

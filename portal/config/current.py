@@ -50,7 +50,10 @@ def load_row() -> PortalSettings:
 
 def current() -> PortalConfig:
     row = load_row()
-    base_url = settings.TIXALLO_BASE_URL or row.base_url or DEFAULT_BASE_URL
+    # A key from the environment goes only where the environment says (or to Tixallo):
+    # a base URL saved in admin must not carry it to another host.
+    saved_url = "" if settings.TIXALLO_API_KEY else row.base_url
+    base_url = settings.TIXALLO_BASE_URL or saved_url or DEFAULT_BASE_URL
     return PortalConfig(
         base_url=base_url,
         api_key=settings.TIXALLO_API_KEY or _saved_key(row, base_url),

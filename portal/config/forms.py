@@ -84,14 +84,16 @@ class PortalSettingsForm(forms.ModelForm):
         for name in SECRETS:
             self.fields[name].help_text = secret_status(self.instance, name)
         for name, variable in ENV_NAMES.items():
-            if from_environment(name):
+            # The base URL belongs to the key: with the key in the environment, so is it.
+            locked = name == "base_url" and from_environment("api_key")
+            if from_environment(name) or locked:
                 self.fields[name].disabled = True
                 self.fields[name].required = False
                 if name in SECRETS:
                     self.fields[f"remove_{name}"].disabled = True
                 else:
                     self.fields[name].help_text = _("Set by the environment (%(var)s).") % {
-                        "var": variable
+                        "var": variable if not locked else "TIXALLO_API_KEY, TIXALLO_BASE_URL"
                     }
 
     def clean_base_url(self) -> str:
