@@ -46,19 +46,32 @@ def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in env_str(name, default).split(",") if item.strip()]
 
 
-def local_secret_key() -> str:
-    """Without SECRET_KEY: one made once and kept in var/, so a local portal's sessions,
-    links and encrypted settings survive restarts. Several instances must set SECRET_KEY."""
-    path = BASE_DIR / "var" / "secret_key"
+def local_secret_key(path: Path) -> str:
+    """Without SECRET_KEY: one made once and kept in `path` (var/secret_key), so a local
+    portal's sessions, links and encrypted settings survive restarts.
+
+    Workers starting together must all end up with the same key: each writes a complete
+    candidate to its own owner-only temporary file, then hard-links it to the final name,
+    which succeeds for exactly one of them; the others read the winner's key."""
     path.parent.mkdir(exist_ok=True)
     if not path.exists():
-        path.write_text(os.urandom(32).hex())
-        path.chmod(0o600)
+        candidate = path.with_name(f".{path.name}.{os.getpid()}.{os.urandom(4).hex()}")
+        fd = os.open(candidate, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        try:
+            with os.fdopen(fd, "w") as file:
+                file.write(os.urandom(32).hex())
+            os.link(candidate, path)
+        except FileExistsError:
+            pass  # another process won the race: use its key
+        finally:
+            candidate.unlink(missing_ok=True)
     return path.read_text().strip()
 
 
 DEBUG = env_bool("DEBUG")
-SECRET_KEY = env_str("SECRET_KEY") or local_secret_key()
+# Generated keys are for one machine's demo or development; `check --deploy` warns.
+SECRET_KEY_GENERATED = not env_str("SECRET_KEY")
+SECRET_KEY = env_str("SECRET_KEY") or local_secret_key(BASE_DIR / "var" / "secret_key")
 # Fernet keys for secrets stored in the database, newest first; older ones still decrypt
 # (rotation: README). Without it, a key derived from SECRET_KEY.
 PORTAL_ENCRYPTION_KEYS = env_list("PORTAL_ENCRYPTION_KEYS")
@@ -70,6 +83,9 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 # It is off unless asked for (`manage.py demo` and the tests turn it on), so a
 # production deployment never sends customers' requests into a stand-in.
 PORTAL_SANDBOX = env_bool("PORTAL_SANDBOX")
+# The portal's public address for emailed links and the embed snippet (wins over admin);
+# without it, links take the host the request came through.
+PORTAL_URL = env_str("PORTAL_URL").rstrip("/")
 SANDBOX_BASE_URL = "http://sandbox.localhost/api/v1"
 SANDBOX_DB_PATH = Path(env_str("SANDBOX_DB_PATH", str(BASE_DIR / "var" / "sandbox.sqlite3")))
 # Set here (environment or sandbox), these win over what an admin saves in Django admin.
@@ -231,7 +247,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 REDIS_URL = env_str("REDIS_URL")
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        # Django's RedisCache, answering "missing" while Redis is down (portal/cache.py).
+        "BACKEND": "portal.cache.TolerantRedisCache",
         "LOCATION": REDIS_URL,
         "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
     }
@@ -263,9 +280,12 @@ SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
 BEHIND_HTTPS_PROXY = env_bool("BEHIND_HTTPS_PROXY")
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BEHIND_HTTPS_PROXY else None
-# HTTPS redirect and HSTS from the environment, so `check --deploy` can be clean
-# (issue 9 adds the same; keep one copy when merging). Probes answer before the redirect.
+# How many proxies of ours append to X-Forwarded-For (behind BEHIND_HTTPS_PROXY): the
+# client's address is the one the outermost of them saw; hops before it are the client's say.
+PROXY_HOPS = max(1, env_int("PROXY_HOPS", 1))
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT")
+# Probes answer before the redirect anyway (portal/ops/probes.py).
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS")
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD")

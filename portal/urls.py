@@ -6,6 +6,8 @@ from django.views.i18n import set_language
 from portal.config import branding
 from portal.ops import views as ops
 
+handler500 = "portal.outage.server_error_or_outage"
+
 urlpatterns = [
     path("brand.css", branding.brand_css, name="brand-css"),
     path("brand/logo-<str:version>", branding.logo, name="brand-logo"),

@@ -111,8 +111,7 @@ def test_it_prefills_email_and_name_for_a_known_customer(client, sandbox):
     assert 'value="Alex Example"' in html
 
 
-def test_it_links_the_confirmation_to_the_new_ticket(client, sandbox):
-    response = client.post("/", VALID, follow=True)
-    html = response.content.decode()
-    link = html.split('href="/t/')[1].split('"')[0]
+def test_it_emails_the_private_link_to_the_new_ticket(client, sandbox):
+    client.post("/", VALID, follow=True)
+    link = mail.outbox[-1].body.split("http://testserver/t/")[1].split()[0]
     assert "Refund please" in client.get(f"/t/{link}").content.decode()

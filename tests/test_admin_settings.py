@@ -31,6 +31,8 @@ def form_data(**changes):
         "api_key": "",
         "webhook_secret": "",
         "identity_secret": "",
+        "portal_url": "",
+        "hold_hours": "72",
     }
     return data | changes
 

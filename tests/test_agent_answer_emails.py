@@ -107,3 +107,16 @@ def test_the_email_is_in_the_language_the_customer_used(client, sandbox, switche
     assert run_mail_tasks() == [True]
     assert mail.outbox[-1].subject == "Neue Antwort auf Ihre Anfrage #1001"
     assert webhooks.pending_events(sandbox) == []
+
+
+def test_the_answer_email_links_to_the_portal_address_not_the_webhooks_host(
+    client, sandbox, switched_on, settings
+):
+    settings.PORTAL_URL = "https://support.example.com"
+    ticket = new_ticket()
+    dispatcher = dispatch_to(client, sandbox)
+    agents.agent_reply(sandbox, ticket.id, "Here is the answer.", "Rita")
+    dispatcher.run_once()
+    assert run_mail_tasks() == [True]
+    assert re.search(r"https://support\.example\.com/t/[^/\s]+/", mail.outbox[-1].body)
+    assert "testserver" not in mail.outbox[-1].body

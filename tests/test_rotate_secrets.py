@@ -8,6 +8,7 @@ from django.core.management.base import CommandError
 from portal.config import crypto
 from portal.config.current import current
 from portal.config.models import PortalSettings
+from portal.config.origins import url_origin
 
 pytestmark = pytest.mark.django_db
 
@@ -16,7 +17,8 @@ def test_it_re_encrypts_with_the_newest_key_so_the_old_one_can_go(settings):
     old, new = Fernet.generate_key().decode(), Fernet.generate_key().decode()
     settings.TIXALLO_API_KEY = ""
     settings.PORTAL_ENCRYPTION_KEYS = [old]
-    PortalSettings(api_key_encrypted=crypto.encrypt("tx_live_abcd")).save()
+    origin = url_origin(settings.TIXALLO_BASE_URL)  # a saved key is bound to its host
+    PortalSettings(api_key_encrypted=crypto.encrypt("tx_live_abcd"), api_key_origin=origin).save()
     settings.PORTAL_ENCRYPTION_KEYS = [new, old]
     call_command("rotate_secrets")
     settings.PORTAL_ENCRYPTION_KEYS = [new]

@@ -1,15 +1,18 @@
-from django.contrib import admin
+from django.conf import settings
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import path, reverse
 from django.utils.decorators import method_decorator
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext, gettext_lazy
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from portal.config import connection_check, crypto
-from portal.config.current import load_row
+from portal.config.current import DEFAULT_BASE_URL, load_row
 from portal.config.forms import SECRETS, PortalSettingsForm, from_environment
 from portal.config.models import PortalSettings
+from portal.config.origins import url_origin
 
 
 @admin.register(PortalSettings)
@@ -18,6 +21,7 @@ class PortalSettingsAdmin(admin.ModelAdmin):
     change_form_template = "admin/config/portalsettings/change_form.html"
     fieldsets = [
         (gettext_lazy("Tixallo"), {"fields": ["base_url", "api_key", "remove_api_key"]}),
+        (gettext_lazy("Portal"), {"fields": ["portal_url", "hold_unverified", "hold_hours"]}),
         (gettext_lazy("Webhooks"), {"fields": ["webhook_secret", "remove_webhook_secret"]}),
         (gettext_lazy("Embedding"), {"fields": ["allowed_origins", "identity_secret",
                                                 "remove_identity_secret"]}),
@@ -44,6 +48,7 @@ class PortalSettingsAdmin(admin.ModelAdmin):
         return super().changeform_view(request, object_id, form_url, extra_context)
 
     def save_model(self, request: HttpRequest, obj: PortalSettings, form, change: bool) -> None:  # noqa: ANN001
+        self._bind_key(request, obj, form)
         for name in SECRETS:
             if from_environment(name):
                 continue
@@ -57,11 +62,30 @@ class PortalSettingsAdmin(admin.ModelAdmin):
             obj.logo, obj.logo_type = form.cleaned_data["logo_file"]
         obj.save()
 
+    def _bind_key(self, request: HttpRequest, obj: PortalSettings, form) -> None:  # noqa: ANN001
+        """The key goes only to the host it was saved for: a new host drops the saved one."""
+        if from_environment("api_key"):
+            return
+        origin = url_origin(settings.TIXALLO_BASE_URL or obj.base_url or DEFAULT_BASE_URL)
+        if form.cleaned_data.get("api_key"):
+            obj.api_key_origin = origin
+        elif obj.api_key_encrypted and obj.api_key_origin != origin:
+            obj.api_key_encrypted, obj.api_key_origin = "", ""
+            self.message_user(
+                request,
+                gettext("The Tixallo address changed, so the saved API key was removed: it is "
+                        "never sent to another host. Enter the key for the new address."),
+                messages.WARNING,
+            )  # fmt: skip
+
     def get_urls(self) -> list:
         test = self.admin_site.admin_view(require_POST(self.test_connection))
         return [path("test-connection/", test, name="config_test_connection"), *super().get_urls()]
 
     def test_connection(self, request: HttpRequest) -> HttpResponse:
+        # It calls out with the saved key: for those who may change the settings only.
+        if not self.has_change_permission(request):
+            raise PermissionDenied
         level, text = connection_check.check()
         self.message_user(request, text, level)
         return HttpResponseRedirect(reverse("admin:config_portalsettings_change", args=[1]))

@@ -6,3 +6,6 @@ class ConfigConfig(AppConfig):
     name = "portal.config"
     label = "config"
     verbose_name = _("Portal configuration")
+
+    def ready(self) -> None:
+        from portal.config import checks  # noqa: F401 - registers the deploy checks

@@ -9,7 +9,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils.csp import CSP
 from django.views.decorators.csp import csp_override
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from portal.config.current import PortalConfig, current, for_request, load_row
 
@@ -34,14 +34,14 @@ def context(request: HttpRequest) -> dict[str, object]:
     }
 
 
-@require_GET
+@require_safe
 def brand_css(request: HttpRequest) -> HttpResponse:
     response = HttpResponse(stylesheet(current()), content_type="text/css")
     response["Cache-Control"] = "public, max-age=86400"  # the URL changes with the colour
     return response
 
 
-@require_GET
+@require_safe
 @csp_override(IMAGE_CSP)
 def favicon(request: HttpRequest) -> HttpResponse:
     """/favicon.ico, which browsers and feed readers ask for whatever the page links."""
@@ -51,7 +51,7 @@ def favicon(request: HttpRequest) -> HttpResponse:
     return response
 
 
-@require_GET
+@require_safe
 @csp_override(IMAGE_CSP)
 def logo(request: HttpRequest, version: str) -> HttpResponse:
     row = load_row()

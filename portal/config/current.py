@@ -10,7 +10,7 @@ from django.http import HttpRequest
 
 from portal.config import crypto
 from portal.config.models import PortalSettings
-from portal.config.origins import origin_of
+from portal.config.origins import origin_of, url_origin
 from portal.tixallo.client import Connection
 
 DEFAULT_BASE_URL = "https://tixallo.com/api/v1"
@@ -31,6 +31,9 @@ class PortalConfig:
     default_priority: str
     logo_version: str  # "" without a logo; changes with it (cache busting)
     email_agent_answers: bool = False
+    portal_url: str = ""  # the public address ("" when unset: the request's host)
+    hold_unverified: bool = False
+    hold_hours: int = 72
 
     @property
     def configured(self) -> bool:
@@ -47,9 +50,13 @@ def load_row() -> PortalSettings:
 
 def current() -> PortalConfig:
     row = load_row()
+    # A key from the environment goes only where the environment says (or to Tixallo):
+    # a base URL saved in admin must not carry it to another host.
+    saved_url = "" if settings.TIXALLO_API_KEY else row.base_url
+    base_url = settings.TIXALLO_BASE_URL or saved_url or DEFAULT_BASE_URL
     return PortalConfig(
-        base_url=settings.TIXALLO_BASE_URL or row.base_url or DEFAULT_BASE_URL,
-        api_key=settings.TIXALLO_API_KEY or _decrypt(row.api_key_encrypted),
+        base_url=base_url,
+        api_key=settings.TIXALLO_API_KEY or _saved_key(row, base_url),
         webhook_secret=settings.TIXALLO_WEBHOOK_SECRET or _decrypt(row.webhook_secret_encrypted),
         identity_secret=settings.PORTAL_IDENTITY_SECRET or _decrypt(row.identity_secret_encrypted),
         allowed_origins=_origins(settings.PORTAL_ALLOWED_ORIGINS or row.allowed_origins.split()),
@@ -61,7 +68,29 @@ def current() -> PortalConfig:
         default_priority=row.default_priority,
         logo_version=row.logo_version,
         email_agent_answers=row.email_agent_answers,
+        portal_url=(settings.PORTAL_URL or row.portal_url).rstrip("/"),
+        hold_unverified=row.hold_unverified,
+        hold_hours=row.hold_hours,
     )
+
+
+def _saved_key(row: PortalSettings, base_url: str) -> str:
+    """The key saved in admin, only for the host it was saved for: a changed base URL
+    (in admin or the environment) never carries it to another server."""
+    if not row.api_key_origin or row.api_key_origin != url_origin(base_url):
+        return ""
+    return _decrypt(row.api_key_encrypted)
+
+
+def absolute_url(request: HttpRequest | None, path: str) -> str:
+    """An absolute link for emails and snippets: on PORTAL_URL when set, else on the
+    host this request came through."""
+    base = (current() if request is None else for_request(request)).portal_url
+    if base:
+        return base + path
+    if request is None:
+        raise ValueError("no PORTAL_URL and no request to take the host from")
+    return request.build_absolute_uri(path)
 
 
 def for_request(request: HttpRequest) -> PortalConfig:

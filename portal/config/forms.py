@@ -20,6 +20,7 @@ ENV_NAMES = {
     "webhook_secret": "TIXALLO_WEBHOOK_SECRET",
     "identity_secret": "PORTAL_IDENTITY_SECRET",
     "allowed_origins": "PORTAL_ALLOWED_ORIGINS",
+    "portal_url": "PORTAL_URL",
 }
 LOGO_MAX_BYTES = 256 * 1024
 LOGO_TYPES = {  # magic bytes, not the browser's say-so
@@ -65,6 +66,9 @@ class PortalSettingsForm(forms.ModelForm):
         model = PortalSettings
         fields = [
             "base_url",
+            "portal_url",
+            "hold_unverified",
+            "hold_hours",
             "allowed_origins",
             "portal_name",
             "accent_colour",
@@ -85,6 +89,12 @@ class PortalSettingsForm(forms.ModelForm):
         for name, variable in ENV_NAMES.items():
             if from_environment(name):
                 self._show_environment(name, variable)
+            elif name == "base_url" and from_environment("api_key"):
+                # The base URL belongs to the key: with the key in the environment, so is it.
+                self.fields[name].disabled, self.fields[name].required = True, False
+                self.fields[name].help_text = _("Set by the environment (%(var)s).") % {
+                    "var": "TIXALLO_API_KEY, TIXALLO_BASE_URL"
+                }
         if self.instance.logo:
             self.fields["logo_file"].help_text = current_logo(self.instance)
         self.fields["remove_logo"].disabled = not self.instance.logo
@@ -114,6 +124,14 @@ class PortalSettingsForm(forms.ModelForm):
                     _("Use an https:// address (plain http:// only for this machine).")
                 ) from None
         return url.rstrip("/")
+
+    def clean_portal_url(self) -> str:
+        url = self.cleaned_data["portal_url"].strip().rstrip("/")
+        if url and not origin_of(url):
+            raise forms.ValidationError(
+                _("Write the address like https://support.example.com (no path).")
+            )
+        return origin_of(url) if url else ""
 
     def clean_allowed_origins(self) -> str:
         origins = [origin_of(line) for line in self.cleaned_data["allowed_origins"].split()]

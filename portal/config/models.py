@@ -16,7 +16,23 @@ class PortalSettings(models.Model):
     encrypted (`crypto`), and the admin form never shows them back."""
 
     api_key_encrypted = models.TextField(_("Tixallo API key"), blank=True, editable=False)
-    base_url = models.URLField(_("Tixallo base URL"), blank=True, max_length=300)
+    base_url = models.URLField(
+        _("Tixallo base URL"),
+        blank=True,
+        max_length=300,
+        help_text=_("Changing the host removes the saved API key: enter the key again with it."),
+    )
+    # Where the saved key may go (scheme://host:port): never to any other host.
+    api_key_origin = models.CharField(max_length=300, blank=True, editable=False)
+    portal_url = models.URLField(
+        _("portal address"),
+        blank=True,
+        max_length=300,
+        help_text=_(
+            "The public address of this portal, e.g. https://support.example.com, for the "
+            "links in emails and the embed snippet."
+        ),
+    )
     webhook_secret_encrypted = models.TextField(
         _("webhook signing secret"), blank=True, editable=False
     )
@@ -48,6 +64,17 @@ class PortalSettings(models.Model):
             "An email with the agent's public reply, or the news that the request is solved, "
             "and the private link. Leave it off if Tixallo already emails your customers."
         ),
+    )
+    hold_unverified = models.BooleanField(
+        _("hold requests until the email is confirmed"),
+        default=False,
+        help_text=_(
+            "A new request from an email address that has not been confirmed yet waits until "
+            "the customer clicks the link emailed to them; then it is sent to Tixallo."
+        ),
+    )
+    hold_hours = models.PositiveIntegerField(
+        _("hours a held request waits for confirmation"), default=72
     )
     updated_at = models.DateTimeField(auto_now=True)
 

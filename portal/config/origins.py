@@ -25,3 +25,15 @@ def origin_of(text: str) -> str:
     origin = f"{parts.scheme}://{host}" + (f":{port}" if port else "")
     # Host names as browsers report origins: letters, digits, dots, hyphens (no "*", ";").
     return origin if HOST.fullmatch(host) else ""
+
+
+def url_origin(url: str) -> str:
+    """scheme://host[:port] of any URL, lowercased: what a saved API key is bound to."""
+    parts = urlsplit(url.strip())
+    try:
+        port = parts.port
+    except ValueError:
+        return ""
+    if not parts.scheme or not parts.hostname:
+        return ""
+    return f"{parts.scheme.lower()}://{parts.hostname.lower()}" + (f":{port}" if port else "")

@@ -6,7 +6,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.safestring import mark_safe
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from portal.config.current import for_request
 from portal.embed import identity
@@ -16,7 +16,7 @@ ALEX = identity.Identity("alex@example.com", "Alex Example")  # seeded by the sa
 SHOP_ACCENT = "#1f6f4a"
 
 
-@require_GET
+@require_safe
 @never_cache  # a fresh token on every view
 def demo(request: HttpRequest) -> HttpResponse:
     if not settings.PORTAL_SANDBOX:  # also unrouted then (urls.py): twice safe

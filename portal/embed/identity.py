@@ -102,8 +102,9 @@ def _email(value: object) -> str:
     if not isinstance(value, str) or len(value) > client.EMAIL_MAX:
         raise Refused("the email claim is not an email address")
     try:
+        value.encode("utf-8")  # JSON may carry lone surrogates
         validate_email(value)
-    except ValidationError:
+    except (ValidationError, UnicodeEncodeError):
         raise Refused("the email claim is not an email address") from None
     return value.strip().lower()
 

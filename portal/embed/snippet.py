@@ -11,8 +11,9 @@ IFRAME_HEIGHT = "800px"  # without the script nothing fits the frame to its cont
 
 
 def portal_origin(request: HttpRequest) -> str:
-    """This portal's absolute origin, as the browser reached it."""
-    return f"{request.scheme}://{request.get_host()}"
+    """This portal's public origin: PORTAL_URL (environment or admin), else as the
+    browser reached it."""
+    return for_request(request).portal_url or f"{request.scheme}://{request.get_host()}"
 
 
 def snippet_html(request: HttpRequest, **data: str) -> str:

@@ -14,7 +14,7 @@ from django.utils import translation
 from django.utils.cache import get_conditional_response
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from portal.config.branding import HEX, stylesheet
 from portal.config.current import for_request
@@ -38,7 +38,7 @@ TYPED_FIELDS = (
 )
 
 
-@require_GET
+@require_safe
 def embed_js(request: HttpRequest) -> HttpResponse:
     """The script host pages load. Any site may load it (it only adds an iframe):
     whether the frame then shows the portal is for frame-ancestors to decide."""
@@ -60,7 +60,7 @@ def embed_js(request: HttpRequest) -> HttpResponse:
     return get_conditional_response(request, etag=response["ETag"], response=response)
 
 
-@require_GET
+@require_safe
 @never_cache
 def start(request: HttpRequest) -> HttpResponse:
     """The frame's first URL. It may carry the host's identity token: checked, kept in
@@ -93,7 +93,7 @@ def _refused(request: HttpRequest, why: str) -> HttpResponse:
     return render(request, "embed/identity_refused.html", context, status=403)
 
 
-@require_GET
+@require_safe
 def accent_css(request: HttpRequest) -> HttpResponse:
     """The host page's accent colour (data-accent), with text colours kept readable."""
     accent = "#" + request.GET.get("c", "")

@@ -25,6 +25,9 @@ class Submission(models.Model):
         DELIVERED = "delivered", _("delivered")
         REJECTED = "rejected", _("rejected by Tixallo")
         FAILED = "failed", _("failed: needs a look")
+        # The portal settings' "hold requests until the email is confirmed" (issue 9).
+        HELD = "held", _("held: waiting for the customer's confirmation")
+        EXPIRED = "expired", _("expired: never confirmed")
 
     reference = models.CharField(max_length=12, unique=True, default=new_reference)
     kind = models.CharField(max_length=10, choices=Kind.choices)
@@ -43,6 +46,7 @@ class Submission(models.Model):
     # Set once by whoever sends that email (a conditional UPDATE): never twice.
     received_mailed_at = models.DateTimeField(null=True, blank=True)
     confirmed_at = models.DateTimeField(null=True, blank=True)
+    confirm_asked_at = models.DateTimeField(null=True, blank=True)  # held: link emailed
     created_at = models.DateTimeField(auto_now_add=True)
     requeued_at = models.DateTimeField(null=True, blank=True)  # by an admin: gives more time
     delivered_at = models.DateTimeField(null=True, blank=True)

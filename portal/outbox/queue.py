@@ -13,24 +13,37 @@ SAFETY_DELAY = timedelta(seconds=30)
 
 
 def submit(
-    kind: str, payload: dict, email: str, key: str, site_url: str, ticket_id: str = ""
+    kind: str,
+    payload: dict,
+    email: str,
+    key: str,
+    site_url: str,
+    ticket_id: str = "",
+    hold: bool = False,
 ) -> tuple[Submission, Invalid | None]:
     """Save first, then send once. The same key twice (a double click, a reload) is the
-    same submission; one Tixallo refused may be sent again with corrected content."""
-    submission = _save(kind, payload, email, key, site_url, ticket_id)
+    same submission; one Tixallo refused may be sent again with corrected content.
+    `hold`: keep it until the customer confirms their email (`release`)."""
+    submission = _save(kind, payload, email, key, site_url, ticket_id, hold)
+    if submission.state == Submission.State.HELD:
+        return submission, None
     error = delivery.send(submission)
     submission.refresh_from_db()
     return submission, error
 
 
 def _save(
-    kind: str, payload: dict, email: str, key: str, site_url: str, ticket_id: str
+    kind: str, payload: dict, email: str, key: str, site_url: str, ticket_id: str, hold: bool
 ) -> Submission:
     fields = {"kind": kind, "payload": payload, "customer_email": email,
               "site_url": site_url, "ticket_id": ticket_id,
               "language": translation.get_language() or "en"}  # fmt: skip
     try:
         with transaction.atomic():
+            if hold:  # no delivery booked: `release` books it once the customer confirms
+                return Submission.objects.create(
+                    idempotency_key=key, state=Submission.State.HELD, **fields
+                )
             submission = Submission.objects.create(idempotency_key=key, **fields)
             # Booked with the row (same database, same transaction): even if this
             # process dies right after, the worker will try it.
@@ -54,3 +67,28 @@ def pending(email: str, kind: str, ticket_id: str = "") -> list[Submission]:
     if ticket_id:
         queued = queued.filter(ticket_id=ticket_id)
     return list(queued.order_by("created_at")[:50])
+
+
+def release(submission: Submission, hours: int) -> bool:
+    """The customer clicked the emailed confirmation link: a held submission still within
+    its time is queued and sent. True for the one click that released it."""
+    now = timezone.now()
+    with transaction.atomic():
+        released = Submission.objects.filter(
+            pk=submission.pk,
+            state=Submission.State.HELD,
+            created_at__gte=now - timedelta(hours=hours),
+        ).update(state=Submission.State.QUEUED, next_attempt_at=now)
+        if released:
+            tasks.deliver_submission.using(run_after=now + SAFETY_DELAY).enqueue(submission.pk)
+    if released:
+        delivery.send(submission)
+    submission.refresh_from_db()
+    return bool(released)
+
+
+def expire_held(hours: int) -> int:
+    """Held submissions nobody confirmed in time are marked expired (kept, shown in admin)."""
+    cutoff = timezone.now() - timedelta(hours=hours)
+    held = Submission.objects.filter(state=Submission.State.HELD, created_at__lt=cutoff)
+    return held.update(state=Submission.State.EXPIRED)

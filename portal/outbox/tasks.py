@@ -49,6 +49,15 @@ def confirm(submission: Submission) -> None:
         )
 
 
+def ask_to_confirm(submission: Submission, link: str, hours: int) -> None:
+    """The "confirm your request" email for a held submission, sent once."""
+    if delivery.mark_once(submission, "confirm_asked_at"):
+        with translation.override(submission.language):
+            emails.send_confirm_request(
+                submission.customer_email, submission.payload.get("subject", ""), link, hours
+            )
+
+
 def tell_received(submission: Submission) -> None:
     """The "received, reference R-…" email, sent once however often the form is sent."""
     if delivery.mark_once(submission, "received_mailed_at"):

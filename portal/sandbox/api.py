@@ -12,7 +12,7 @@ import time
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from . import console, control, tickets, validation
+from . import console, control, inbox, tickets, validation
 from .faults import Dropped, FaultPicker, Faults, Hang
 from .store import Store
 from .wsgi import Request, Response, StartResponse, error_response, json_response, redirect
@@ -58,6 +58,8 @@ class SandboxApp:
             return control.handle(self.store, request)
         if path == "/console" or path.startswith("/console/"):
             return console.handle(self.store, request)
+        if path.rstrip("/") == "/inbox" and request.method in ("GET", "HEAD"):
+            return inbox.page(self.store, request)
         if path == "/":
             return redirect(request.script_name + "/console/")
         return error_response(404, "not_found", "No such endpoint.")

@@ -49,14 +49,16 @@ def handle(store: Store, request: Request) -> Response:
         if request.method == "POST":
             return _act(store, base, int(parts[1]), request)
         return error_response(405, "method_not_allowed", "Method not allowed.")
-    return html_response(_page("Not found", "<p>No such page.</p>", base), status=404)
+    return html_response(page_html("Not found", "<p>No such page.</p>", base), status=404)
 
 
-def _page(title: str, content: str, base: str) -> str:
+def page_html(title: str, content: str, base: str) -> str:
     return (
         f'<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{escape(title)}'
         f" · Tixallo sandbox</title><style>{STYLE}</style></head><body>"
-        f'<p class="meta"><a href="{escape(base)}/">All tickets</a> · Tixallo sandbox console</p>'
+        f'<p class="meta"><a href="{escape(base)}/">All tickets</a> · '
+        f'<a href="{escape(base.removesuffix("/console"))}/inbox/">Demo inbox</a> · '
+        "Tixallo sandbox console</p>"
         f"{content}</body></html>"
     )
 
@@ -127,7 +129,7 @@ def _ticket_list(store: Store, base: str, done: str = "") -> str:
     )
     content = table if rows else "<p>No tickets yet.</p>"
     content = f"{_notice(done)}<h1>Tickets</h1>{content}{_fault_form(store, base)}"
-    return _page("Tickets", content, base)
+    return page_html("Tickets", content, base)
 
 
 def _ticket_page(store: Store, base: str, number: int, done: str) -> Response:
@@ -135,7 +137,7 @@ def _ticket_page(store: Store, base: str, number: int, done: str) -> Response:
         try:
             ticket = tickets.ticket_detail(conn, tickets.find_ticket(conn, number, by_number=True))
         except tickets.NotFound:
-            return html_response(_page("Not found", "<p>No such ticket.</p>", base), status=404)
+            return html_response(page_html("Not found", "<p>No such ticket.</p>", base), status=404)
     customer = ticket["customer"]
     notice = NOTICES.get(done)
     content = (
@@ -148,7 +150,7 @@ def _ticket_page(store: Store, base: str, number: int, done: str) -> Response:
         + "".join(_message_block(message) for message in ticket["messages"])
         + _form(base, ticket)
     )
-    return html_response(_page(f"#{ticket['ticket_number']}", content, base))
+    return html_response(page_html(f"#{ticket['ticket_number']}", content, base))
 
 
 def _message(author: str, at: str, body: str, css: str, label: str = "") -> str:
@@ -183,9 +185,10 @@ def _form(base: str, ticket: dict) -> str:
 
 
 def _act(store: Store, base: str, number: int, request: Request) -> Response:
-    # No CSRF token in a dev tool, but refuse cross-site form posts outright.
+    # No CSRF token in a dev tool, but refuse cross-site form posts outright. "null" is
+    # what sandboxed frames and some redirects send: it vouches for no site, so it is refused.
     origin = request.header("origin")
-    if origin and origin != "null" and urlsplit(origin).netloc != request.header("host"):
+    if origin and urlsplit(origin).netloc != request.header("host"):
         return error_response(403, "forbidden", "Cross-site form post refused.")
     form = request.form()
     body, status = form.get("body", "").strip(), form.get("status", "") or None
@@ -209,5 +212,5 @@ def _act(store: Store, base: str, number: int, request: Request) -> Response:
     except tickets.TicketClosed:
         done = "closed"
     except tickets.NotFound:
-        return html_response(_page("Not found", "<p>No such ticket.</p>", base), status=404)
+        return html_response(page_html("Not found", "<p>No such ticket.</p>", base), status=404)
     return redirect(f"{base}/tickets/{number}?done={done}")

@@ -65,6 +65,13 @@ CREATE TABLE IF NOT EXISTS faults (
 );
 CREATE TABLE IF NOT EXISTS counters (name TEXT PRIMARY KEY, count INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS emails (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    recipient TEXT NOT NULL,
+    subject TEXT NOT NULL,
+    body TEXT NOT NULL,
+    sent_at TEXT NOT NULL
+);
 CREATE TABLE IF NOT EXISTS webhook_events (
     id TEXT PRIMARY KEY,
     type TEXT NOT NULL,
@@ -80,7 +87,10 @@ CREATE TABLE IF NOT EXISTS webhook_events (
 
 IDEMPOTENCY_WINDOW = timedelta(hours=24)
 # Children before parents, for the foreign keys.
-CLEARED_TABLES = "messages tickets customers idempotency faults counters settings webhook_events"
+CLEARED_TABLES = (
+    "messages tickets customers idempotency faults counters settings webhook_events emails"
+)
+INBOX_SIZE = 50
 TICKETS_CREATED = "tickets_created"  # counter name; route counters all contain a space
 
 
@@ -156,6 +166,23 @@ class Store:
 
     def webhook(self) -> tuple[str, str]:
         return self.get_setting("webhook_url"), self.get_setting("webhook_secret")
+
+    # --- the demo inbox ---------------------------------------------------------------------
+
+    def add_email(self, recipient: str, subject: str, body: str) -> None:
+        """An email the demo portal sent (its mail server is this sandbox); the newest kept."""
+        with self.transaction() as conn:
+            conn.execute(
+                "INSERT INTO emails (recipient, subject, body, sent_at) VALUES (?, ?, ?, ?)",
+                (recipient, subject, body, now_iso()),
+            )
+            conn.execute(
+                "DELETE FROM emails WHERE id <= (SELECT MAX(id) FROM emails) - ?", (INBOX_SIZE,)
+            )
+
+    def emails(self) -> list[sqlite3.Row]:
+        with self.transaction(write=False) as conn:
+            return conn.execute("SELECT * FROM emails ORDER BY id DESC").fetchall()
 
     # --- faults ---------------------------------------------------------------------------
 

@@ -88,6 +88,15 @@ def encode_cursor(row: sqlite3.Row | dict[str, Any]) -> str:
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
+def _storable(text: str) -> bool:
+    """Text SQLite can take as UTF-8: no lone surrogates, no NUL."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return "\x00" not in text
+
+
 def decode_cursor(cursor: str) -> tuple[str, str]:
     """Raises ValueError for anything that is not a cursor this sandbox handed out."""
     try:
@@ -96,6 +105,8 @@ def decode_cursor(cursor: str) -> tuple[str, str]:
     except (binascii.Error, UnicodeDecodeError, ValueError, TypeError) as exc:
         raise ValueError("Invalid cursor.") from exc
     if not isinstance(updated_at, str) or not isinstance(ticket_id, str):
+        raise ValueError("Invalid cursor.")
+    if not _storable(updated_at) or not _storable(ticket_id):
         raise ValueError("Invalid cursor.")
     return updated_at, ticket_id
 
@@ -139,7 +150,9 @@ def upsert_customer(
             "INSERT INTO customers (id, email, name, created_at) VALUES (?, ?, ?, ?)",
             (new_id("cus"), email, name, at or now_iso()),
         )
-    elif name and name != row["name"]:
+    elif name and not row["name"]:
+        # Like a helpdesk: a request naming an existing customer differently does not
+        # rename them (anyone can type anyone's email into a form).
         conn.execute("UPDATE customers SET name = ? WHERE id = ?", (name, row["id"]))
     return conn.execute("SELECT * FROM customers WHERE email = ?", (email,)).fetchone()
 

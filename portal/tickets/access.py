@@ -89,6 +89,9 @@ def verified_email(request: HttpRequest) -> str:
 
 
 def sign_in(request: HttpRequest, email: str) -> None:
+    if request.session.get(SESSION_EMAIL) != email.lower():
+        # Someone else's name must not fill this customer's forms.
+        request.session.pop(SESSION_NAME, None)
     request.session.cycle_key()  # a new session id on privilege change
     request.session[SESSION_EMAIL] = email.lower()
 

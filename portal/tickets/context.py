@@ -15,4 +15,6 @@ def portal(request: HttpRequest) -> dict[str, object]:
         "host_vouched": bool(has_session and embedded and identity.vouched(request)),
         "poll_seconds": settings.PORTAL_POLL_SECONDS,
         "languages": settings.LANGUAGES,
+        # The demo's stand-in mail client (portal/sandbox/inbox.py), only with the sandbox.
+        "demo_inbox": "/sandbox/inbox/" if settings.PORTAL_SANDBOX else "",
     }

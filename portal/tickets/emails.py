@@ -38,6 +38,11 @@ def send_answer(
     return _send(to, title, "emails/answer", context)
 
 
+def send_confirm_request(to: str, subject: str, link: str, hours: int) -> bool:
+    context = {"subject": subject, "link": link, "hours": hours}
+    return _send(to, _("Please confirm your request"), "emails/confirm_request", context)
+
+
 def send_signin_link(to: str, link: str, minutes: int) -> bool:
     context = {"link": link, "minutes": minutes}
     return _send(to, _("Your sign-in link"), "emails/signin_link", context)

@@ -1,9 +1,12 @@
+import hashlib
+import math
 import re
 import time
 
 from django import forms
 from django.conf import settings
 from django.core import signing
+from django.core.cache import cache
 from django.utils.translation import gettext_lazy as _
 
 from portal.config.models import PRIORITY_WORDS
@@ -31,20 +34,43 @@ class HumanForm(forms.Form):
     }))  # fmt: skip
     started = forms.CharField(required=False, widget=forms.HiddenInput)
 
+    # The field whose value names what a post does (the idempotency key, the email): a
+    # start token serves that one action, however often it is re-sent, and no other.
+    action_field = ""
+
     def clean_website(self) -> str:
         if self.cleaned_data["website"]:
-            raise forms.ValidationError(_("Please leave this field empty."), code="honeypot")
+            # Said on top, naming no field: a bot learns nothing about the trap.
+            self.add_error(None, forms.ValidationError(
+                _("We couldn't send this form. Please check it and send it again."),
+                code="honeypot",
+            ))  # fmt: skip
         return ""
 
     def clean_started(self) -> float:
+        token = self.cleaned_data["started"]
         try:
-            token = self.cleaned_data["started"]
             started = float(signing.loads(token, salt=STARTED_SALT, max_age=STARTED_MAX_AGE))
         except (signing.BadSignature, TypeError, ValueError):
             started = time.time()  # missing, forged or stale: as if shown just now
+        else:
+            if not _first_action(token, str(self.data.get(self.action_field, ""))):
+                started = time.time()  # a token replayed for another action: as just shown
         if time.time() - started < settings.MIN_FILL_SECONDS:
             raise forms.ValidationError(_("That was quick!"), code="too_fast")
         return started
+
+    def fill_wait(self) -> int:
+        """Seconds a too-quick sender should wait (the 429's Retry-After)."""
+        return max(1, math.ceil(settings.MIN_FILL_SECONDS))
+
+
+def _first_action(token: str, action: str) -> bool:
+    """True the first time a start token is used, and again for that same action."""
+    key = "started:" + hashlib.sha256(token.encode()).hexdigest()[:32]
+    if cache.add(key, action, STARTED_MAX_AGE):
+        return True
+    return cache.get(key) == action
 
 
 class OnceForm(forms.Form):
@@ -57,6 +83,7 @@ class OnceForm(forms.Form):
 
 
 class TicketForm(HumanForm, OnceForm):
+    action_field = "idempotency_key"
     subject = forms.CharField(label=_("Subject"), max_length=client.SUBJECT_MAX)
     description = forms.CharField(
         label=_("How can we help?"),
@@ -123,6 +150,7 @@ class ReplyForm(OnceForm):
 
 
 class SignInForm(HumanForm):
+    action_field = "email"
     email = forms.EmailField(
         label=_("Your email address"),
         max_length=client.EMAIL_MAX,

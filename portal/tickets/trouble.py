@@ -35,12 +35,14 @@ def page(request: HttpRequest, error: TixalloError) -> HttpResponse:
     return response
 
 
-def too_many(request: HttpRequest, template: str, context: dict[str, Any]) -> HttpResponse:
+def too_many(
+    request: HttpRequest, template: str, context: dict[str, Any], wait: int
+) -> HttpResponse:
     """A rate limit or a too-quick form: the typed text kept in an unbound form (with a
-    new start time, so the next send goes through), HTTP 429."""
+    new start time, so the next send goes through), HTTP 429 with the real wait."""
     form = context["form"]
     context["form"] = type(form)(initial=form.data.dict() | {"started": started_now()})
     context["trouble"] = _("Please wait a moment before sending this again.")
     response = render(request, template, context, status=429)
-    response["Retry-After"] = "60"
+    response["Retry-After"] = str(max(1, wait))
     return response

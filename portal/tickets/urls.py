@@ -1,12 +1,13 @@
 from django.urls import path
 
-from portal.tickets.views import my_tickets, received, signin, submit, ticket
+from portal.tickets.views import confirm, my_tickets, received, signin, submit, ticket
 
 app_name = "tickets"
 urlpatterns = [
     path("", submit.submit, name="submit"),
     path("submitted/<str:token>/", submit.submitted, name="submitted"),
     path("received/<str:token>/", received.received, name="received"),
+    path("confirm/<str:token>/", confirm.confirm_request, name="confirm"),
     path("tickets/", my_tickets.my_tickets, name="mine"),
     path("tickets/<str:ticket_id>/", ticket.ticket_by_id, name="ticket"),
     path("t/<str:token>/", ticket.ticket_by_link, name="link"),

@@ -108,6 +108,16 @@ class Ticket:
     def public_messages(self) -> tuple[Message, ...]:
         return tuple(m for m in self.messages if m.public)
 
+    @property
+    def public_updated_at(self) -> datetime | None:
+        """When something the customer sees last changed. An internal note moves Tixallo's
+        `updated_at` too; when the newest change is a note, the time before it counts."""
+        notes = [m.created_at for m in self.messages if not m.public and m.created_at]
+        if not notes or self.updated_at is None or max(notes) < self.updated_at:
+            return self.updated_at
+        seen = [m.created_at for m in self.public_messages if m.created_at]
+        return max([t for t in (self.created_at, *seen) if t], default=self.updated_at)
+
     @classmethod
     def from_api(cls, data: object) -> Self:
         data = _require_mapping(data, "ticket")

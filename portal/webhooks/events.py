@@ -118,7 +118,15 @@ def _newest(ticket_id: str, at: datetime) -> bool:
 
 
 def _short_text(value: object) -> str:
-    return value if isinstance(value, str) and 0 < len(value) <= MAX_ID else ""
+    """An id as a database stores it: JSON may carry lone surrogates ("\\ud800") and NUL,
+    which neither UTF-8 nor PostgreSQL's text takes, so those are no id at all."""
+    if not isinstance(value, str) or not 0 < len(value) <= MAX_ID or "\x00" in value:
+        return ""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return ""
+    return value
 
 
 def _time(value: object) -> datetime | None:

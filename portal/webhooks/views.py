@@ -11,7 +11,7 @@ import time
 from django.http import HttpRequest, HttpResponse
 from django.views.decorators.csrf import csrf_exempt
 
-from portal.config.current import for_request
+from portal.config.current import absolute_url, for_request
 from portal.ops import metrics
 from portal.outbox import agent_answers
 from portal.webhooks import events, signature
@@ -52,7 +52,7 @@ def tixallo(request: HttpRequest) -> HttpResponse:
     outcome = events.apply(event)
     metrics.webhook(event.type, outcome.split(":")[0], _lag(event))
     if outcome in (events.APPLIED, events.STALE):  # news for the customer? (emails, if on)
-        agent_answers.heard(body, outcome == events.APPLIED, request.build_absolute_uri("/"))
+        agent_answers.heard(body, outcome == events.APPLIED, absolute_url(request, "/"))
     log.info("Tixallo webhook %s %s: %s", event.type, event.id, outcome)
     return _answer(200, outcome)
 

@@ -6,11 +6,11 @@
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
 
 from portal.outbox import queue
-from portal.tickets import access, reads, status, trouble
+from portal.tickets import access, activity, reads, status, trouble
 from portal.tickets.views import fragment, here, version_of
 from portal.tixallo.errors import Invalid, TixalloError
 
@@ -18,7 +18,7 @@ PAGE_SIZE = 20
 MAX_BACK = 30  # bounds the URL; older steps back fall to the first page
 
 
-@require_GET
+@require_safe
 @never_cache
 @vary_on_headers("HX-Request")
 def my_tickets(request: HttpRequest) -> HttpResponse:
@@ -45,6 +45,7 @@ def my_tickets(request: HttpRequest) -> HttpResponse:
     context = {
         "email": email,
         "page": page,
+        "rows": activity.newest_first(page.tickets),
         "sending": sending,
         "shown": shown,
         "filters": [(key, _filter_url(key)) for key in status.FILTERS],

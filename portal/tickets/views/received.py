@@ -5,7 +5,7 @@ from django.core import signing
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
 
 from portal.outbox.models import Submission
@@ -19,7 +19,7 @@ def received_token(submission: Submission) -> str:
     return signing.dumps(submission.reference, salt=SALT)
 
 
-@require_GET
+@require_safe
 @never_cache
 @vary_on_headers("HX-Request")
 def received(request: HttpRequest, token: str) -> HttpResponse:
@@ -29,14 +29,18 @@ def received(request: HttpRequest, token: str) -> HttpResponse:
     except (signing.BadSignature, Submission.DoesNotExist):
         raise Http404("No such reference") from None
     delivered = submission.state == Submission.State.DELIVERED
-    link = access.ticket_link_token(submission.ticket_id) if delivered else ""
+    # The private link goes only to the inbox; a proven owner is linked to the ticket.
+    owner = access.verified_email(request) == submission.customer_email
     if fragment(request) and request.GET.get("v") == submission.state:
         return HttpResponse(status=204)
     context = {
         "submission": submission,
         "delivered": delivered,
+        "waiting": submission.state in (Submission.State.QUEUED, Submission.State.HELD),
         "poll_url": f"{request.path}?v={submission.state}",
-        "ticket_link": here(request, "tickets:link", link) if link else "",
+        "ticket_url": here(request, "tickets:ticket", submission.ticket_id)
+        if delivered and owner
+        else "",
     }
     template = "tickets/received.html" + ("#status" if fragment(request) else "")
     return render(request, template, context)

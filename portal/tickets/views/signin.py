@@ -8,38 +8,41 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
+from portal.config.current import absolute_url
 from portal.embed import identity
 from portal.tickets import access, emails, ratelimit, trouble
 from portal.tickets.forms import SignInForm, started_now
 from portal.tickets.views import here
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @never_cache
 def signin(request: HttpRequest) -> HttpResponse:
     form = SignInForm(request.POST or None, initial={"started": started_now()})
     context = {"form": form}
     if not form.is_bound:
         return render(request, "tickets/signin.html", context)
-    if ratelimit.spam_verdict("signin", form) == "too_fast" or not ratelimit.allow_all(
-        "signin", request, form.data.get("email", "")
-    ):
-        return trouble.too_many(request, "tickets/signin.html", context)
+    if wait := ratelimit.address_wait("signin", request):
+        return trouble.too_many(request, "tickets/signin.html", context, wait)
+    if ratelimit.spam_verdict("signin", form) == "too_fast":
+        return trouble.too_many(request, "tickets/signin.html", context, form.fill_wait())
     if not form.is_valid():
         return render(request, "tickets/signin.html", context, status=422)
     email = form.cleaned_data["email"]
+    if wait := ratelimit.email_wait("signin", email):
+        return trouble.too_many(request, "tickets/signin.html", context, wait)
     token = access.signin_token(email)
-    link = request.build_absolute_uri(reverse("tickets:signin-link", args=[token]))
+    link = absolute_url(request, reverse("tickets:signin-link", args=[token]))
     # The same answer whether or not this address has tickets: no enumeration.
     emails.send_signin_link(email, link, settings.SIGNIN_LINK_MAX_AGE // 60)
     context = {"email": email, "minutes": settings.SIGNIN_LINK_MAX_AGE // 60}
     return render(request, "tickets/signin_sent.html", context)
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def signin_link(request: HttpRequest, token: str) -> HttpResponse:
     try:
-        if request.method == "GET":
+        if request.method != "POST":  # GET and HEAD only look: a scanner uses nothing up
             email = access.peek_signin_token(token)
             if email == access.verified_email(request):
                 return redirect(here(request, "tickets:mine"))  # opened again after signing in

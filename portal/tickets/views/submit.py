@@ -3,17 +3,17 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import HttpResponseClientRedirect
 
-from portal.config.current import for_request
+from portal.config.current import absolute_url, for_request
 from portal.embed import identity
 from portal.outbox import queue, tasks
 from portal.outbox.models import Submission
 from portal.tickets import access, ratelimit, reads, trouble
 from portal.tickets.forms import TicketForm, started_now
-from portal.tickets.views import action_key, fragment, here
+from portal.tickets.views import action_key, confirm, fragment, here
 from portal.tickets.views.received import received_token
 from portal.tickets.who import known_name
 from portal.tixallo import client
@@ -24,7 +24,7 @@ SUBMITTED_SALT = "tickets.submitted"
 TICKET_FIELDS = ("subject", "description", "customer_email", "customer_name", "priority")
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @never_cache  # each shown form has its own key: Back must not bring an old one
 @vary_on_headers("HX-Request")
 def submit(request: HttpRequest) -> HttpResponse:
@@ -43,49 +43,62 @@ def submit(request: HttpRequest) -> HttpResponse:
     context = {"form": form}
     if not form.is_bound:
         return render(request, template, context)
-    if ratelimit.spam_verdict("submit", form) == "too_fast" or not ratelimit.allow_all(
-        "submit", request, form.data.get("customer_email", "")
-    ):
-        return trouble.too_many(request, template, context)
+    if wait := ratelimit.address_wait("submit", request):
+        return trouble.too_many(request, template, context, wait)
+    if ratelimit.spam_verdict("submit", form) == "too_fast":
+        return trouble.too_many(request, template, context, form.fill_wait())
     if not form.is_valid():
         return render(request, template, context, status=422)
     typed = form.cleaned_data
+    if wait := ratelimit.email_wait("submit", typed["customer_email"]):
+        return trouble.too_many(request, template, context, wait)
     key = action_key(typed["idempotency_key"], typed["customer_email"])
     payload = {name: typed.get(name) for name in TICKET_FIELDS}
     payload["priority"] = payload["priority"] or config.default_priority
-    site = request.build_absolute_uri("/")
-    submission, error = queue.submit("ticket", payload, typed["customer_email"], key, site)
+    site = absolute_url(request, "/")
+    # With the admin's switch on, a request from an email this visitor hasn't proven waits
+    # in the outbox until the emailed confirmation link is clicked (against impersonation).
+    hold = config.hold_unverified and access.verified_email(request) != typed["customer_email"]
+    submission, error = queue.submit(
+        "ticket", payload, typed["customer_email"], key, site, hold=hold
+    )
     if error is not None:
         _add_upstream_errors(form, error)
         return render(request, template, context, status=422)
     request.session[access.SESSION_NAME] = typed["customer_name"]
     reads.forget_customer(typed["customer_email"])
-    if submission.state == submission.State.DELIVERED:
-        url = _confirm(request, submission)
+    if submission.state == submission.State.HELD:
+        confirm.ask(request, submission, config.hold_hours)
+        url = here(request, "tickets:received", received_token(submission))
+    elif submission.state == submission.State.DELIVERED:
+        url = confirmation_url(request, submission)
     else:  # Tixallo couldn't take it now: the worker will, the customer has a reference
         tasks.tell_received(submission)  # the worker will deliver it (booked with the row)
         url = here(request, "tickets:received", received_token(submission))
     return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
 
 
-@require_GET
+@require_safe
+@never_cache  # it names the ticket: no shared cache keeps it
 def submitted(request: HttpRequest, token: str) -> HttpResponse:
+    """The number and what was sent. The private link goes only to the email's inbox:
+    whoever typed an address has not shown it is theirs (issue 9). A customer signed in
+    as that email, or vouched for by the host site, goes straight to the ticket."""
     try:
-        ticket = signing.loads(token, salt=SUBMITTED_SALT)
-    except signing.BadSignature:
+        reference = signing.loads(token, salt=SUBMITTED_SALT)
+        submission = Submission.objects.get(reference=reference, state=Submission.State.DELIVERED)
+    except (signing.BadSignature, TypeError, Submission.DoesNotExist):
         raise Http404("No such confirmation") from None
-    context = {
-        "ticket_number": ticket["n"],
-        "ticket_link": here(request, "tickets:link", access.ticket_link_token(ticket["id"])),
-    }
-    return render(request, "tickets/submitted.html", context)
+    if access.verified_email(request) == submission.customer_email:
+        return redirect(here(request, "tickets:ticket", submission.ticket_id))
+    return render(request, "tickets/submitted.html", {"submission": submission})
 
 
-def _confirm(request: HttpRequest, submission: Submission) -> str:
+def confirmation_url(request: HttpRequest, submission: Submission) -> str:
     """Email the private link and give the confirmation's URL."""
     tasks.confirm(submission)
-    ticket = {"id": submission.ticket_id, "n": submission.ticket_number}
-    return here(request, "tickets:submitted", signing.dumps(ticket, salt=SUBMITTED_SALT))
+    token = signing.dumps(submission.reference, salt=SUBMITTED_SALT)
+    return here(request, "tickets:submitted", token)
 
 
 def _initial(request: HttpRequest) -> dict[str, str]:

@@ -13,8 +13,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 from django.views.decorators.vary import vary_on_headers
 
+from portal.config.current import absolute_url
 from portal.outbox import agent_answers, queue
-from portal.tickets import access, ratelimit, reads, status, trouble
+from portal.tickets import access, activity, ratelimit, reads, status, trouble
 from portal.tickets.forms import ReplyForm
 from portal.tickets.views import action_key, fragment, version_of
 from portal.tixallo import client
@@ -24,7 +25,7 @@ from portal.tixallo.types import Ticket
 TEMPLATE = "tickets/ticket.html"
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @never_cache
 @vary_on_headers("HX-Request")
 def ticket_by_id(request: HttpRequest, ticket_id: str) -> HttpResponse:
@@ -36,7 +37,7 @@ def ticket_by_id(request: HttpRequest, ticket_id: str) -> HttpResponse:
     return _ticket_page(request, ticket_id, request.path, via_link=False)
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @never_cache
 @vary_on_headers("HX-Request")
 def ticket_by_link(request: HttpRequest, token: str) -> HttpResponse:
@@ -52,6 +53,7 @@ def _ticket_page(request: HttpRequest, ticket_id: str, url: str, via_link: bool)
         if request.htmx:
             return HttpResponse(status=204)  # a failed poll keeps what is on screen
         return trouble.page(request, error)
+    activity.remember(ticket)
     if request.method == "POST" and request.POST.get("action") == "solve":
         return _mark_solved(request, ticket, url)
     if request.method == "POST":
@@ -73,15 +75,17 @@ def _reply(request: HttpRequest, ticket: Ticket, url: str) -> HttpResponse:
     # Whatever the answer, the typed text stays in an editable box.
     context = _context(ticket, url, form) | {"can_reply": True}
     email = ticket.customer.email if ticket.customer else ""
-    if not ratelimit.allow_all("reply", request, email):
-        return trouble.too_many(request, _form_template(request), context)
+    if wait := ratelimit.address_wait("reply", request):
+        return trouble.too_many(request, _form_template(request), context, wait)
     if not form.is_valid():
         return render(request, _form_template(request), context, status=422)
     if ticket.status == "closed":
         return _closed_meanwhile(request, ticket, url, form.cleaned_data["body"])
+    if wait := ratelimit.email_wait("reply", email):
+        return trouble.too_many(request, _form_template(request), context, wait)
     key = action_key(form.cleaned_data["idempotency_key"], ticket.id, email)
     payload = {"body": form.cleaned_data["body"], "customer_email": email}
-    site = request.build_absolute_uri("/")
+    site = absolute_url(request, "/")
     submission, error = queue.submit("reply", payload, email, key, site, ticket_id=ticket.id)
     if error is not None and error.type == "ticket_closed":
         reads.forget_ticket(ticket.id)
@@ -114,7 +118,9 @@ def _closed_meanwhile(request: HttpRequest, ticket: Ticket, url: str, text: str)
 def _mark_solved(request: HttpRequest, ticket: Ticket, url: str) -> HttpResponse:
     """The customer's "This is solved" (Zendesk's "Mark as solved") on an open request."""
     email = ticket.customer.email if ticket.customer else ""
-    if ticket.status in status.OPEN and ratelimit.allow_all("reply", request, email):
+    if ticket.status not in status.OPEN or ratelimit.address_wait("reply", request):
+        return redirect(url)
+    if not ratelimit.email_wait("reply", email):
         # Noted first: the webhook that follows is no news to tell the customer by email.
         agent_answers.note_status(ticket.id, "solved")
         try:

@@ -1,0 +1,57 @@
+"""Held requests (the admin's "hold requests until the email is confirmed"): the
+customer gets a link by email; opening it shows the request and a button (a POST, so
+mail scanners that fetch links confirm nothing); pressing it sends the request to
+Tixallo and, as the link proved the address, signs the customer in."""
+
+from django.core import signing
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
+
+from portal.config.current import absolute_url, for_request
+from portal.outbox import queue, tasks
+from portal.outbox.models import Submission
+from portal.tickets import access
+from portal.tickets.views import here
+from portal.tickets.views.received import received_token
+
+SALT = "tickets.confirm-request"
+TEMPLATE = "tickets/confirm_request.html"
+
+
+def ask(request: HttpRequest, submission: Submission, hours: int) -> None:
+    """Email the confirmation link for a held submission (once)."""
+    token = signing.dumps(submission.reference, salt=SALT)
+    link = absolute_url(request, reverse("tickets:confirm", args=[token]))
+    tasks.ask_to_confirm(submission, link, hours)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@never_cache
+def confirm_request(request: HttpRequest, token: str) -> HttpResponse:
+    hours = for_request(request).hold_hours
+    try:
+        reference = signing.loads(token, salt=SALT, max_age=hours * 3600)
+    except signing.SignatureExpired:
+        return render(request, TEMPLATE, {"expired": True}, status=410)
+    except signing.BadSignature:
+        raise Http404("No such confirmation link") from None
+    queue.expire_held(hours)
+    submission = Submission.objects.filter(reference=reference).first()
+    if submission is None:
+        raise Http404("No such confirmation link")
+    if submission.state == Submission.State.EXPIRED:
+        return render(request, TEMPLATE, {"expired": True}, status=410)
+    if submission.state != Submission.State.HELD:  # confirmed already: where it stands
+        return redirect(here(request, "tickets:received", received_token(submission)))
+    if request.method != "POST":
+        return render(request, TEMPLATE, {"submission": submission, "hours": hours})
+    if queue.release(submission, hours):
+        access.sign_in(request, submission.customer_email)  # the emailed link proved it
+    if submission.state == Submission.State.DELIVERED:
+        tasks.confirm(submission)
+        return redirect(here(request, "tickets:ticket", submission.ticket_id))
+    tasks.tell_received(submission)
+    return redirect(here(request, "tickets:received", received_token(submission)))
