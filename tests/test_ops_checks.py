@@ -134,9 +134,20 @@ def test_the_checks_work_before_the_database_exists(settings, django_db_blocker)
 def test_gunicorn_workers_log_them_at_start(settings, caplog, monkeypatch):
     database(monkeypatch, SQLITE)
     settings.MAILERS = CONSOLE
-    settings.DEBUG = False
+    settings.DEBUG = settings.PORTAL_SANDBOX = False
     with caplog.at_level(logging.WARNING, logger="portal.checks"):
         portal_checks.log_at_start()
     logged = {(r.levelno, r.getMessage().split(":")[0]) for r in caplog.records}
     assert (logging.ERROR, "portal.E010") in logged
     assert (logging.WARNING, "portal.W014") in logged
+
+
+def test_the_demo_logs_no_deployment_warnings_at_start(settings, caplog, monkeypatch):
+    database(monkeypatch, SQLITE)
+    settings.MAILERS = CONSOLE
+    settings.DEBUG, settings.PORTAL_SANDBOX = False, True
+    with caplog.at_level(logging.WARNING, logger="portal.checks"):
+        portal_checks.log_at_start()
+    logged = {r.getMessage().split(":")[0] for r in caplog.records}
+    assert "portal.E010" in logged  # a real mistake is still said
+    assert not {"portal.W014", "security.W004", "security.W008"} & logged

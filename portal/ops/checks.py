@@ -123,8 +123,10 @@ def _written_origins() -> list[str]:
 
 
 def log_at_start() -> None:
-    """Each message as a log line (gunicorn runs no checks by itself)."""
-    for message in checks.run_checks(include_deployment_checks=not settings.DEBUG):
+    """Each message as a log line (gunicorn runs no checks by itself). The demo (sandbox
+    mode) is no production: its start says nothing of HTTPS or email servers."""
+    production = not (settings.DEBUG or settings.PORTAL_SANDBOX)
+    for message in checks.run_checks(include_deployment_checks=production):
         if message.is_silenced():
             continue
         level = logging.ERROR if message.is_serious() else logging.WARNING
