@@ -143,7 +143,9 @@ def main() -> None:
     link = wait_for("the confirmation email", lambda: link_in(
         mails_to("alex@example.com"), r"https?://[^\s]+/t/[^\s/]+/"))  # fmt: skip
     path = "/" + link.split("/", 3)[3]
-    assert link.startswith(os.environ["PORTAL_URL"] + "/"), f"emailed link not on PORTAL_URL: {link}"
+    assert link.startswith(os.environ["PORTAL_URL"] + "/"), (
+        f"emailed link not on PORTAL_URL: {link}"
+    )
     other = Browser()
     assert "Printer on fire" in other.get(B + path).text
     step("the emailed private link opens on the other instance")
