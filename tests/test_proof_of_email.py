@@ -119,3 +119,22 @@ def test_a_held_request_expires_and_shows_in_admin(client, admin_client, sandbox
     assert "expired: never confirmed" in listing
     assert client.post(link).status_code == 410
     assert ticket_count(sandbox) == 0
+
+
+def test_send_again_leaves_held_and_expired_requests_waiting_for_the_customer(
+    client, admin_client, sandbox, holding
+):
+    client.post("/", VALID)
+    client.post("/", VALID | {"subject": "Second"})
+    held, expired = Submission.objects.order_by("created_at")
+    Submission.objects.filter(pk=expired.pk).update(state=Submission.State.EXPIRED)
+    response = admin_client.post(
+        "/admin/outbox/submission/",
+        {"action": "retry_now", "_selected_action": [held.pk, expired.pk]},
+        follow=True,
+    )
+    assert ticket_count(sandbox) == 0
+    assert {s.state for s in Submission.objects.all()} == {"held", "expired"}
+    page = response.content.decode()
+    assert "waiting for the customer&#x27;s confirmation" in page
+    assert "never confirmed their email" in page
