@@ -138,3 +138,24 @@ def test_send_again_leaves_held_and_expired_requests_waiting_for_the_customer(
     page = response.content.decode()
     assert "waiting for the customer&#x27;s confirmation" in page
     assert "never confirmed their email" in page
+
+
+@pytest.mark.parametrize("hours", [0, 20_000_000])
+def test_an_out_of_range_stored_hold_time_is_clamped(client, admin_client, sandbox, hours):
+    """A row saved before the bounds (or by hand) still expires held requests sanely."""
+    PortalSettings(hold_unverified=True, hold_hours=72).save()
+    client.post("/", VALID)
+    link = _confirm_link(mail.outbox[-1])
+    PortalSettings.objects.filter(pk=1).update(hold_hours=hours)
+    assert admin_client.get("/admin/outbox/submission/").status_code == 200
+    assert Submission.objects.get().state == Submission.State.HELD  # 0 expired nothing
+    assert client.get(link).status_code == 200
+    assert client.post(link).status_code == 302 and ticket_count(sandbox) == 1
+
+
+@pytest.mark.parametrize("hours", ["0", "721"])
+def test_the_hold_time_is_bounded_in_admin(admin_client, hours):
+    from portal.config.forms import PortalSettingsForm
+
+    form = PortalSettingsForm(data={"hold_hours": hours, "default_priority": "medium"})
+    assert "hold_hours" in form.errors
