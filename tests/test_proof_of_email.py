@@ -159,3 +159,27 @@ def test_the_hold_time_is_bounded_in_admin(admin_client, hours):
 
     form = PortalSettingsForm(data={"hold_hours": hours, "default_priority": "medium"})
     assert "hold_hours" in form.errors
+
+
+def test_a_signed_in_customer_is_not_named_by_whoever_typed_their_email(client, sandbox, holding):
+    from tests.helpers import new_ticket
+
+    new_ticket("alex@example.com", customer_name="Alex Example")
+    attacker = client.__class__()
+    attacker.post("/", VALID)  # held, with the name "Mallory"
+    sign_in_as(client, "alex@example.com")
+    html = client.get("/").content.decode()
+    assert 'value="Alex Example"' in html and "Mallory" not in html
+
+
+def test_a_name_not_found_is_looked_up_once(client, sandbox):
+    from django.core.cache import cache
+
+    from tests.helpers import api_requests
+
+    sign_in_as(client, "new@example.com")
+    client.get("/")
+    before = api_requests(sandbox)
+    cache.clear()  # the cached reads expired: the lookup must not run again
+    client.get("/")
+    assert api_requests(sandbox) == before
