@@ -43,8 +43,10 @@ def heard(body: bytes, in_order: bool, site_url: str) -> None:
         return
     if not isinstance(data, dict):
         return
-    # Webhook values go into this app's own columns: the receiver's checks for ids.
-    item_id = short_text(data.get("id"), ID_LENGTH)
+    # Webhook values go into this app's own columns: the receiver's checks for ids. A
+    # number is a message id too (the client reads ids as text the same way).
+    raw_id = data.get("id")
+    item_id = short_text(str(raw_id) if type(raw_id) is int else raw_id, ID_LENGTH)
     ticket_id = short_text(data.get("ticket_id") or data.get("id"), ID_LENGTH)
     if not (item_id and ticket_id):
         return
