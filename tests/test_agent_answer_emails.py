@@ -120,3 +120,12 @@ def test_the_answer_email_links_to_the_portal_address_not_the_webhooks_host(
     assert run_mail_tasks() == [True]
     assert re.search(r"https://support\.example\.com/t/[^/\s]+/", mail.outbox[-1].body)
     assert "testserver" not in mail.outbox[-1].body
+
+
+def test_a_numeric_message_id_is_taken_as_text_like_the_client_does(client, sandbox, switched_on):
+    ticket = new_ticket()
+    data = {"id": 42, "ticket_id": ticket.id, "author_type": "agent", "public": True}
+    event = {"id": "evt_numeric", "type": "message.created", "data": data}
+    assert deliver(client, event).status_code == 200
+    booked = DBTaskResult.objects.get(task_path__endswith="mail_answer")
+    assert booked.args_kwargs["args"][:2] == [ticket.id, "42"]

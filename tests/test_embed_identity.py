@@ -2,6 +2,7 @@
 
 import base64
 import json
+import re
 import time
 
 import jwt
@@ -153,3 +154,19 @@ def test_a_token_opened_as_a_page_rather_than_in_a_frame_is_refused(client, sand
     assert client.get("/tickets/").status_code == 302
     assert client.get(url, HTTP_SEC_FETCH_DEST="iframe").status_code == 302
     assert client.get("/tickets/").status_code == 200
+
+
+def test_a_429_keeps_vouched_fields_locked_and_a_hidden_priority_hidden(client, sandbox, settings):
+    from portal.config.models import PortalSettings
+    from portal.tickets.forms import started_now
+
+    PortalSettings(allow_priority=False).save()
+    settings.MIN_FILL_SECONDS = 60
+    enter(client, make())
+    posted = {"subject": "Refund", "description": "Twice charged.", "started": started_now(),
+              "customer_email": "alex@example.com", "customer_name": "Alex Example"}  # fmt: skip
+    response = client.post("/embed/", posted)
+    assert response.status_code == 429
+    html = response.content.decode()
+    assert 'name="priority"' not in html
+    assert re.search(r'<input[^>]*name="customer_email"[^>]*readonly', html)

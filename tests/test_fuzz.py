@@ -158,6 +158,35 @@ def test_well_formed_events_with_odd_values_never_fail(client, settings, kind, e
         assert ReceivedEvent.objects.count() == before
 
 
+@given(
+    kind=st.sampled_from(["ticket.updated", "message.created"]),
+    status=st.one_of(TEXT, st.sampled_from(["solved", "so\ud800lved", "s\x00", "x" * 33])),
+    item_id=st.one_of(TEXT, st.integers()),
+    emails_on=st.booleans(),
+)
+@example(kind="ticket.updated", status="so\ud800lved", item_id="tkt_1", emails_on=False)
+@example(kind="ticket.updated", status="x" * 33, item_id="tkt_1", emails_on=True)
+@example(kind="message.created", status="open", item_id="\ud800", emails_on=True)
+@settings(max_examples=40)
+def test_odd_statuses_and_message_ids_never_fail(client, settings, kind, status, item_id,
+                                                 emails_on):  # fmt: skip
+    """With the agent-answer emails on, the status and the message id reach the outbox's
+    own tables (`portal.outbox.agent_answers`), not only the receiver's."""
+    from portal.config.models import PortalSettings
+
+    PortalSettings.objects.update_or_create(pk=1, defaults={"email_agent_answers": emails_on})
+    cache.clear()
+    settings.TIXALLO_WEBHOOK_SECRET = SECRET
+    data = {"id": item_id, "ticket_id": "tkt_1", "status": status, "author_type": "agent",
+            "updated_at": "2026-01-01T00:00:00Z", "created_at": "2026-01-01T00:00:00Z"}  # fmt: skip
+    body = json.dumps({"id": f"evt_{time.monotonic_ns()}", "type": kind, "data": data}).encode()
+    headers = {webhooks.SIGNATURE_HEADER: webhooks.sign(body, SECRET, int(time.time()))}
+    response = client.post(
+        "/webhooks/tixallo", body, content_type="application/json", headers=headers
+    )
+    assert response.status_code < 500
+
+
 ADMIN_FIELDS = ["base_url", "portal_url", "hold_unverified", "hold_hours", "allowed_origins",
                 "portal_name", "accent_colour", "support_email", "footer_text", "allow_priority",
                 "default_priority", "api_key", "webhook_secret", "identity_secret",

@@ -236,6 +236,13 @@ def test_the_sandbox_console_refuses_origin_null(app):
     assert agents.get_ticket(app.store, 1001)["messages"] == []
 
 
+def test_the_sandbox_console_fault_form_refuses_origin_null(app):
+    with httpx.Client(transport=SandboxTransport(app), base_url=IN_PROCESS_URL) as console:
+        response = console.post("/console/faults", data={"down": "1"}, headers={"Origin": "null"})
+    assert response.status_code == 403
+    assert app.store.get_faults().force_status is None
+
+
 def test_the_sandbox_keeps_an_existing_customers_name(sandbox):
     new_ticket("alex@example.com", customer_name="Alex Example")
     ticket = new_ticket("alex@example.com", customer_name="Mallory")

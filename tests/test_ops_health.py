@@ -166,8 +166,28 @@ def test_worker_unknown_overdue_and_ok(admin_client):
     assert "manage.py db_worker" in text
     from django_tasks_db.models import DBTaskResult
 
-    DBTaskResult.objects.update(status="SUCCESSFUL", finished_at=timezone.now())
+    now = timezone.now()
+    DBTaskResult.objects.update(status="SUCCESSFUL", started_at=now, finished_at=now)
     assert state(admin_client, "worker")[0] == "ok"
+
+
+@pytest.mark.parametrize("started_ago, missing", [(timedelta(seconds=30), False),
+                                                  (timedelta(minutes=10), True)])  # fmt: skip
+def test_the_health_page_and_the_admin_banner_agree_on_the_worker(admin_client, started_ago,
+                                                                   missing):  # fmt: skip
+    """A worker busy with a long task (started, not finished) while another is overdue
+    is running; one that started nothing for ten minutes is not."""
+    from django_tasks_db.models import DBTaskResult
+
+    row = submission("k1")
+    tasks.deliver_submission.using(run_after=timezone.now() - timedelta(minutes=5)).enqueue(row.pk)
+    tasks.deliver_submission.enqueue(row.pk)
+    busy = DBTaskResult.objects.order_by("run_after").last()
+    DBTaskResult.objects.filter(pk=busy.pk).update(
+        status="RUNNING", started_at=timezone.now() - started_ago
+    )
+    banner = "no outbox worker" in admin_client.get("/admin/").content.decode()
+    assert (state(admin_client, "worker")[0] == "problem", banner) == (missing, missing)
 
 
 def test_it_shows_tixallo_last_answers_recorded_by_any_call(admin_client, sandbox):

@@ -107,3 +107,35 @@ def test_log_format_json_in_the_settings():
 
 def test_plain_text_stays_the_default():
     assert run_logging("") == "WARNING portal.test [-] hello there"
+
+
+@pytest.mark.parametrize("log_format", ["json", "text"])
+def test_no_private_link_token_is_logged(client, sandbox, log_format):
+    """A ticket link never expires: whoever reads the logs must not get one."""
+    from django.conf import settings as django_settings
+
+    from portal.tickets import access
+
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.addFilter(RequestIdFilter())
+    text = django_settings.LOGGING["formatters"]["text"]["format"]
+    handler.setFormatter(JsonFormatter() if log_format == "json" else logging.Formatter(text))
+    root = logging.getLogger()
+    root.addHandler(handler)
+    old_level, root.level = root.level, logging.INFO
+    try:
+        ticket = new_ticket()
+        tokens = [access.ticket_link_token(ticket.id), access.ticket_link_token("tkt_gone")]
+        tokens.append(access.signin_token("alex@example.com"))
+        client.get(f"/t/{tokens[0]}/")
+        client.get(f"/t/{tokens[1]}/")  # a 404: Django's own line names the path too
+        client.get(f"/embed/t/{tokens[0]}/")
+        client.get(f"/t/{tokens[0]}/more/")  # no such page: never resolved
+        client.get(f"/signin/{tokens[2]}/")
+    finally:
+        root.removeHandler(handler)
+        root.setLevel(old_level)
+    logged = stream.getvalue()
+    assert "/t/<token>/" in logged and "/signin/<token>/" in logged
+    assert not any(token in logged or token[:20] in logged for token in tokens)

@@ -119,3 +119,67 @@ def test_a_held_request_expires_and_shows_in_admin(client, admin_client, sandbox
     assert "expired: never confirmed" in listing
     assert client.post(link).status_code == 410
     assert ticket_count(sandbox) == 0
+
+
+def test_send_again_leaves_held_and_expired_requests_waiting_for_the_customer(
+    client, admin_client, sandbox, holding
+):
+    client.post("/", VALID)
+    client.post("/", VALID | {"subject": "Second"})
+    held, expired = Submission.objects.order_by("created_at")
+    Submission.objects.filter(pk=expired.pk).update(state=Submission.State.EXPIRED)
+    response = admin_client.post(
+        "/admin/outbox/submission/",
+        {"action": "retry_now", "_selected_action": [held.pk, expired.pk]},
+        follow=True,
+    )
+    assert ticket_count(sandbox) == 0
+    assert {s.state for s in Submission.objects.all()} == {"held", "expired"}
+    page = response.content.decode()
+    assert "waiting for the customer&#x27;s confirmation" in page
+    assert "never confirmed their email" in page
+
+
+@pytest.mark.parametrize("hours", [0, 20_000_000])
+def test_an_out_of_range_stored_hold_time_is_clamped(client, admin_client, sandbox, hours):
+    """A row saved before the bounds (or by hand) still expires held requests sanely."""
+    PortalSettings(hold_unverified=True, hold_hours=72).save()
+    client.post("/", VALID)
+    link = _confirm_link(mail.outbox[-1])
+    PortalSettings.objects.filter(pk=1).update(hold_hours=hours)
+    assert admin_client.get("/admin/outbox/submission/").status_code == 200
+    assert Submission.objects.get().state == Submission.State.HELD  # 0 expired nothing
+    assert client.get(link).status_code == 200
+    assert client.post(link).status_code == 302 and ticket_count(sandbox) == 1
+
+
+@pytest.mark.parametrize("hours", ["0", "721"])
+def test_the_hold_time_is_bounded_in_admin(admin_client, hours):
+    from portal.config.forms import PortalSettingsForm
+
+    form = PortalSettingsForm(data={"hold_hours": hours, "default_priority": "medium"})
+    assert "hold_hours" in form.errors
+
+
+def test_a_signed_in_customer_is_not_named_by_whoever_typed_their_email(client, sandbox, holding):
+    from tests.helpers import new_ticket
+
+    new_ticket("alex@example.com", customer_name="Alex Example")
+    attacker = client.__class__()
+    attacker.post("/", VALID)  # held, with the name "Mallory"
+    sign_in_as(client, "alex@example.com")
+    html = client.get("/").content.decode()
+    assert 'value="Alex Example"' in html and "Mallory" not in html
+
+
+def test_a_name_not_found_is_looked_up_once(client, sandbox):
+    from django.core.cache import cache
+
+    from tests.helpers import api_requests
+
+    sign_in_as(client, "new@example.com")
+    client.get("/")
+    before = api_requests(sandbox)
+    cache.clear()  # the cached reads expired: the lookup must not run again
+    client.get("/")
+    assert api_requests(sandbox) == before

@@ -97,6 +97,17 @@ def test_mark_as_solved_is_refused_on_a_closed_request_and_calm_when_tixallo_fai
     assert find_ticket(sandbox, 1001)["status"] == "closed"
 
 
+@pytest.mark.parametrize("limit", ["address", "email"])
+def test_mark_as_solved_over_the_rate_limit_says_to_wait(client, sandbox, settings, limit):
+    limits = {"address": (100, 3600), "email": (100, 600)} | {limit: (0, 600)}
+    settings.RATE_LIMITS = settings.RATE_LIMITS | {"reply": limits}
+    ticket = new_ticket()
+    response = client.post(ticket_link(ticket.id), {"action": "solve"})
+    assert response.status_code == 429 and int(response["Retry-After"]) > 0
+    assert "Please wait a moment" in response.content.decode()
+    assert find_ticket(sandbox, 1001)["status"] != "solved"
+
+
 def test_a_vouched_customer_gets_no_sign_out_inside_the_frame(client, sandbox, settings):
     settings.PORTAL_IDENTITY_SECRET = IDENTITY_SECRET
     settings.PORTAL_ALLOWED_ORIGINS = ["https://www.example.com"]

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.http import HttpRequest
 
 from portal.config import crypto
-from portal.config.models import PortalSettings
+from portal.config.models import HOLD_HOURS, PortalSettings
 from portal.config.origins import origin_of, url_origin
 from portal.tixallo.client import Connection
 
@@ -70,8 +70,14 @@ def current() -> PortalConfig:
         email_agent_answers=row.email_agent_answers,
         portal_url=(settings.PORTAL_URL or row.portal_url).rstrip("/"),
         hold_unverified=row.hold_unverified,
-        hold_hours=row.hold_hours,
+        hold_hours=_hold_hours(row.hold_hours),
     )
+
+
+def _hold_hours(hours: int) -> int:
+    """Within the form's bounds even for a row saved before them (or by hand): an
+    overflowing expiry would fail every confirm link and the outbox list."""
+    return min(max(hours, HOLD_HOURS[0]), HOLD_HOURS[1])
 
 
 def _saved_key(row: PortalSettings, base_url: str) -> str:

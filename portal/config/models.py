@@ -1,5 +1,6 @@
 import hashlib
 
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -9,6 +10,10 @@ PRIORITY_WORDS = [  # as customers read them (the submit form's words)
     ("high", _("High")),
     ("urgent", _("Urgent")),
 ]
+
+# At least an hour, at most a month: 0 would expire every request at once, and a huge
+# number overflows the date arithmetic.
+HOLD_HOURS = (1, 720)
 
 
 class PortalSettings(models.Model):
@@ -74,7 +79,9 @@ class PortalSettings(models.Model):
         ),
     )
     hold_hours = models.PositiveIntegerField(
-        _("hours a held request waits for confirmation"), default=72
+        _("hours a held request waits for confirmation"),
+        default=72,
+        validators=[MinValueValidator(HOLD_HOURS[0]), MaxValueValidator(HOLD_HOURS[1])],
     )
     updated_at = models.DateTimeField(auto_now=True)
 

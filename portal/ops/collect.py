@@ -32,16 +32,16 @@ class StateCollector(Collector):
             "Age of the oldest submission waiting to be sent (0 when none waits).",
             value=age,
         )
-        last = outbox.worker_last_run.timestamp() if outbox.worker_last_run else 0
+        last = outbox.worker.last_run.timestamp() if outbox.worker.last_run else 0
         yield GaugeMetricFamily(
             "portal_worker_last_run_timestamp_seconds",
-            "When the outbox worker last finished a task (unix time; 0: never).",
+            "When the outbox worker last started a task (unix time; 0: never).",
             value=last,
         )
         yield GaugeMetricFamily(
             "portal_worker_overdue_tasks",
             "Tasks due more than two minutes ago that no worker has started.",
-            value=outbox.overdue_tasks,
+            value=outbox.worker.overdue,
         )
         yield GaugeMetricFamily(
             "portal_tixallo_breaker_open",

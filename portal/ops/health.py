@@ -166,16 +166,16 @@ def queue(outbox: readings.Outbox) -> Part:
 def worker(outbox: readings.Outbox) -> Part:
     title = _("Worker")
     facts = [
-        (_("Last ran a task"), outbox.worker_last_run),
-        (_("Tasks overdue"), outbox.overdue_tasks),
+        (_("Last ran a task"), outbox.worker.last_run),
+        (_("Tasks overdue"), outbox.worker.overdue),
     ]
-    if outbox.overdue_tasks:
+    if outbox.worker.missing:
         advice = _(
             "Tasks are overdue: no worker is taking them. Start one with “manage.py "
             "db_worker” (in Docker: the same image with “python manage.py db_worker”)."
         )
         return Part("worker", title, PROBLEM, advice, facts)
-    if outbox.worker_last_run is None:
+    if outbox.worker.last_run is None:
         advice = _(
             "No task has run yet. Every new request books one, so this fills in after the "
             "first submission; make sure “manage.py db_worker” runs."

@@ -5,7 +5,7 @@ import json
 import logging
 from datetime import UTC, datetime
 
-from portal.ops.requestlog import REQUEST_ID
+from portal.ops.requestlog import REQUEST_ID, masked
 
 # What RequestLogMiddleware passes as `extra`; copied into the object when present.
 REQUEST_FIELDS = ("method", "path", "status", "duration_ms", "upstream_calls")
@@ -14,6 +14,9 @@ REQUEST_FIELDS = ("method", "path", "status", "duration_ms", "upstream_calls")
 class RequestIdFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         record.request_id = REQUEST_ID.get() or "-"
+        if record.name == "django.request" and isinstance(record.args, tuple):
+            # Django's "Not Found: <path>" line names the path too.
+            record.args = tuple(masked(a) if isinstance(a, str) else a for a in record.args)
         return True
 
 

@@ -23,8 +23,16 @@ log = logging.getLogger("portal.request")
 REQUEST_ID: ContextVar[str] = ContextVar("request_id", default="")
 _UPSTREAM: ContextVar[list[int] | None] = ContextVar("upstream_calls", default=None)
 SANE_ID = re.compile(r"[A-Za-z0-9._-]{8,64}")
+# Private links (/t/, /signin/, /confirm/, ...) carry a token made by Django's signing,
+# "value:signature": the key to a ticket, and a ticket link never expires. Logs are read
+# by more people than tickets, so any path segment with a colon is logged masked.
+SIGNED_SEGMENT = re.compile(r"[^/]*:[^/]*")
 # Probes come every few seconds and say nothing new: logged only at DEBUG.
 QUIET_PATHS = ("/healthz", "/readyz", "/metrics")
+
+
+def masked(path: str) -> str:
+    return SIGNED_SEGMENT.sub("<token>", path)
 
 
 def upstream_called() -> None:
@@ -52,18 +60,19 @@ class RequestLogMiddleware:
             return response
         finally:
             duration_ms = round((time.monotonic() - started) * 1000, 1)
+            path = masked(request.path_info)
             level = logging.DEBUG if request.path_info in QUIET_PATHS else logging.INFO
             log.log(
                 level,
                 "%s %s %s %.1fms upstream=%d",
                 request.method,
-                request.path_info,
+                path,
                 status,
                 duration_ms,
                 calls[0],
                 extra={
                     "method": request.method,
-                    "path": request.path_info,
+                    "path": path,
                     "status": status,
                     "duration_ms": duration_ms,
                     "upstream_calls": calls[0],

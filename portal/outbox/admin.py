@@ -11,6 +11,9 @@ from portal.outbox.health import QueueHealth, queue_health
 from portal.outbox.models import Submission
 from portal.outbox.tasks import schedule
 
+NOT_SENT_AGAIN = (Submission.State.DELIVERED, Submission.State.QUEUED,
+                  Submission.State.HELD, Submission.State.EXPIRED)  # fmt: skip
+
 
 @admin.register(Submission)
 class SubmissionAdmin(admin.ModelAdmin):
@@ -35,8 +38,10 @@ class SubmissionAdmin(admin.ModelAdmin):
     @admin.action(description=_("Send again now"))
     def retry_now(self, request: HttpRequest, queryset: QuerySet) -> None:
         retried = 0
-        # Queued ones already have a run booked; delivered ones are done.
-        skipped = {state: 0 for state in (Submission.State.DELIVERED, Submission.State.QUEUED)}
+        # Queued ones already have a run booked; delivered ones are done. Held and expired
+        # ones wait for the customer's confirmation of their email: sending them from here
+        # would bypass it (the proof against impersonation), so only the customer's link can.
+        skipped = {state: 0 for state in NOT_SENT_AGAIN}
         for submission in queryset:
             if submission.state in skipped:
                 skipped[submission.state] += 1
@@ -51,7 +56,7 @@ class SubmissionAdmin(admin.ModelAdmin):
 
 
 def retry_report(
-    retried: int, delivered: int, queued: int, health: QueueHealth
+    retried: int, delivered: int, queued: int, held: int, expired: int, health: QueueHealth
 ) -> list[tuple[str, int]]:
     """What "Send again now" did, and why not for the rest, in plain words."""
     report = []
@@ -76,6 +81,20 @@ def retry_report(
             queued,
         )
         report.append((text % queued, messages.INFO))
+    if held:
+        text = ngettext(
+            "%d was not sent: it is waiting for the customer's confirmation of their email.",
+            "%d were not sent: they are waiting for the customer's confirmation of their email.",
+            held,
+        )
+        report.append((text % held, messages.INFO))
+    if expired:
+        text = ngettext(
+            "%d was not sent: the customer never confirmed their email.",
+            "%d were not sent: the customer never confirmed their email.",
+            expired,
+        )
+        report.append((text % expired, messages.INFO))
     if (retried or queued) and health.worker_missing:
         report.append(
             (
@@ -86,6 +105,6 @@ def retry_report(
                 messages.WARNING,
             )
         )
-    if not (retried or delivered or queued):
+    if not (retried or delivered or queued or held or expired):
         report.append((_("Nothing was selected to send again."), messages.INFO))
     return report

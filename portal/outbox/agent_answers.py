@@ -22,32 +22,43 @@ from portal.config.current import current
 from portal.outbox.models import CustomerNotice, Submission, TicketStatusSeen
 from portal.tickets import access, emails, reads
 from portal.tixallo.errors import TixalloError
+from portal.webhooks.events import short_text
 
 log = logging.getLogger("portal.outbox")
 KEEP = timedelta(days=90)
+ID_LENGTH = CustomerNotice._meta.get_field("ticket_id").max_length
+STATUS_LENGTH = TicketStatusSeen._meta.get_field("status").max_length
 
 
 def heard(body: bytes, in_order: bool, site_url: str) -> None:
     """After the receiver applied an event (`in_order`: not older than a change already
     heard of): book an email if it is an agent's public message or the ticket's change
     to solved, and the switch is on. A late message is still news; a late status is not."""
+    if not current().email_agent_answers:
+        return  # nothing of the event is stored: the switch may stay off for good
     try:
         event = json.loads(body)
         kind, data = event["type"], event["data"]
     except (ValueError, KeyError, TypeError):
         return
-    if not isinstance(data, dict) or not data.get("id"):
+    if not isinstance(data, dict):
+        return
+    # Webhook values go into this app's own columns: the receiver's checks for ids. A
+    # number is a message id too (the client reads ids as text the same way).
+    raw_id = data.get("id")
+    item_id = short_text(str(raw_id) if type(raw_id) is int else raw_id, ID_LENGTH)
+    ticket_id = short_text(data.get("ticket_id") or data.get("id"), ID_LENGTH)
+    if not (item_id and ticket_id):
         return
     key = ""
     if kind == "message.created":
         if data.get("author_type") == "agent" and data.get("public") is not False:
-            key = f"message:{data.get('id')}"
-    elif in_order and isinstance(data.get("status"), str):
-        if _status_changed(str(data.get("id")), data["status"]) and data["status"] == "solved":
-            key = f"solved:{data.get('id')}:{data.get('updated_at')}"
-    ticket_id = str(data.get("ticket_id") or data.get("id") or "")
-    if key and ticket_id and current().email_agent_answers and _claim(key, ticket_id):
-        message_id = str(data.get("id")) if kind == "message.created" else ""
+            key = f"message:{item_id}"
+    elif in_order and (status := short_text(data.get("status"), STATUS_LENGTH)):
+        if _status_changed(ticket_id, status) and status == "solved":
+            key = f"solved:{ticket_id}:{short_text(data.get('updated_at'))}"
+    if key and _claim(key, ticket_id):
+        message_id = item_id if kind == "message.created" else ""
         mail_answer.enqueue(ticket_id, message_id, site_url)
 
 

@@ -16,6 +16,26 @@ NO_WORKER_AFTER = timedelta(minutes=2)
 
 
 @dataclass(frozen=True)
+class Worker:
+    """The one answer to "is a worker running?", for the admin banner, "Send again now",
+    the Health page and /metrics alike (`portal.ops.readings`)."""
+
+    last_run: datetime | None  # when a worker last started a task, if ever
+    overdue: int  # tasks due more than NO_WORKER_AFTER ago and not started
+    missing: bool  # tasks are overdue and no worker has started one lately
+
+
+def worker() -> Worker:
+    # Started, not finished: a worker busy with a long task is still running.
+    cutoff = timezone.now() - NO_WORKER_AFTER
+    last = DBTaskResult.objects.aggregate(last=Max("started_at"))["last"]
+    overdue = DBTaskResult.objects.filter(
+        status=TaskResultStatus.READY, run_after__lt=cutoff
+    ).count()
+    return Worker(last, overdue, bool(overdue) and (last is None or last < cutoff))
+
+
+@dataclass(frozen=True)
 class QueueHealth:
     waiting: int  # submissions queued for Tixallo
     worker_missing: bool  # tasks are overdue and no worker has started one lately
@@ -28,10 +48,5 @@ class QueueHealth:
 
 def queue_health() -> QueueHealth:
     waiting = Submission.objects.filter(state=Submission.State.QUEUED).count()
-    cutoff = timezone.now() - NO_WORKER_AFTER
-    last = DBTaskResult.objects.aggregate(last=Max("started_at"))["last"]
-    overdue = DBTaskResult.objects.filter(
-        status=TaskResultStatus.READY, run_after__lt=cutoff
-    ).exists()
-    missing = overdue and (last is None or last < cutoff)
-    return QueueHealth(waiting=waiting, worker_missing=missing, last_worker_run=last)
+    running = worker()
+    return QueueHealth(waiting, running.missing, running.last_run)

@@ -86,9 +86,15 @@ def _fault_form(store: Store, base: str) -> str:
     )
 
 
-def _set_faults(store: Store, base: str, request: Request) -> Response:
+def _cross_site(request: Request) -> bool:
+    """No CSRF token in a dev tool, but refuse cross-site form posts outright. "null" is
+    what sandboxed frames and some redirects send: it vouches for no site, so it is refused."""
     origin = request.header("origin")
-    if origin and origin != "null" and urlsplit(origin).netloc != request.header("host"):
+    return bool(origin) and urlsplit(origin).netloc != request.header("host")
+
+
+def _set_faults(store: Store, base: str, request: Request) -> Response:
+    if _cross_site(request):
         return error_response(403, "forbidden", "Cross-site form post refused.")
     form = request.form()
     if form.get("reset"):
@@ -185,10 +191,7 @@ def _form(base: str, ticket: dict) -> str:
 
 
 def _act(store: Store, base: str, number: int, request: Request) -> Response:
-    # No CSRF token in a dev tool, but refuse cross-site form posts outright. "null" is
-    # what sandboxed frames and some redirects send: it vouches for no site, so it is refused.
-    origin = request.header("origin")
-    if origin and urlsplit(origin).netloc != request.header("host"):
+    if _cross_site(request):
         return error_response(403, "forbidden", "Cross-site form post refused.")
     form = request.form()
     body, status = form.get("body", "").strip(), form.get("status", "") or None

@@ -113,6 +113,8 @@ class TicketForm(HumanForm, OnceForm):
         **kwargs: object,
     ) -> None:
         super().__init__(*args, **kwargs)
+        # To make it again the same way (`trouble.too_many`).
+        self.options = {"locked": locked, "choose_priority": choose_priority}
         if not choose_priority:  # the admin sets it (portal settings' default)
             del self.fields["priority"]
         for name, value in (locked or {}).items():

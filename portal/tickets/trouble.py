@@ -39,9 +39,11 @@ def too_many(
     request: HttpRequest, template: str, context: dict[str, Any], wait: int
 ) -> HttpResponse:
     """A rate limit or a too-quick form: the typed text kept in an unbound form (with a
-    new start time, so the next send goes through), HTTP 429 with the real wait."""
+    new start time, so the next send goes through), HTTP 429 with the real wait. The form
+    is made as the view made it (`options`: locked fields, a hidden priority)."""
     form = context["form"]
-    context["form"] = type(form)(initial=form.data.dict() | {"started": started_now()})
+    initial = form.initial | form.data.dict() | {"started": started_now()}
+    context["form"] = type(form)(initial=initial, **getattr(form, "options", {}))
     context["trouble"] = _("Please wait a moment before sending this again.")
     response = render(request, template, context, status=429)
     response["Retry-After"] = str(max(1, wait))

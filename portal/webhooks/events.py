@@ -52,7 +52,7 @@ def parse(body: bytes) -> Event:
         raise BadEvent("body is not JSON") from None
     if not isinstance(payload, dict):
         raise BadEvent("body is not a JSON object")
-    event_id = _short_text(payload.get("id"))
+    event_id = short_text(payload.get("id"))
     if not event_id:
         raise BadEvent("event id missing")
     event_type = payload.get("type")
@@ -68,7 +68,7 @@ def parse(body: bytes) -> Event:
         public = data.get("public") is not False
     else:
         ticket_id, at, public = data.get("id"), data.get("updated_at"), True
-    ticket_id = _short_text(ticket_id)
+    ticket_id = short_text(ticket_id)
     if not ticket_id:
         raise BadEvent("ticket id missing")
     return Event(
@@ -117,10 +117,11 @@ def _newest(ticket_id: str, at: datetime) -> bool:
     return True
 
 
-def _short_text(value: object) -> str:
-    """An id as a database stores it: JSON may carry lone surrogates ("\\ud800") and NUL,
-    which neither UTF-8 nor PostgreSQL's text takes, so those are no id at all."""
-    if not isinstance(value, str) or not 0 < len(value) <= MAX_ID or "\x00" in value:
+def short_text(value: object, limit: int = MAX_ID) -> str:
+    """An id (or a status) as a database stores it: JSON may carry lone surrogates
+    ("\\ud800") and NUL, which neither UTF-8 nor PostgreSQL's text takes, and more than
+    its column holds, so those are no value at all."""
+    if not isinstance(value, str) or not 0 < len(value) <= limit or "\x00" in value:
         return ""
     try:
         value.encode("utf-8")

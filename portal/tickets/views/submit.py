@@ -106,8 +106,12 @@ def _initial(request: HttpRequest) -> dict[str, str]:
     subject or priority from the query string (a link, or the embed snippet's
     data-subject / data-priority)."""
     email = access.verified_email(request)
-    if email and not request.session.get(access.SESSION_NAME):
-        request.session[access.SESSION_NAME] = known_name(email)  # looked up once
+    if email and access.SESSION_NAME not in request.session:
+        # Looked up once, also when nothing is found ("" is kept); signing in as
+        # another email forgets it (`access.sign_in`).
+        name = known_name(email)
+        if name is not None:
+            request.session[access.SESSION_NAME] = name
     initial = {
         "idempotency_key": client.new_idempotency_key(),
         "started": started_now(),

@@ -118,18 +118,21 @@ def _closed_meanwhile(request: HttpRequest, ticket: Ticket, url: str, text: str)
 def _mark_solved(request: HttpRequest, ticket: Ticket, url: str) -> HttpResponse:
     """The customer's "This is solved" (Zendesk's "Mark as solved") on an open request."""
     email = ticket.customer.email if ticket.customer else ""
-    if ticket.status not in status.OPEN or ratelimit.address_wait("reply", request):
+    if ticket.status not in status.OPEN:
         return redirect(url)
-    if not ratelimit.email_wait("reply", email):
-        # Noted first: the webhook that follows is no news to tell the customer by email.
-        agent_answers.note_status(ticket.id, "solved")
-        try:
-            client.mark_solved(ticket.id)
-        except TixalloError as error:
-            agent_answers.note_status(ticket.id, ticket.status)
-            return trouble.page(request, error)
-        reads.forget_ticket(ticket.id)
-        reads.forget_customer(email)
+    # The email counts only posts that passed the address limit (as for replies).
+    if wait := ratelimit.address_wait("reply", request) or ratelimit.email_wait("reply", email):
+        context = _context(ticket, url, ReplyForm(initial=_fresh_key()))
+        return trouble.too_many(request, TEMPLATE, context, wait)
+    # Noted first: the webhook that follows is no news to tell the customer by email.
+    agent_answers.note_status(ticket.id, "solved")
+    try:
+        client.mark_solved(ticket.id)
+    except TixalloError as error:
+        agent_answers.note_status(ticket.id, ticket.status)
+        return trouble.page(request, error)
+    reads.forget_ticket(ticket.id)
+    reads.forget_customer(email)
     return redirect(url)
 
 
