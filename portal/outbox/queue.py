@@ -6,7 +6,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 
 from portal.outbox import delivery, tasks
-from portal.outbox.models import Submission
+from portal.outbox.models import Submission, changed
 from portal.tixallo.errors import Invalid
 
 SAFETY_DELAY = timedelta(seconds=30)
@@ -42,6 +42,7 @@ def _save(
         existing = Submission.objects.get(idempotency_key=key)
     if existing.state == Submission.State.REJECTED:
         Submission.objects.filter(pk=existing.pk).update(state=Submission.State.QUEUED, **fields)
+        changed(email)
         existing.refresh_from_db()
     return existing
 

@@ -12,7 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.views.decorators.csrf import csrf_exempt
 
 from portal.config.current import for_request
-from portal.webhooks import events, signature
+from portal.webhooks import events, liveness, signature
 
 log = logging.getLogger(__name__)
 
@@ -46,6 +46,7 @@ def tixallo(request: HttpRequest) -> HttpResponse:
         event = events.parse(body)
     except (signature.BadSignature, events.BadEvent) as refusal:
         return _refuse(400, str(refusal))
+    liveness.arrived()  # signed by Tixallo: proof that deliveries reach this portal
     outcome = events.apply(event)
     log.info("Tixallo webhook %s %s: %s", event.type, event.id, outcome)
     return _answer(200, outcome)

@@ -9,8 +9,10 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
+from portal.mirror import reads
 from portal.outbox import queue
-from portal.tickets import access, reads, status, trouble
+from portal.outbox.models import changes_of
+from portal.tickets import access, status, trouble
 from portal.tickets.views import fragment, here, version_of
 from portal.tixallo.errors import Invalid, TixalloError
 
@@ -31,17 +33,21 @@ def my_tickets(request: HttpRequest) -> HttpResponse:
     cursor = request.GET.get("cursor", "")[:500]
     back = request.GET.getlist("back")[-MAX_BACK:]
     try:
-        page = reads.tickets_for(email, status.FILTERS[shown], cursor or None, PAGE_SIZE)
+        copy = reads.list_copy(
+            email, status.FILTERS[shown], cursor or None, PAGE_SIZE, poll=fragment(request)
+        )
     except Invalid:  # a cursor Tixallo no longer (or never) knew: start over
         return redirect(here(request, "tickets:mine") + _filter_url(shown))
     except TixalloError as error:
         if fragment(request):
             return HttpResponse(status=204)  # a failed poll keeps what is on screen
         return trouble.page(request, error)
-    sending = queue.pending(email, "ticket") if not cursor else []
-    version = version_of(page, [s.reference for s in sending])
+    # Decided from fingerprints alone: an unchanged poll renders and queries nothing.
+    version = version_of(copy.fingerprint, changes_of(email) if not cursor else 0)
     if fragment(request) and request.GET.get("v") == version:
         return HttpResponse(status=204)  # a poll with nothing new swaps nothing
+    page = copy.value
+    sending = queue.pending(email, "ticket") if not cursor else []
     context = {
         "email": email,
         "page": page,

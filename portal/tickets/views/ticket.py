@@ -11,8 +11,10 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 from django.views.decorators.vary import vary_on_headers
 
+from portal.mirror import reads
 from portal.outbox import queue
-from portal.tickets import access, ratelimit, reads, status, trouble
+from portal.outbox.models import changes_of
+from portal.tickets import access, ratelimit, status, trouble
 from portal.tickets.forms import ReplyForm
 from portal.tickets.views import action_key, fragment, version_of
 from portal.tixallo import client
@@ -43,25 +45,28 @@ def ticket_by_link(request: HttpRequest, token: str) -> HttpResponse:
 
 def _ticket_page(request: HttpRequest, ticket_id: str, url: str, via_link: bool) -> HttpResponse:
     try:
-        ticket = access.ticket_for(request, ticket_id, via_link)
+        copy = access.copy_for(request, ticket_id, via_link)
     except TixalloError as error:
         if request.method == "POST":
             return _reply_failed(request, url, error)
         if request.htmx:
             return HttpResponse(status=204)  # a failed poll keeps what is on screen
         return trouble.page(request, error)
+    ticket = copy.value
     if request.method == "POST":
         return _reply(request, ticket, url)
-    context = _context(ticket, url, ReplyForm(initial=_fresh_key()))
-    if fragment(request) and request.GET.get("v") == context["version"]:
+    # Decided from fingerprints alone: an unchanged poll renders and queries nothing.
+    version = _version(copy)
+    if fragment(request) and request.GET.get("v") == version:
         return HttpResponse(status=204)  # a poll with nothing new swaps nothing
+    context = _context(ticket, url, ReplyForm(initial=_fresh_key()), version)
     return render(request, TEMPLATE + ("#conversation" if fragment(request) else ""), context)
 
 
 def _reply(request: HttpRequest, ticket: Ticket, url: str) -> HttpResponse:
     form = ReplyForm(request.POST)
     # Whatever the answer, the typed text stays in an editable box.
-    context = _context(ticket, url, form) | {"can_reply": True}
+    context = _context(ticket, url, form, "") | {"can_reply": True}
     email = ticket.customer.email if ticket.customer else ""
     if not ratelimit.allow_all("reply", request, email):
         return trouble.too_many(request, _form_template(request), context)
@@ -105,26 +110,25 @@ def _reply_failed(request: HttpRequest, url: str, error: TixalloError) -> HttpRe
 def _after_reply(request: HttpRequest, ticket_id: str, url: str) -> HttpResponse:
     """For htmx: an empty form in place of the sent one, and the conversation out of band."""
     try:
-        ticket = reads.ticket(ticket_id)
+        copy = reads.ticket_copy(ticket_id)
     except TixalloError:
         return HttpResponse(headers={"HX-Refresh": "true"})
-    context = _context(ticket, url, ReplyForm(initial=_fresh_key()))
+    context = _context(copy.value, url, ReplyForm(initial=_fresh_key()), _version(copy))
     form_html = render_to_string(TEMPLATE + "#reply-form", context, request)
     conversation = render_to_string(TEMPLATE + "#conversation", context | {"oob": True}, request)
     return HttpResponse(form_html + conversation)
 
 
-def _context(ticket: Ticket, url: str, form: ReplyForm) -> dict[str, object]:
+def _version(copy: reads.Copy) -> str:
+    """Changes whenever anything the customer sees does: the ticket (internal notes
+    don't count) or their replies waiting in the outbox."""
+    email = copy.value.customer.email if copy.value.customer else ""
+    return version_of(copy.fingerprint, changes_of(email) if email else 0)
+
+
+def _context(ticket: Ticket, url: str, form: ReplyForm, version: str) -> dict[str, object]:
     email = ticket.customer.email if ticket.customer else ""
     sending = queue.pending(email, "reply", ticket.id) if email else []
-    # Changes whenever anything the customer sees does; internal notes don't count.
-    version = version_of(
-        ticket.status,
-        ticket.priority,
-        ticket.subject,
-        ticket.public_messages,
-        [s.reference for s in sending],
-    )
     return {
         "ticket": ticket,
         "messages": ticket.public_messages,

@@ -1,0 +1,285 @@
+"""Tickets and lists read through the cache, so Tixallo's cost follows changes, not viewers.
+
+A copy is used as long as both hold:
+- no change it misses is known: every ticket and every customer's lists have a
+  change marker, bumped by an event (`ticket_changed`) or the portal's own write
+  (`forget_*`); a copy remembers the markers in force when its fetch *began*, so a
+  fetch that began before an event never passes for current, however late it is
+  stored. A ticket copy whose `updated_at` is at least the event's also counts as
+  current (it already shows that change);
+- it is younger than `trust.trusted_for()`: minutes while webhooks are seen arriving
+  (the safety refresh), `PORTAL_CACHE_SECONDS` otherwise.
+
+Otherwise one request, in any thread or process, fetches it (`cache.add` takes the
+key's lock; Redis makes it shared) while the others wait for its copy. When Tixallo
+is unavailable, over the budget or paused by a 429, the last copy seen (up to a day
+old) answers instead of an error. Tixallo's "no such ticket" and refused cursors are
+kept for `REFUSAL_SECONDS`, so a repeated guess costs Tixallo nothing.
+"""
+
+import hashlib
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.cache import cache
+
+from portal.mirror import budget, customers, trust
+from portal.tixallo import client
+from portal.tixallo.errors import Invalid, NotFound, RateLimited, Unavailable
+from portal.tixallo.types import Ticket, TicketPage
+
+STALE_SECONDS = 24 * 3600  # the last copy seen, for when Tixallo can't answer
+REFUSAL_SECONDS = 60
+MARK_SECONDS = 30 * 24 * 3600  # outlives every copy: a lost marker only costs a fetch
+WAIT_STEP = 0.02
+ALL_LISTS = "mirror:lists:all"
+REFUSALS = {"not found": NotFound, "invalid": Invalid}
+
+
+@dataclass(frozen=True, slots=True)
+class Copy:
+    value: Ticket | TicketPage | None  # None for a refusal
+    fetched_at: float
+    marks: tuple[int, ...]  # the change markers in force when its fetch began
+    fingerprint: str  # of what a customer sees: polls compare it, nothing is rendered
+    updated_at: float | None = None  # a ticket's, as a unix time
+    refused: str = ""  # a key of REFUSALS: Tixallo's answer, kept briefly
+
+
+# --- reading -------------------------------------------------------------------
+
+
+def ticket(ticket_id: str, *, poll: bool = False) -> Ticket:
+    return ticket_copy(ticket_id, poll=poll).value
+
+
+def ticket_copy(ticket_id: str, *, poll: bool = False) -> Copy:
+    """The ticket's copy; raises NotFound, or Unavailable / RateLimited with no copy."""
+    marker = _ticket_mark(ticket_id)
+    return _read(
+        f"mirror:ticket:{_digest(ticket_id)}",
+        (marker,),
+        lambda: client.get_ticket(ticket_id),
+        poll,
+        learn=lambda copy, old, found: _learn_ticket(copy, old, found.get(marker)),
+    )
+
+
+def tickets_for(
+    email: str,
+    statuses: tuple[str, ...],
+    cursor: str | None,
+    limit: int = 20,
+    *,
+    poll: bool = False,
+) -> TicketPage:
+    return list_copy(email, statuses, cursor, limit, poll=poll).value
+
+
+def list_copy(
+    email: str,
+    statuses: tuple[str, ...],
+    cursor: str | None,
+    limit: int = 20,
+    *,
+    poll: bool = False,
+) -> Copy:
+    """One page of a customer's tickets; raises Invalid for a cursor Tixallo refuses."""
+    email = email.lower()
+    query = _digest(email, ",".join(statuses), cursor or "", str(limit))
+    return _read(
+        f"mirror:list:{query}",
+        (_customer_mark(email), ALL_LISTS),
+        lambda: client.list_tickets(
+            customer_email=email, status=statuses or None, cursor=cursor, limit=limit
+        ),
+        poll,
+        learn=lambda copy, old, found: customers.learn(copy.value.tickets, email),
+    )
+
+
+def _read(
+    key: str,
+    mark_keys: tuple[str, ...],
+    fetch: Callable[[], Ticket | TicketPage],
+    poll: bool,
+    learn: Callable[[Copy, Copy | None, dict], None],
+) -> Copy:
+    found = cache.get_many([key, *mark_keys, *trust.KEYS])
+    old = found.get(key)
+    if old is not None and _current(old, mark_keys, found):
+        age = time.time() - old.fetched_at
+        if old.refused and age < REFUSAL_SECONDS:
+            raise REFUSALS[old.refused](f"Tixallo said {old.refused} (kept {REFUSAL_SECONDS} s)")
+        if not old.refused and age < trust.trusted_for(found):
+            return old
+    while not cache.add(f"{key}:lock", True, _flight_seconds()):
+        waited = _wait_for_flight(key, mark_keys, old)
+        if waited is not None:
+            return _answer(waited)
+    return _fetch(key, mark_keys, fetch, poll, learn, old)
+
+
+def _fetch(
+    key: str,
+    mark_keys: tuple[str, ...],
+    fetch: Callable[[], Ticket | TicketPage],
+    poll: bool,
+    learn: Callable[[Copy, Copy | None, dict], None],
+    old: Copy | None,
+) -> Copy:
+    """Fetch and store, holding the key's lock. The markers are read before the fetch
+    begins: an event during the fetch leaves this copy not current."""
+    found = cache.get_many(mark_keys)
+    marks = _marks(mark_keys, found)
+    try:
+        with budget.priority(budget.POLL if poll else budget.FIRST_VIEW):
+            value = fetch()
+    except (NotFound, Invalid) as refusal:
+        kind = "not found" if isinstance(refusal, NotFound) else "invalid"
+        cache.set(key, Copy(None, time.time(), marks, "", refused=kind), REFUSAL_SECONDS)
+        raise
+    except (Unavailable, RateLimited):
+        cache.set(f"{key}:failed", time.time(), 5)  # waiters answer at once, as we do
+        if old is not None and old.value is not None:
+            return old  # the last copy seen, even one an event made stale
+        raise
+    finally:
+        cache.delete(f"{key}:lock")
+    copy = Copy(value, time.time(), marks, fingerprint(value), _unix(value))
+    cache.set(key, copy, STALE_SECONDS)
+    learn(copy, old, found)
+    return copy
+
+
+def _wait_for_flight(key: str, mark_keys: tuple[str, ...], old: Copy | None) -> Copy | None:
+    """Another request is fetching this key: its copy (or its refusal) once stored; the
+    last copy seen if it failed; None to fetch after all (it took too long, or an event
+    came meanwhile)."""
+    began = time.time()
+    deadline = time.monotonic() + _flight_seconds()
+    while time.monotonic() < deadline:
+        _pause(WAIT_STEP)
+        found = cache.get_many([key, f"{key}:lock", f"{key}:failed", *mark_keys])
+        copy = found.get(key)
+        newer = copy is not None and (old is None or copy.fetched_at > old.fetched_at)
+        if newer and _current(copy, mark_keys, found):
+            return copy
+        if found.get(f"{key}:failed", 0) >= began:
+            if old is not None and old.value is not None:
+                return old
+            raise Unavailable("Tixallo did not answer (another request just tried)")
+        if f"{key}:lock" not in found:
+            return None
+    return None
+
+
+def _answer(copy: Copy) -> Copy:
+    if copy.refused:
+        raise REFUSALS[copy.refused](f"Tixallo said {copy.refused}")
+    return copy
+
+
+def _pause(seconds: float) -> None:
+    time.sleep(seconds)
+
+
+def _flight_seconds() -> float:
+    return settings.TIXALLO_CONNECT_TIMEOUT + settings.TIXALLO_READ_TIMEOUT + 1
+
+
+# --- what changed ----------------------------------------------------------------
+
+
+def ticket_changed(
+    ticket_id: str,
+    at: float | None,
+    *,
+    public: bool = True,
+    customer_id: str = "",
+    email: str = "",
+) -> None:
+    """An event told of a change of this ticket at `at` (its updated_at, if known):
+    its copy and its customer's lists are no longer current. An internal note
+    changes nothing a customer sees; it is only heard (for `trust`)."""
+    key = _ticket_mark(ticket_id)
+    seq, seen_at, heard = cache.get(key) or (0, None, None)
+    heard = max(heard or 0, at or 0) or None
+    if not public:
+        cache.set(key, (seq, seen_at, heard), MARK_SECONDS)
+        return
+    cache.set(key, (time.time_ns(), at, heard), MARK_SECONDS)
+    email = email or customers.email_for(customer_id=customer_id, ticket_id=ticket_id)
+    if email:
+        forget_customer(email)
+    else:  # a customer the portal never read: every customer's lists, once
+        cache.set(ALL_LISTS, time.time_ns(), MARK_SECONDS)
+
+
+def forget_ticket(ticket_id: str) -> None:
+    """The portal itself changed this ticket: read it afresh at the next look."""
+    key = _ticket_mark(ticket_id)
+    _seq, _at, heard = cache.get(key) or (0, None, None)
+    cache.set(key, (time.time_ns(), None, heard), MARK_SECONDS)
+
+
+def forget_customer(email: str) -> None:
+    cache.set(_customer_mark(email.lower()), time.time_ns(), MARK_SECONDS)
+
+
+def _current(copy: Copy, mark_keys: tuple[str, ...], found: dict) -> bool:
+    if copy.marks == _marks(mark_keys, found):
+        return True
+    # A ticket copy that already shows the newest change heard of is current too.
+    marker = found.get(mark_keys[0])
+    at = marker[1] if isinstance(marker, tuple) else None
+    return at is not None and copy.updated_at is not None and copy.updated_at >= at
+
+
+def _marks(mark_keys: tuple[str, ...], found: dict) -> tuple[int, ...]:
+    values = (found.get(key, 0) for key in mark_keys)
+    return tuple(value[0] if isinstance(value, tuple) else value for value in values)
+
+
+def _learn_ticket(copy: Copy, old: Copy | None, marker: tuple | None) -> None:
+    customers.learn([copy.value])
+    # Read again only because the copy had grown old, and it changed long enough ago
+    # that its event should have come: an event went missing.
+    if old is None or old.value is None or old.updated_at is None or copy.updated_at is None:
+        return
+    heard = (marker[2] if marker else None) or 0
+    if copy.updated_at > max(old.updated_at, heard) and (
+        copy.updated_at < time.time() - trust.GRACE
+    ):
+        trust.change_missed()
+
+
+# --- fingerprints ----------------------------------------------------------------
+
+
+def fingerprint(value: Ticket | TicketPage) -> str:
+    """Changes whenever anything a customer sees does; internal notes don't count."""
+    if isinstance(value, Ticket):
+        seen = (value.status, value.priority, value.subject, value.public_messages)
+    else:
+        seen = value
+    return _digest(repr(seen))
+
+
+def _unix(value: Ticket | TicketPage) -> float | None:
+    stamp = value.updated_at if isinstance(value, Ticket) else None
+    return stamp.timestamp() if stamp is not None and stamp.tzinfo else None
+
+
+def _ticket_mark(ticket_id: str) -> str:
+    return f"mirror:changed:{_digest(ticket_id)}"
+
+
+def _customer_mark(email: str) -> str:
+    return f"mirror:lists:{_digest(email)}"
+
+
+def _digest(*parts: str) -> str:
+    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:32]
