@@ -3,7 +3,7 @@ import secrets
 import time
 
 from django.core.cache import cache
-from django.db import models
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -24,6 +24,13 @@ def changes_of(email: str) -> int:
 
 def changed(email: str) -> None:
     cache.set(_changes_key(email), time.time_ns(), None)
+
+
+def changed_now_and_on_commit(email: str) -> None:
+    """Pages showing "Sending…" look again (`queue.pending`); again once committed, so
+    a page that looked in between, before the commit, does not keep what it saw."""
+    changed(email)
+    transaction.on_commit(lambda: changed(email))
 
 
 def _changes_key(email: str) -> str:
@@ -76,4 +83,4 @@ class Submission(models.Model):
 
     def save(self, *args: object, **kwargs: object) -> None:
         super().save(*args, **kwargs)
-        changed(self.customer_email)  # pages showing "Sending…" look again
+        changed_now_and_on_commit(self.customer_email)
