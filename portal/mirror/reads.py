@@ -18,9 +18,10 @@ kept for `REFUSAL_SECONDS`, so a repeated guess costs Tixallo nothing.
 """
 
 import hashlib
+import pickle
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from django.conf import settings
 from django.core.cache import cache
@@ -38,14 +39,22 @@ ALL_LISTS = "mirror:lists:all"
 REFUSALS = {"not found": NotFound, "invalid": Invalid}
 
 
-@dataclass(frozen=True, slots=True)
-class Copy:
-    value: Ticket | TicketPage | None  # None for a refusal
+class Copy(NamedTuple):
+    """What the cache keeps. A tuple with the value still pickled inside: a poll reads
+    the fingerprint and the owner without unpickling a whole conversation."""
+
+    blob: bytes  # the Ticket or TicketPage, pickled; b"" for a refusal
     fetched_at: float
     marks: tuple[int, ...]  # the change markers in force when its fetch began
     fingerprint: str  # of what a customer sees: polls compare it, nothing is rendered
     updated_at: float | None = None  # a ticket's, as a unix time
     refused: str = ""  # a key of REFUSALS: Tixallo's answer, kept briefly
+    ident: str = ""  # a ticket's id
+    owner: str = ""  # a ticket's customer email, lowercased
+
+    @property
+    def value(self) -> Ticket | TicketPage | None:
+        return pickle.loads(self.blob) if self.blob else None  # noqa: S301 - our own cache
 
 
 # --- reading -------------------------------------------------------------------
@@ -63,7 +72,7 @@ def ticket_copy(ticket_id: str, *, poll: bool = False) -> Copy:
         (marker,),
         lambda: client.get_ticket(ticket_id),
         poll,
-        learn=lambda copy, old, found: _learn_ticket(copy, old, found.get(marker)),
+        learn=lambda copy, value, old, found: _learn_ticket(copy, value, old, found.get(marker)),
     )
 
 
@@ -96,7 +105,7 @@ def list_copy(
             customer_email=email, status=statuses or None, cursor=cursor, limit=limit
         ),
         poll,
-        learn=lambda copy, old, found: customers.learn(copy.value.tickets, email),
+        learn=lambda copy, value, old, found: customers.learn(value.tickets, email),
     )
 
 
@@ -105,7 +114,7 @@ def _read(
     mark_keys: tuple[str, ...],
     fetch: Callable[[], Ticket | TicketPage],
     poll: bool,
-    learn: Callable[[Copy, Copy | None, dict], None],
+    learn: Callable[[Copy, Ticket | TicketPage, Copy | None, dict], None],
 ) -> Copy:
     found = cache.get_many([key, *mark_keys, *trust.KEYS])
     old = found.get(key)
@@ -127,7 +136,7 @@ def _fetch(
     mark_keys: tuple[str, ...],
     fetch: Callable[[], Ticket | TicketPage],
     poll: bool,
-    learn: Callable[[Copy, Copy | None, dict], None],
+    learn: Callable[[Copy, Ticket | TicketPage, Copy | None, dict], None],
     old: Copy | None,
 ) -> Copy:
     """Fetch and store, holding the key's lock. The markers are read before the fetch
@@ -144,19 +153,28 @@ def _fetch(
             value = fetch()
     except (NotFound, Invalid) as refusal:
         kind = "not found" if isinstance(refusal, NotFound) else "invalid"
-        cache.set(key, Copy(None, time.time(), marks, "", refused=kind), REFUSAL_SECONDS)
+        cache.set(key, Copy(b"", time.time(), marks, "", refused=kind), REFUSAL_SECONDS)
         raise
     except (Unavailable, RateLimited):
         cache.set(f"{key}:failed", time.time(), 5)  # waiters answer at once, as we do
-        if old is not None and old.value is not None:
+        if old is not None and not old.refused:
             return old  # the last copy seen, even one an event made stale
         raise
     finally:
         cache.delete(f"{key}:lock")
-    copy = Copy(value, time.time(), marks, fingerprint(value), _unix(value))
+    copy = _copy(value, marks)
     cache.set(key, copy, STALE_SECONDS)
-    learn(copy, old, found)
+    learn(copy, value, old, found)
     return copy
+
+
+def _copy(value: Ticket | TicketPage, marks: tuple[int, ...]) -> Copy:
+    blob = pickle.dumps(value, pickle.HIGHEST_PROTOCOL)
+    if not isinstance(value, Ticket):
+        return Copy(blob, time.time(), marks, fingerprint(value))
+    stamp = value.updated_at.timestamp() if value.updated_at and value.updated_at.tzinfo else None
+    owner = (value.customer.email if value.customer else "").lower()
+    return Copy(blob, time.time(), marks, fingerprint(value), stamp, ident=value.id, owner=owner)
 
 
 def _wait_for_flight(key: str, mark_keys: tuple[str, ...], old: Copy | None) -> Copy | None:
@@ -173,7 +191,7 @@ def _wait_for_flight(key: str, mark_keys: tuple[str, ...], old: Copy | None) -> 
         if newer and _current(copy, mark_keys, found):
             return copy
         if found.get(f"{key}:failed", 0) >= began:
-            if old is not None and old.value is not None:
+            if old is not None and not old.refused:
                 return old
             raise Unavailable("Tixallo did not answer (another request just tried)")
         if f"{key}:lock" not in found:
@@ -248,11 +266,11 @@ def _marks(mark_keys: tuple[str, ...], found: dict) -> tuple[int, ...]:
     return tuple(value[0] if isinstance(value, tuple) else value for value in values)
 
 
-def _learn_ticket(copy: Copy, old: Copy | None, marker: tuple | None) -> None:
-    customers.learn([copy.value])
+def _learn_ticket(copy: Copy, value: Ticket, old: Copy | None, marker: tuple | None) -> None:
+    customers.learn([value])
     # Read again only because the copy had grown old, and it changed long enough ago
     # that its event should have come: an event went missing.
-    if old is None or old.value is None or old.updated_at is None or copy.updated_at is None:
+    if old is None or old.refused or old.updated_at is None or copy.updated_at is None:
         return
     heard = (marker[2] if marker else None) or 0
     if copy.updated_at > max(old.updated_at, heard) and (
@@ -271,11 +289,6 @@ def fingerprint(value: Ticket | TicketPage) -> str:
     else:
         seen = value
     return _digest(repr(seen))
-
-
-def _unix(value: Ticket | TicketPage) -> float | None:
-    stamp = value.updated_at if isinstance(value, Ticket) else None
-    return stamp.timestamp() if stamp is not None and stamp.tzinfo else None
 
 
 def _ticket_mark(ticket_id: str) -> str:

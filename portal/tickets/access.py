@@ -111,10 +111,8 @@ def copy_for(request: HttpRequest, ticket_id: str, via_link: bool = False) -> re
         copy = reads.ticket_copy(ticket_id, poll=bool(getattr(request, "htmx", False)))
     except NotFound:
         raise Http404("No such ticket") from None
-    ticket = copy.value
-    if ticket.id != ticket_id:
+    if copy.ident != ticket_id:
         raise Http404("No such ticket")
-    owner = (ticket.customer.email if ticket.customer else "").lower()
-    if via_link or (owner and owner == verified_email(request)):
+    if via_link or (copy.owner and copy.owner == verified_email(request)):
         return copy
     raise Http404("No such ticket")

@@ -52,14 +52,13 @@ def _ticket_page(request: HttpRequest, ticket_id: str, url: str, via_link: bool)
         if request.htmx:
             return HttpResponse(status=204)  # a failed poll keeps what is on screen
         return trouble.page(request, error)
-    ticket = copy.value
     if request.method == "POST":
-        return _reply(request, ticket, url)
+        return _reply(request, copy.value, url)
     # Decided from fingerprints alone: an unchanged poll renders and queries nothing.
     version = _version(copy)
     if fragment(request) and request.GET.get("v") == version:
         return HttpResponse(status=204)  # a poll with nothing new swaps nothing
-    context = _context(ticket, url, ReplyForm(initial=_fresh_key()), version)
+    context = _context(copy.value, url, ReplyForm(initial=_fresh_key()), version)
     return render(request, TEMPLATE + ("#conversation" if fragment(request) else ""), context)
 
 
@@ -122,8 +121,7 @@ def _after_reply(request: HttpRequest, ticket_id: str, url: str) -> HttpResponse
 def _version(copy: reads.Copy) -> str:
     """Changes whenever anything the customer sees does: the ticket (internal notes
     don't count) or their replies waiting in the outbox."""
-    email = copy.value.customer.email if copy.value.customer else ""
-    return version_of(copy.fingerprint, changes_of(email) if email else 0)
+    return version_of(copy.fingerprint, changes_of(copy.owner) if copy.owner else 0)
 
 
 def _context(ticket: Ticket, url: str, form: ReplyForm, version: str) -> dict[str, object]:
