@@ -61,7 +61,7 @@ def main() -> None:
         results = {name: [] for name, *_ in targets}
         for _ in range(args.rounds):
             for name, path, headers in targets:
-                results[name].append(_load(base + path, headers, args.seconds))
+                results[name].append(_load(base + path, headers, args.seconds, server.pid))
         rss = _worker_rss(server.pid)
     finally:
         server.terminate()
@@ -163,12 +163,16 @@ def _wait_until_up(base: str, server: subprocess.Popen) -> None:
 # --- load ---------------------------------------------------------------------------
 
 
-def _load(url: str, headers: dict[str, str], seconds: float) -> dict[str, float]:
-    """Warm up each worker's cache and connections, then measure."""
+def _load(url: str, headers: dict[str, str], seconds: float, master: int) -> dict[str, float]:
+    """Warm up each worker's cache and connections, then measure. Besides the rates, the
+    workers' own CPU time per request: what neighbours on a shared machine disturb least."""
     _python_load(url, headers, 1.0)
-    if shutil.which("wrk"):
-        return _wrk(url, headers, seconds)
-    return _python_load(url, headers, seconds)
+    before = _workers_cpu(master)
+    found = (
+        _wrk(url, headers, seconds) if shutil.which("wrk") else _python_load(url, headers, seconds)
+    )
+    found["cpu"] = (_workers_cpu(master) - before) * 1000 / found["requests"]
+    return found
 
 
 def _wrk(url: str, headers: dict[str, str], seconds: float) -> dict[str, float]:
@@ -180,6 +184,7 @@ def _wrk(url: str, headers: dict[str, str], seconds: float) -> dict[str, float]:
     if codes:
         sys.exit(f"{url}: {codes.group(1)} error answers\n{out}")
     return {
+        "requests": int(re.search(r"(\d+) requests in", out).group(1)),
         "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
         "p50": _ms(re.search(r"50%\s+([\d.]+\w+)", out).group(1)),
         "p99": _ms(re.search(r"99%\s+([\d.]+\w+)", out).group(1)),
@@ -222,6 +227,7 @@ def _python_load(url: str, headers: dict[str, str], seconds: float) -> dict[str,
         sys.exit(f"{url}: error answers {sorted(set(failures))}")
     latencies.sort()
     return {
+        "requests": len(latencies),
         "rps": len(latencies) / (time.monotonic() - started),
         "p50": latencies[len(latencies) // 2] * 1000,
         "p99": latencies[int(len(latencies) * 0.99)] * 1000,
@@ -231,17 +237,30 @@ def _python_load(url: str, headers: dict[str, str], seconds: float) -> dict[str,
 # --- report -------------------------------------------------------------------------
 
 
-def _worker_rss(master: int) -> list[float]:
-    sizes = []
+def _workers(master: int) -> list[tuple[Path, list[str]]]:
+    """gunicorn's workers: the master's children, with their /proc stat fields."""
+    found = []
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
             fields = stat.read_text().rsplit(")", 1)[1].split()
-            status = (stat.parent / "status").read_text()
         except OSError:
             continue
         if int(fields[1]) == master:
-            kb = int(re.search(r"VmRSS:\s+(\d+)", status).group(1))
-            sizes.append(kb / 1024)
+            found.append((stat.parent, fields))
+    return found
+
+
+def _workers_cpu(master: int) -> float:
+    """Seconds of CPU (user + system) the workers have used so far."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    return sum(int(fields[11]) + int(fields[12]) for _, fields in _workers(master)) / ticks
+
+
+def _worker_rss(master: int) -> list[float]:
+    sizes = []
+    for proc, _fields in _workers(master):
+        status = (proc / "status").read_text()
+        sizes.append(int(re.search(r"VmRSS:\s+(\d+)", status).group(1)) / 1024)
     return sorted(sizes)
 
 
@@ -252,13 +271,18 @@ def _print_table(
     tool = "wrk" if shutil.which("wrk") else "the Python load generator"
     print(f"{args.rounds} interleaved rounds of {args.seconds:g} s per row, {CONNECTIONS} "
           f"connections ({tool}); medians over the rounds.\n")  # fmt: skip
-    print("| what | req/s | p50 | p99 | × hello view |")
-    print("| --- | ---: | ---: | ---: | ---: |")
+    floor_cpu = statistics.median(r["cpu"] for r in next(iter(results.values())))
+    print("| what | req/s | p50 | p99 | × hello view | worker CPU per request | × hello view |")
+    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
     for name, runs in results.items():
         rps = statistics.median(r["rps"] for r in runs)
         p50 = statistics.median(r["p50"] for r in runs)
         p99 = statistics.median(r["p99"] for r in runs)
-        print(f"| {name} | {rps:,.0f} | {p50:.1f} ms | {p99:.1f} ms | {rps / floor:.2f}× |")
+        cpu = statistics.median(r["cpu"] for r in runs)
+        print(
+            f"| {name} | {rps:,.0f} | {p50:.1f} ms | {p99:.1f} ms | {rps / floor:.2f}× "
+            f"| {cpu:.2f} ms | {floor_cpu / cpu:.2f}× |"
+        )
     workers = ", ".join(f"{size:.0f} MB" for size in rss)
     print(f"\nRSS per worker after the run: {workers}")
     cpu = _cpu_model()

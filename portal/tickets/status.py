@@ -59,6 +59,11 @@ def wording(status: str) -> Wording:
     return base
 
 
+def overrides_version() -> str:
+    """Changes when an admin edits a wording: part of cached HTML's keys."""
+    return repr(sorted(_overrides().items()))
+
+
 def _overrides() -> dict[str, tuple[str, str]]:
     from portal.tickets.models import StatusWording
 

@@ -13,7 +13,7 @@ from portal.mirror import reads
 from portal.outbox import queue
 from portal.outbox.models import changes_of
 from portal.tickets import access, status, trouble
-from portal.tickets.views import fragment, here, version_of
+from portal.tickets.views import fragment, fragment_key, here, version_of
 from portal.tixallo.errors import Invalid, TixalloError
 
 PAGE_SIZE = 20
@@ -48,7 +48,12 @@ def my_tickets(request: HttpRequest) -> HttpResponse:
         return HttpResponse(status=204)  # a poll with nothing new swaps nothing
     page = copy.value
     sending = queue.pending(email, "ticket") if not cursor else []
+    # The rows are the same for everyone seeing this page of the list: drawn once per
+    # change, language and minute ({% cache %} in the template).
+    moments = [ticket.updated_at for ticket in page.tickets]
+    rows = version_of(copy.fingerprint, status.overrides_version())
     context = {
+        "fragment_key": fragment_key(request, rows, *moments),
         "email": email,
         "page": page,
         "sending": sending,

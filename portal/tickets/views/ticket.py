@@ -16,7 +16,7 @@ from portal.outbox import queue
 from portal.outbox.models import changes_of
 from portal.tickets import access, ratelimit, status, trouble
 from portal.tickets.forms import ReplyForm
-from portal.tickets.views import action_key, fragment, version_of
+from portal.tickets.views import action_key, fragment, fragment_key, version_of
 from portal.tixallo import client
 from portal.tixallo.errors import Invalid, TixalloError
 from portal.tixallo.types import Ticket
@@ -58,14 +58,14 @@ def _ticket_page(request: HttpRequest, ticket_id: str, url: str, via_link: bool)
     version = _version(copy)
     if fragment(request) and request.GET.get("v") == version:
         return HttpResponse(status=204)  # a poll with nothing new swaps nothing
-    context = _context(copy.value, url, ReplyForm(initial=_fresh_key()), version)
+    context = _context(request, copy.value, url, ReplyForm(initial=_fresh_key()), version)
     return render(request, TEMPLATE + ("#conversation" if fragment(request) else ""), context)
 
 
 def _reply(request: HttpRequest, ticket: Ticket, url: str) -> HttpResponse:
     form = ReplyForm(request.POST)
     # Whatever the answer, the typed text stays in an editable box.
-    context = _context(ticket, url, form, "") | {"can_reply": True}
+    context = _context(request, ticket, url, form, "") | {"can_reply": True}
     email = ticket.customer.email if ticket.customer else ""
     if not ratelimit.allow_all("reply", request, email):
         return trouble.too_many(request, _form_template(request), context)
@@ -112,7 +112,7 @@ def _after_reply(request: HttpRequest, ticket_id: str, url: str) -> HttpResponse
         copy = reads.ticket_copy(ticket_id)
     except TixalloError:
         return HttpResponse(headers={"HX-Refresh": "true"})
-    context = _context(copy.value, url, ReplyForm(initial=_fresh_key()), _version(copy))
+    context = _context(request, copy.value, url, ReplyForm(initial=_fresh_key()), _version(copy))
     form_html = render_to_string(TEMPLATE + "#reply-form", context, request)
     conversation = render_to_string(TEMPLATE + "#conversation", context | {"oob": True}, request)
     return HttpResponse(form_html + conversation)
@@ -124,15 +124,23 @@ def _version(copy: reads.Copy) -> str:
     return version_of(copy.fingerprint, changes_of(copy.owner) if copy.owner else 0)
 
 
-def _context(ticket: Ticket, url: str, form: ReplyForm, version: str) -> dict[str, object]:
+def _context(
+    request: HttpRequest, ticket: Ticket, url: str, form: ReplyForm, version: str
+) -> dict[str, object]:
     email = ticket.customer.email if ticket.customer else ""
     sending = queue.pending(email, "reply", ticket.id) if email else []
+    wording = status.wording(ticket.status)
+    # The conversation (status box and messages) is the same for everyone who sees this
+    # ticket: drawn once per change, language and minute ({% cache %} in the template).
+    moments = [ticket.created_at, ticket.updated_at, *(m.created_at for m in ticket.messages)]
+    shown = version_of(reads.fingerprint(ticket), wording)
     return {
+        "fragment_key": fragment_key(request, shown, *moments),
         "ticket": ticket,
         "messages": ticket.public_messages,
         "sending": sending,
         "version": version,
-        "wording": status.wording(ticket.status),
+        "wording": wording,
         "url": url,
         "poll_url": f"{url}?v={version}",
         "live": ticket.status != "closed",
