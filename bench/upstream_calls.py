@@ -46,6 +46,7 @@ os.environ.update(
     PORTAL_SANDBOX="1",
     SANDBOX_DB_PATH=str(Path(_tmp) / "sandbox.sqlite3"),
     DATABASE_URL=f"sqlite:///{Path(_tmp) / 'portal.sqlite3'}",  # a file: threads share it
+    STATIC_ROOT=_tmp,
     SECURE_COOKIES="0",
     LOG_LEVEL="ERROR",
 )
