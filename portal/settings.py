@@ -243,6 +243,9 @@ CACHES = {
     else {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
         "LOCATION": "portal",
+        # Django's default of 300 entries would drop copies of tickets (and their
+        # change markers) with a few dozen customers online: each costs about ten.
+        "OPTIONS": {"MAX_ENTRIES": 10_000},
     }
 }
 

@@ -251,6 +251,22 @@ def test_writes_come_first_then_first_views_then_polls(settings, frozen):
     }
 
 
+def test_a_poll_whose_copy_is_overdue_counts_as_a_first_view(
+    sandbox, settings, frozen, monkeypatch
+):
+    settings.TIXALLO_REQUESTS_PER_MINUTE = 10
+    ticket = new_ticket()
+    reads.ticket(ticket.id)  # its creation and first view: 2 of 10
+    assert admitted(budget.POLL) == 4  # polls' share (60 %) is spent
+    settings.PORTAL_CACHE_SECONDS = 0
+    before = api_requests(sandbox)
+    reads.ticket(ticket.id, poll=True)  # a young copy: answered from it
+    assert api_requests(sandbox) == before
+    monkeypatch.setattr(reads, "POLL_OVERDUE", 0)  # the copy is now overdue
+    reads.ticket(ticket.id, poll=True)
+    assert api_requests(sandbox) == before + 1
+
+
 def test_a_poll_over_budget_is_answered_from_the_copy(client, sandbox, settings):
     ticket = new_ticket()
     link = ticket_link(ticket.id)

@@ -33,6 +33,7 @@ from portal.tixallo.types import Ticket, TicketPage
 
 STALE_SECONDS = 24 * 3600  # the last copy seen, for when Tixallo can't answer
 REFUSAL_SECONDS = 60
+POLL_OVERDUE = 60  # seconds; then a poll's refresh counts as a first view (`_priority`)
 MARK_SECONDS = 30 * 24 * 3600  # outlives every copy: a lost marker only costs a fetch
 WAIT_STEP = 0.02
 ALL_LISTS = "mirror:lists:all"
@@ -116,13 +117,13 @@ def _read(
     poll: bool,
     learn: Callable[[Copy, Ticket | TicketPage, Copy | None, dict], None],
 ) -> Copy:
-    found = cache.get_many([key, *mark_keys, *trust.KEYS])
+    found = cache.get_many([key, *mark_keys])
     old = found.get(key)
     if old is not None and _current(old, mark_keys, found):
         age = time.time() - old.fetched_at
         if old.refused and age < REFUSAL_SECONDS:
             raise REFUSALS[old.refused](f"Tixallo said {old.refused} (kept {REFUSAL_SECONDS} s)")
-        if not old.refused and age < trust.trusted_for(found):
+        if not old.refused and age < trust.trusted_for():
             return old
     while not cache.add(f"{key}:lock", True, _flight_seconds()):
         waited = _wait_for_flight(key, mark_keys, old)
@@ -139,33 +140,47 @@ def _fetch(
     learn: Callable[[Copy, Ticket | TicketPage, Copy | None, dict], None],
     old: Copy | None,
 ) -> Copy:
-    """Fetch and store, holding the key's lock. The markers are read before the fetch
-    begins: an event during the fetch leaves this copy not current."""
-    found = cache.get_many([key, *mark_keys])
-    marks = _marks(mark_keys, found)
-    stored = found.get(key)  # by the flight that ended just before this one began
-    if stored is not None and stored.fetched_at > (old.fetched_at if old else 0):
-        if _current(stored, mark_keys, found):
-            cache.delete(f"{key}:lock")
-            return _answer(stored)
+    """Fetch and store, holding the key's lock until the copy is stored. The markers are
+    read before the fetch begins: an event during the fetch leaves this copy not current."""
     try:
-        with budget.priority(budget.POLL if poll else budget.FIRST_VIEW):
-            value = fetch()
-    except (NotFound, Invalid) as refusal:
-        kind = "not found" if isinstance(refusal, NotFound) else "invalid"
-        cache.set(key, Copy(b"", time.time(), marks, "", refused=kind), REFUSAL_SECONDS)
-        raise
-    except (Unavailable, RateLimited):
-        cache.set(f"{key}:failed", time.time(), 5)  # waiters answer at once, as we do
-        if old is not None and not old.refused:
-            return old  # the last copy seen, even one an event made stale
-        raise
+        found = cache.get_many([key, *mark_keys])
+        marks = _marks(mark_keys, found)
+        stored = found.get(key)  # by the flight that ended just before this one began
+        if stored is not None and stored.fetched_at > (old.fetched_at if old else 0):
+            if _current(stored, mark_keys, found):
+                return _answer(stored)
+        try:
+            with budget.priority(_priority(poll, old)):
+                value = fetch()
+        except (NotFound, Invalid) as refusal:
+            kind = "not found" if isinstance(refusal, NotFound) else "invalid"
+            cache.set(key, Copy(b"", time.time(), marks, "", refused=kind), REFUSAL_SECONDS)
+            raise
+        except (Unavailable, RateLimited):
+            cache.set(f"{key}:failed", time.time(), 5)  # waiters answer at once, as we do
+            if old is not None and not old.refused:
+                return old  # the last copy seen, even one an event made stale
+            raise
+        copy = _copy(value, marks)
+        # `old` only when it was read again because it had grown old, not for an event.
+        aged = old is not None and not old.refused and _current(old, mark_keys, found)
+        learn(copy, value, old if aged else None, found)
+        if _current(copy, mark_keys, cache.get_many(mark_keys)):
+            cache.set(key, copy, STALE_SECONDS)
+        # else an event came during the fetch: this answer is not put back
+        return copy
     finally:
         cache.delete(f"{key}:lock")
-    copy = _copy(value, marks)
-    cache.set(key, copy, STALE_SECONDS)
-    learn(copy, value, old, found)
-    return copy
+
+
+def _priority(poll: bool, old: Copy | None) -> str:
+    """A poll refreshing a copy it has is the least urgent read. One whose copy is over
+    `POLL_OVERDUE` old counts as a first view: when the budget is tight, the pages
+    that waited longest are refreshed first, and no customer waits for ever."""
+    if poll and old is not None and not old.refused:
+        if time.time() - old.fetched_at < POLL_OVERDUE:
+            return budget.POLL
+    return budget.FIRST_VIEW
 
 
 def _copy(value: Ticket | TicketPage, marks: tuple[int, ...]) -> Copy:
@@ -268,9 +283,9 @@ def _marks(mark_keys: tuple[str, ...], found: dict) -> tuple[int, ...]:
 
 def _learn_ticket(copy: Copy, value: Ticket, old: Copy | None, marker: tuple | None) -> None:
     customers.learn([value])
-    # Read again only because the copy had grown old, and it changed long enough ago
-    # that its event should have come: an event went missing.
-    if old is None or old.refused or old.updated_at is None or copy.updated_at is None:
+    # Read again only because the copy had grown old (`old`, else None), and it changed
+    # long enough ago that its event should have come: an event went missing.
+    if old is None or old.updated_at is None or copy.updated_at is None:
         return
     heard = (marker[2] if marker else None) or 0
     if copy.updated_at > max(old.updated_at, heard) and (

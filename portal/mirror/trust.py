@@ -20,28 +20,41 @@ LAST_MISS = "mirror:webhooks:last-miss"
 WINDOW = 24 * 3600  # a quiet night must not turn every page back to short caching
 GRACE = 60.0  # seconds an event may take to arrive after its change
 KEEP = 2 * WINDOW
-KEYS = (LAST_EVENT, LAST_MISS)  # read with a copy, in one round trip (`reads`)
+MEMO_SECONDS = 1.0  # each process asks the cache at most once a second
+_memo: tuple[float, bool] | None = None
 
 
 def event_arrived() -> None:
     cache.set(LAST_EVENT, time.time(), KEEP)
+    forget_memo()
 
 
 def change_missed() -> None:
     cache.set(LAST_MISS, time.time(), KEEP)
+    forget_memo()
 
 
-def webhooks_arriving(found: dict | None = None) -> bool:
-    """`found`: the KEYS as already read from the cache, if they were."""
-    found = cache.get_many(KEYS) if found is None else found
+def forget_memo() -> None:
+    """Ask the cache at the next question (after the evidence changed, or the cache)."""
+    global _memo
+    _memo = None
+
+
+def webhooks_arriving() -> bool:
+    global _memo
+    memo = _memo
+    if memo is not None and time.monotonic() - memo[0] < MEMO_SECONDS:
+        return memo[1]
+    found = cache.get_many([LAST_EVENT, LAST_MISS])
     last_event, last_miss = found.get(LAST_EVENT), found.get(LAST_MISS)
-    if last_event is None or time.time() - last_event > WINDOW:
-        return False
-    return last_miss is None or last_miss < last_event
+    arriving = last_event is not None and time.time() - last_event <= WINDOW
+    arriving = arriving and (last_miss is None or last_miss < last_event)
+    _memo = (time.monotonic(), arriving)
+    return arriving
 
 
-def trusted_for(found: dict | None = None) -> float:
+def trusted_for() -> float:
     """How long a copy no event has changed is used before Tixallo is asked again."""
-    if webhooks_arriving(found):
+    if webhooks_arriving():
         return max(settings.PORTAL_WEBHOOK_CACHE_SECONDS, settings.PORTAL_CACHE_SECONDS)
     return settings.PORTAL_CACHE_SECONDS
