@@ -3,10 +3,12 @@
 Tixallo limits a workspace per minute (part B: 429 with Retry-After), and the agents'
 own tools spend the same limit. The portal allows itself `TIXALLO_REQUESTS_PER_MINUTE`
 and spends it by priority: writes (a customer's request or reply) may use all of it,
-a customer's first view of a page the first `FIRST_VIEW_SHARE`, polls the first
-`POLL_SHARE`. A refused read is answered from the copy the portal has (`reads`); a
-refused write waits in the outbox. A 429 pauses every read in every process until
-its Retry-After has passed, instead of each request finding out for itself.
+a customer's first view of a page the first 85 % (`FIRST_VIEW`), polls the first 60 %
+(`POLL`), and a poll whose copy has waited long a little more (`reads`), so that when
+the budget is tight the oldest copies are refreshed first. A refused read is answered
+from the copy the portal has (`reads`); a refused write waits in the outbox. A 429
+pauses every read in every process until its Retry-After has passed, instead of each
+request finding out for itself.
 
 The client asks `admit()` before every HTTP attempt (retries included: each one
 costs Tixallo a request) and reports each 429 to `rate_limited()`; it finds this
@@ -27,19 +29,18 @@ from django.core.cache import cache
 
 from portal.tixallo.errors import Throttled
 
-WRITE, FIRST_VIEW, POLL = "write", "first view", "poll"
-POLL_SHARE = 0.6
-FIRST_VIEW_SHARE = 0.85
+# The share of the budget a kind of request may use (priorities).
+WRITE, FIRST_VIEW, POLL = 1.0, 0.85, 0.6
 DEFAULT_PAUSE = 10.0  # seconds, for a 429 without Retry-After
 PAUSED_UNTIL = "mirror:budget:paused-until"
 
-_priority: ContextVar[str] = ContextVar("tixallo_priority", default=FIRST_VIEW)
+_priority: ContextVar[float] = ContextVar("tixallo_priority", default=FIRST_VIEW)
 
 
 @contextlib.contextmanager
-def priority(kind: str) -> Iterator[None]:
-    """Reads made inside count as `kind` (FIRST_VIEW unless said otherwise)."""
-    token = _priority.set(kind)
+def priority(share: float) -> Iterator[None]:
+    """Reads made inside may use this share of the budget (FIRST_VIEW unless said)."""
+    token = _priority.set(share)
     try:
         yield
     finally:
@@ -48,14 +49,14 @@ def priority(kind: str) -> Iterator[None]:
 
 def admit(method: str) -> None:
     """Count one request about to be sent, or raise Throttled when it may not be."""
-    kind = WRITE if method not in ("GET", "HEAD") else _priority.get()
+    share = WRITE if method not in ("GET", "HEAD") else _priority.get()
     now = time.time()
-    if kind != WRITE:
+    if share < WRITE:
         paused = cache.get(PAUSED_UNTIL)
         if paused is not None and paused > now:
             raise Throttled(f"Tixallo asked to wait {paused - now:.0f} s (429)")
     limit = settings.TIXALLO_REQUESTS_PER_MINUTE
-    allowed = limit * {WRITE: 1.0, FIRST_VIEW: FIRST_VIEW_SHARE, POLL: POLL_SHARE}[kind]
+    allowed = limit * share
     key = _minute_key(now)
     cache.add(key, 0, 3660)  # kept an hour, for usage()
     try:
@@ -66,7 +67,7 @@ def admit(method: str) -> None:
     previous = cache.get(_minute_key(now - 60)) or 0
     if spent_now + previous * (1 - (now % 60) / 60) > allowed:
         _give_back(key)
-        raise Throttled(f"over the portal's budget for a {kind} ({limit} requests a minute)")
+        raise Throttled(f"over {share:.0%} of the portal's budget ({limit} requests a minute)")
 
 
 def rate_limited(retry_after: float | None) -> None:

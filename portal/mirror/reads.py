@@ -33,7 +33,7 @@ from portal.tixallo.types import Ticket, TicketPage
 
 STALE_SECONDS = 24 * 3600  # the last copy seen, for when Tixallo can't answer
 REFUSAL_SECONDS = 60
-POLL_OVERDUE = 60  # seconds; then a poll's refresh counts as a first view (`_priority`)
+POLL_PATIENCE = 300  # seconds; a poll's copy this old is refreshed like a first view
 MARK_SECONDS = 30 * 24 * 3600  # outlives every copy: a lost marker only costs a fetch
 WAIT_STEP = 0.02
 ALL_LISTS = "mirror:lists:all"
@@ -173,14 +173,14 @@ def _fetch(
         cache.delete(f"{key}:lock")
 
 
-def _priority(poll: bool, old: Copy | None) -> str:
-    """A poll refreshing a copy it has is the least urgent read. One whose copy is over
-    `POLL_OVERDUE` old counts as a first view: when the budget is tight, the pages
-    that waited longest are refreshed first, and no customer waits for ever."""
-    if poll and old is not None and not old.refused:
-        if time.time() - old.fetched_at < POLL_OVERDUE:
-            return budget.POLL
-    return budget.FIRST_VIEW
+def _priority(poll: bool, old: Copy | None) -> float:
+    """The share of the budget this read may use. A poll refreshing a copy it has is
+    the least urgent read, the more so the younger the copy: when the budget is tight,
+    the pages that waited longest are refreshed first, and no customer waits for ever."""
+    if not poll or old is None or old.refused:
+        return budget.FIRST_VIEW
+    waited = min(1.0, (time.time() - old.fetched_at) / POLL_PATIENCE)
+    return budget.POLL + (budget.FIRST_VIEW - budget.POLL) * waited
 
 
 def _copy(value: Ticket | TicketPage, marks: tuple[int, ...]) -> Copy:
