@@ -71,7 +71,7 @@ REPLY = "Reply number {}"
 UNLIMITED = 1_000_000
 
 
-_monotonic, _sleep = time.monotonic, time.sleep  # real, for threads waiting on each other
+_sleep = time.sleep  # real: threads waiting for each other still take turns
 
 
 class FakeClock:
@@ -87,7 +87,9 @@ class FakeClock:
     def time_ns(self) -> int:  # change markers: distinct even within one instant
         return int(self.now * 1e9) + next(self._ticks)
 
-    monotonic = staticmethod(_monotonic)
+    def monotonic(self) -> float:  # memos of a second last a simulated second
+        return self.now
+
     sleep = staticmethod(_sleep)
 
 
@@ -115,6 +117,7 @@ def run(scenario: Scenario) -> Result:
     store = inprocess.store()
     store.clear()
     cache.clear()
+    trust.forget_memo()
     CLOCK.now = FakeClock.start
     client = Client()
     store.set_webhook("http://testserver/webhooks/tixallo" if scenario.hooks else "", SECRET)
@@ -179,6 +182,7 @@ def simultaneous_polls(tabs: int = 20) -> int:
     store = inprocess.store()
     store.clear()
     cache.clear()
+    trust.forget_memo()
     client = Client()
     store.set_webhook("http://testserver/webhooks/tixallo", SECRET)
     dispatcher = webhooks.WebhookDispatcher(store, sender=_sender(client))

@@ -19,7 +19,6 @@ from portal.tickets.forms import ReplyForm
 from portal.tickets.views import action_key, fragment, fragment_key, version_of
 from portal.tixallo import client
 from portal.tixallo.errors import Invalid, TixalloError
-from portal.tixallo.types import Ticket
 
 TEMPLATE = "tickets/ticket.html"
 
@@ -53,19 +52,20 @@ def _ticket_page(request: HttpRequest, ticket_id: str, url: str, via_link: bool)
             return HttpResponse(status=204)  # a failed poll keeps what is on screen
         return trouble.page(request, error)
     if request.method == "POST":
-        return _reply(request, copy.value, url)
+        return _reply(request, copy, url)
     # Decided from fingerprints alone: an unchanged poll renders and queries nothing.
     version = _version(copy)
     if fragment(request) and request.GET.get("v") == version:
         return HttpResponse(status=204)  # a poll with nothing new swaps nothing
-    context = _context(request, copy.value, url, ReplyForm(initial=_fresh_key()), version)
+    context = _context(request, copy, url, ReplyForm(initial=_fresh_key()), version)
     return render(request, TEMPLATE + ("#conversation" if fragment(request) else ""), context)
 
 
-def _reply(request: HttpRequest, ticket: Ticket, url: str) -> HttpResponse:
+def _reply(request: HttpRequest, copy: reads.Copy, url: str) -> HttpResponse:
     form = ReplyForm(request.POST)
     # Whatever the answer, the typed text stays in an editable box.
-    context = _context(request, ticket, url, form, "") | {"can_reply": True}
+    context = _context(request, copy, url, form, "") | {"can_reply": True}
+    ticket = context["ticket"]
     email = ticket.customer.email if ticket.customer else ""
     if not ratelimit.allow_all("reply", request, email):
         return trouble.too_many(request, _form_template(request), context)
@@ -112,7 +112,7 @@ def _after_reply(request: HttpRequest, ticket_id: str, url: str) -> HttpResponse
         copy = reads.ticket_copy(ticket_id)
     except TixalloError:
         return HttpResponse(headers={"HX-Refresh": "true"})
-    context = _context(request, copy.value, url, ReplyForm(initial=_fresh_key()), _version(copy))
+    context = _context(request, copy, url, ReplyForm(initial=_fresh_key()), _version(copy))
     form_html = render_to_string(TEMPLATE + "#reply-form", context, request)
     conversation = render_to_string(TEMPLATE + "#conversation", context | {"oob": True}, request)
     return HttpResponse(form_html + conversation)
@@ -125,15 +125,15 @@ def _version(copy: reads.Copy) -> str:
 
 
 def _context(
-    request: HttpRequest, ticket: Ticket, url: str, form: ReplyForm, version: str
+    request: HttpRequest, copy: reads.Copy, url: str, form: ReplyForm, version: str
 ) -> dict[str, object]:
-    email = ticket.customer.email if ticket.customer else ""
-    sending = queue.pending(email, "reply", ticket.id) if email else []
+    ticket = copy.value
+    sending = queue.pending(copy.owner, "reply", ticket.id) if copy.owner else []
     wording = status.wording(ticket.status)
     # The conversation (status box and messages) is the same for everyone who sees this
     # ticket: drawn once per change, language and minute ({% cache %} in the template).
     moments = [ticket.created_at, ticket.updated_at, *(m.created_at for m in ticket.messages)]
-    shown = version_of(reads.fingerprint(ticket), wording)
+    shown = version_of(copy.fingerprint, wording)
     return {
         "fragment_key": fragment_key(request, shown, *moments),
         "ticket": ticket,
