@@ -245,7 +245,7 @@ CACHES = {
         "LOCATION": "portal",
         # Django's default of 300 entries would drop copies of tickets (and their
         # change markers) with a few dozen customers online: each costs about ten.
-        "OPTIONS": {"MAX_ENTRIES": 10_000},
+        "OPTIONS": {"MAX_ENTRIES": 5000},
     }
 }
 
