@@ -13,7 +13,14 @@ from portal.sandbox import agents, webhooks
 from portal.tixallo import breaker, client
 from portal.tixallo.errors import NotFound, RateLimited, Throttled
 from portal.webhooks import liveness
-from tests.helpers import api_requests, new_ticket, set_faults, sign_in_as, ticket_link
+from tests.helpers import (
+    api_requests,
+    new_ticket,
+    set_faults,
+    sign_in_as,
+    ticket_link,
+    webhook_dispatcher,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -27,16 +34,7 @@ def hooks(settings):
 
 
 def dispatcher(django_client, store) -> webhooks.WebhookDispatcher:
-    """The sandbox's real sender, delivering signed events through the test client."""
-    store.set_webhook(f"http://testserver{URL}", SECRET)
-
-    def send(url, body, headers):
-        signature = {webhooks.SIGNATURE_HEADER: headers[webhooks.SIGNATURE_HEADER]}
-        return django_client.post(
-            URL, body, content_type="application/json", headers=signature
-        ).status_code
-
-    return webhooks.WebhookDispatcher(store, sender=send)
+    return webhook_dispatcher(django_client, store, SECRET)
 
 
 def bodies(ticket) -> list[str]:
