@@ -190,8 +190,10 @@ def simultaneous_polls(tabs: int = 20) -> int:
     dispatcher.run_once()
     html = client.get(f"/t/{ticket_link_token(ticket_id)}/").content.decode()
     poll = re.search(r'hx-get="([^"]+)"', html).group(1).replace("&amp;", "&")
+    CLOCK.now += 60  # a minute later, an agent answers
     agents.agent_reply(store, ticket_id, "Changed")
     dispatcher.run_once()
+    CLOCK.now += 1
     store.reset_stats()
     start = threading.Barrier(tabs)
     shown = []

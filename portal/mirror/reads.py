@@ -19,6 +19,7 @@ kept for `REFUSAL_SECONDS`, so a repeated guess costs Tixallo nothing.
 
 import hashlib
 import pickle
+import secrets
 import time
 from collections.abc import Callable
 from typing import NamedTuple
@@ -52,6 +53,7 @@ class Copy(NamedTuple):
     refused: str = ""  # a key of REFUSALS: Tixallo's answer, kept briefly
     ident: str = ""  # a ticket's id
     owner: str = ""  # a ticket's customer email, lowercased
+    fetch: str = ""  # which fetch stored it: waiters know a new copy when they see one
 
     @property
     def value(self) -> Ticket | TicketPage | None:
@@ -146,7 +148,7 @@ def _fetch(
         found = cache.get_many([key, *mark_keys])
         marks = _marks(mark_keys, found)
         stored = found.get(key)  # by the flight that ended just before this one began
-        if stored is not None and stored.fetched_at > (old.fetched_at if old else 0):
+        if stored is not None and stored.fetch != (old.fetch if old else ""):
             if _current(stored, mark_keys, found):
                 return _answer(stored)
         try:
@@ -154,7 +156,8 @@ def _fetch(
                 value = fetch()
         except (NotFound, Invalid) as refusal:
             kind = "not found" if isinstance(refusal, NotFound) else "invalid"
-            cache.set(key, Copy(b"", time.time(), marks, "", refused=kind), REFUSAL_SECONDS)
+            refused = Copy(b"", time.time(), marks, "", refused=kind, fetch=_fetch_id())
+            cache.set(key, refused, REFUSAL_SECONDS)
             raise
         except (Unavailable, RateLimited):
             cache.set(f"{key}:failed", time.time(), 5)  # waiters answer at once, as we do
@@ -186,10 +189,16 @@ def _priority(poll: bool, old: Copy | None) -> float:
 def _copy(value: Ticket | TicketPage, marks: tuple[int, ...]) -> Copy:
     blob = pickle.dumps(value, pickle.HIGHEST_PROTOCOL)
     if not isinstance(value, Ticket):
-        return Copy(blob, time.time(), marks, fingerprint(value))
+        return Copy(blob, time.time(), marks, fingerprint(value), fetch=_fetch_id())
     stamp = value.updated_at.timestamp() if value.updated_at and value.updated_at.tzinfo else None
     owner = (value.customer.email if value.customer else "").lower()
-    return Copy(blob, time.time(), marks, fingerprint(value), stamp, ident=value.id, owner=owner)
+    return Copy(
+        blob, time.time(), marks, fingerprint(value), stamp, "", value.id, owner, _fetch_id()
+    )
+
+
+def _fetch_id() -> str:
+    return secrets.token_hex(8)
 
 
 def _wait_for_flight(key: str, mark_keys: tuple[str, ...], old: Copy | None) -> Copy | None:
@@ -202,7 +211,7 @@ def _wait_for_flight(key: str, mark_keys: tuple[str, ...], old: Copy | None) -> 
         _pause(WAIT_STEP)
         found = cache.get_many([key, f"{key}:lock", f"{key}:failed", *mark_keys])
         copy = found.get(key)
-        newer = copy is not None and (old is None or copy.fetched_at > old.fetched_at)
+        newer = copy is not None and (old is None or copy.fetch != old.fetch)
         if newer and _current(copy, mark_keys, found):
             return copy
         if found.get(f"{key}:failed", 0) >= began:
