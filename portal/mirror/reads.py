@@ -234,7 +234,12 @@ def _pause(seconds: float) -> None:
 
 
 def _flight_seconds() -> float:
-    return settings.TIXALLO_CONNECT_TIMEOUT + settings.TIXALLO_READ_TIMEOUT + 1
+    """How long one fetch may take, retries included: the lock's life, and the wait."""
+    return (
+        settings.TIXALLO_CONNECT_TIMEOUT
+        + settings.TIXALLO_READ_TIMEOUT
+        + settings.TIXALLO_RETRY_BUDGET
+    )
 
 
 # --- what changed ----------------------------------------------------------------

@@ -252,8 +252,9 @@ def _attempt(request: httpx.Request, conn: Connection, timeout: float | None) ->
     where = f"{request.method} {request.url.path}"
     if breaker.is_open():
         raise CircuitOpen(f"{where}: not called, Tixallo failed repeatedly (circuit open)")
-    if gate():
-        gate().admit(request.method)  # may raise Throttled: the budget, or a 429's pause
+    budget = gate()
+    if budget:
+        budget.admit(request.method)  # may raise Throttled: the budget, or a 429's pause
     extensions = {"timeout": httpx.Timeout(timeout).as_dict()} if timeout is not None else {}
     request.extensions = {**request.extensions, **extensions}
     try:
@@ -265,8 +266,8 @@ def _attempt(request: httpx.Request, conn: Connection, timeout: float | None) ->
         breaker.record_success()  # Tixallo answered; a 404 or a 422 is no failure of its
     if not response.is_success:
         error = _error_for(response, request.method, request.url.path)
-        if isinstance(error, RateLimited) and gate():
-            gate().rate_limited(error.retry_after)
+        if isinstance(error, RateLimited) and budget:
+            budget.rate_limited(error.retry_after)
         raise error
     return _parse(response, request.method, request.url.path)
 
