@@ -1,6 +1,6 @@
 """Throughput of the portal's pages beside a plain hello view, under gunicorn.
 
-    uv run python bench/throughput.py                 # about two minutes
+    uv run python bench/throughput.py                 # about eight minutes
     uv run python bench/throughput.py --seconds 3 --rounds 2 --no-upstream
 
 Starts the portal with its own gunicorn.conf.py (2 workers × 4 threads unless
@@ -10,11 +10,13 @@ the very same middleware (bench/hello_urls.py), the framework's floor. Then it
 measures, interleaved round by round so that a busy neighbour hurts every row
 alike: the hello view, an unchanged poll of a ticket page and of a list (what every
 open tab sends every 10 s), `/`, a ticket page by its private link and "My
-requests", each cached as a customer would find them. Load comes from wrk (16
+requests", each cached as a returning customer would find them (their browser sends its
+CSRF cookie, and the session cookie where signed in). Load comes from wrk (16
 connections) when installed, else from a small Python load generator. It prints
-req/s, median (p50) and 99th percentile (p99) latency, the ratio to the hello view
-(the median over the rounds), the RSS of each worker afterwards, and the upstream
-table of bench/upstream_calls.py.
+req/s, median (p50) and 99th percentile (p99) latency and the ratio to the hello view
+(medians over the rounds), the workers' CPU time per request and its ratio (what busy
+neighbours on a shared machine disturb least), the RSS of each worker afterwards, and
+the upstream table of bench/upstream_calls.py.
 """
 
 import argparse
@@ -37,6 +39,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 CONNECTIONS = 16
+CSRF_COOKIE = "bench0returning0browser0cookie00"  # 32 characters, as Django makes them
 
 
 def main() -> None:
@@ -123,17 +126,20 @@ def _prepare(env: dict[str, str]) -> dict[str, str]:
 
 
 def _targets(base: str, state: dict[str, str]) -> list[tuple[str, str, dict[str, str]]]:
-    cookie = {"Cookie": f"sessionid={state['session']}"}
+    # A browser that has been here before: it sends its CSRF cookie (and, signed in, its
+    # session), so pages are measured as a returning customer sees them.
+    browser = {"Cookie": f"csrftoken={CSRF_COOKIE}"}
+    signed_in = {"Cookie": f"csrftoken={CSRF_COOKIE}; sessionid={state['session']}"}
     htmx = {"HX-Request": "true"}
-    ticket_poll = _poll_url(base + state["link"], {})
-    list_poll = _poll_url(base + "/tickets/", cookie)
+    ticket_poll = _poll_url(base + state["link"], browser)
+    list_poll = _poll_url(base + "/tickets/", signed_in)
     return [
-        ("hello view, same middleware (floor)", "/bench/hello/", {}),
-        ("unchanged poll of a ticket page (204)", ticket_poll, htmx),
-        ("unchanged poll of My requests (204)", list_poll, htmx | cookie),
-        ("`/`, the submit form", "/", {}),
-        ("a ticket page by its private link, cached", state["link"], {}),
-        ("My requests, cached", "/tickets/", cookie),
+        ("hello view, same middleware (floor)", "/bench/hello/", browser),
+        ("unchanged poll of a ticket page (204)", ticket_poll, htmx | browser),
+        ("unchanged poll of My requests (204)", list_poll, htmx | signed_in),
+        ("`/`, the submit form", "/", browser),
+        ("a ticket page by its private link, cached", state["link"], browser),
+        ("My requests, cached", "/tickets/", signed_in),
     ]
 
 

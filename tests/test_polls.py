@@ -59,3 +59,19 @@ def test_an_answer_still_shows_at_the_next_poll_after_its_event(client, sandbox,
     response = client.get(poll, headers=HTMX)
     assert response.status_code == 200
     assert "Here is your answer" in response.content.decode()
+
+
+def test_another_process_answers_an_unchanged_poll_the_same(client, sandbox):
+    """Several workers without Redis each have their own cache: the page's version must
+    come from what it shows, not from anything one process happened to keep."""
+    from django.core.cache import cache
+
+    ticket = new_ticket()
+    sign_in_as(client)
+    ticket_poll = poll_url(client.get(f"/tickets/{ticket.id}/").content.decode(), "/")
+    list_poll = poll_url(client.get("/tickets/").content.decode(), "/tickets/")
+    session = client.session.session_key
+    cache.clear()  # as a worker with a cache of its own sees it
+    client.cookies["sessionid"] = session
+    assert client.get(ticket_poll, headers=HTMX).status_code == 204
+    assert client.get(list_poll, headers=HTMX).status_code == 204

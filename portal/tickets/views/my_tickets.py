@@ -11,7 +11,6 @@ from django.views.decorators.vary import vary_on_headers
 
 from portal.mirror import reads
 from portal.outbox import queue
-from portal.outbox.models import changes_of
 from portal.tickets import access, status, trouble
 from portal.tickets.views import fragment, fragment_key, here, version_of
 from portal.tixallo.errors import Invalid, TixalloError
@@ -43,11 +42,12 @@ def my_tickets(request: HttpRequest) -> HttpResponse:
             return HttpResponse(status=204)  # a failed poll keeps what is on screen
         return trouble.page(request, error)
     # Decided from fingerprints alone: an unchanged poll renders and queries nothing.
-    version = version_of(copy.fingerprint, changes_of(email) if not cursor else 0)
+    # The same in every process for the same content: any of them may answer a poll.
+    sending = queue.pending(email, "ticket") if not cursor else []
+    version = version_of(copy.fingerprint, [s.reference for s in sending])
     if fragment(request) and request.GET.get("v") == version:
         return HttpResponse(status=204)  # a poll with nothing new swaps nothing
     page = copy.value
-    sending = queue.pending(email, "ticket") if not cursor else []
     # The rows are the same for everyone seeing this page of the list: drawn once per
     # change, language and minute ({% cache %} in the template).
     moments = [ticket.updated_at for ticket in page.tickets]

@@ -13,7 +13,6 @@ from django.views.decorators.vary import vary_on_headers
 
 from portal.mirror import reads
 from portal.outbox import queue
-from portal.outbox.models import changes_of
 from portal.tickets import access, ratelimit, status, trouble
 from portal.tickets.forms import ReplyForm
 from portal.tickets.views import action_key, fragment, fragment_key, version_of
@@ -120,15 +119,20 @@ def _after_reply(request: HttpRequest, ticket_id: str, url: str) -> HttpResponse
 
 def _version(copy: reads.Copy) -> str:
     """Changes whenever anything the customer sees does: the ticket (internal notes
-    don't count) or their replies waiting in the outbox."""
-    return version_of(copy.fingerprint, changes_of(copy.owner) if copy.owner else 0)
+    don't count) or their replies waiting in the outbox (cached until they change).
+    The same in every process for the same content: any of them may answer a poll."""
+    return version_of(copy.fingerprint, [s.reference for s in _sending(copy)])
+
+
+def _sending(copy: reads.Copy) -> list:
+    return queue.pending(copy.owner, "reply", copy.ident) if copy.owner else []
 
 
 def _context(
     request: HttpRequest, copy: reads.Copy, url: str, form: ReplyForm, version: str
 ) -> dict[str, object]:
     ticket = copy.value
-    sending = queue.pending(copy.owner, "reply", ticket.id) if copy.owner else []
+    sending = _sending(copy)
     wording = status.wording(ticket.status)
     # The conversation (status box and messages) is the same for everyone who sees this
     # ticket: drawn once per change, language and minute ({% cache %} in the template).
