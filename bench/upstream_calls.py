@@ -48,6 +48,7 @@ os.environ.update(
     SANDBOX_DB_PATH=str(Path(_tmp) / "sandbox.sqlite3"),
     DATABASE_URL=f"sqlite:///{Path(_tmp) / 'portal.sqlite3'}",  # a file: threads share it
     STATIC_ROOT=_tmp,
+    WEB_CONCURRENCY="1",  # one process: its cache sees every event
     SECURE_COOKIES="0",
     LOG_LEVEL="ERROR",
 )

@@ -102,6 +102,9 @@ TIXALLO_BREAKER = (
 )
 # Threads per gunicorn worker; the HTTP pool is sized from it (see tech notes).
 WEB_THREADS = env_int("WEB_THREADS", 4)
+# gunicorn's worker processes (gunicorn.conf.py reads the same variable). Several of them
+# without a shared cache (REDIS_URL) cannot tell each other of webhooks (portal.mirror.trust).
+WEB_CONCURRENCY = env_int("WEB_CONCURRENCY", 2)
 
 # --- Customer portal ----------------------------------------------------------
 # How long a ticket or list read from Tixallo is reused (polls within it are free).

@@ -7,7 +7,8 @@ have changed more than `GRACE` seconds earlier with no event telling of it
 (`change_missed`). Webhooks count as arriving when the newest evidence is for them.
 While they arrive, a copy is trusted until an event changes it (with a safety
 refresh after `PORTAL_WEBHOOK_CACHE_SECONDS`); otherwise only for
-`PORTAL_CACHE_SECONDS`, as without webhooks.
+`PORTAL_CACHE_SECONDS`, as without webhooks. Several processes without a shared cache
+(no REDIS_URL) cannot tell each other of an event, so they keep to the short time too.
 """
 
 import time
@@ -55,6 +56,12 @@ def webhooks_arriving() -> bool:
 
 def trusted_for() -> float:
     """How long a copy no event has changed is used before Tixallo is asked again."""
-    if webhooks_arriving():
+    if webhooks_arriving() and _events_reach_every_process():
         return max(settings.PORTAL_WEBHOOK_CACHE_SECONDS, settings.PORTAL_CACHE_SECONDS)
     return settings.PORTAL_CACHE_SECONDS
+
+
+def _events_reach_every_process() -> bool:
+    """An event changes the copies in the cache of the process that received it: every
+    process sees that only through a shared cache (Redis), or when there is one process."""
+    return bool(settings.REDIS_URL) or settings.WEB_CONCURRENCY == 1
