@@ -181,6 +181,17 @@ def test_an_unknown_customer_refreshes_every_list_once(sandbox):
     assert api_requests(sandbox) == before + 1
 
 
+def test_odd_ids_from_events_are_keys_like_any_other(sandbox):
+    from django.core.cache import cache
+
+    reads.ticket_changed("tkt_\ud800", None, customer_id="cus_\ud800\x00")
+    assert cache.get(reads.ALL_LISTS)  # an unknown customer: every list refreshed
+    before = api_requests(sandbox)
+    with pytest.raises(NotFound):
+        reads.ticket("tkt_\udfff")  # refused by the client before any request
+    assert api_requests(sandbox) == before
+
+
 # --- webhook health ----------------------------------------------------------------
 
 

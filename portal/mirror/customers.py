@@ -42,8 +42,14 @@ def email_for(customer_id: str = "", ticket_id: str = "") -> str:
 
 
 def _customer_key(customer_id: str) -> str:
-    return "mirror:customer:" + hashlib.sha256(customer_id.encode()).hexdigest()[:32]
+    return (
+        "mirror:customer:"
+        + hashlib.sha256(customer_id.encode("utf-8", "surrogatepass")).hexdigest()[:32]
+    )
 
 
 def _ticket_key(ticket_id: str) -> str:
-    return "mirror:owner:" + hashlib.sha256(ticket_id.encode()).hexdigest()[:32]
+    return (
+        "mirror:owner:"
+        + hashlib.sha256(ticket_id.encode("utf-8", "surrogatepass")).hexdigest()[:32]
+    )

@@ -329,4 +329,5 @@ def _customer_mark(email: str) -> str:
 
 
 def _digest(*parts: str) -> str:
-    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:32]
+    # JSON from Tixallo (and events) may hold lone surrogates: hashed all the same.
+    return hashlib.sha256("\x1f".join(parts).encode("utf-8", "surrogatepass")).hexdigest()[:32]
