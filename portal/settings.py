@@ -101,6 +101,10 @@ PORTAL_ALLOWED_ORIGINS = env_list("PORTAL_ALLOWED_ORIGINS")
 TIXALLO_CONNECTION = "portal.config.current.connection"
 # Dotted path of a function returning an httpx transport; the sandbox's when on.
 TIXALLO_TRANSPORT = "portal.sandbox.inprocess.transport" if PORTAL_SANDBOX else ""
+# The module the client asks before every request and tells of every 429 (the budget).
+TIXALLO_GATE = "portal.mirror.budget"
+# The portal's share of the workspace's rate limit, for every process together.
+TIXALLO_REQUESTS_PER_MINUTE = env_int("TIXALLO_REQUESTS_PER_MINUTE", 100)
 TIXALLO_CONNECT_TIMEOUT = env_float("TIXALLO_CONNECT_TIMEOUT", 3.0)
 TIXALLO_READ_TIMEOUT = env_float("TIXALLO_READ_TIMEOUT", 10.0)
 # Total time a GET may spend on retries before giving up.
@@ -114,10 +118,16 @@ TIXALLO_BREAKER = (
 )
 # Threads per gunicorn worker; the HTTP pool is sized from it (see tech notes).
 WEB_THREADS = env_int("WEB_THREADS", 4)
+# gunicorn's worker processes (gunicorn.conf.py reads the same variable). Several of them
+# without a shared cache (REDIS_URL) cannot tell each other of webhooks (portal.mirror.trust).
+WEB_CONCURRENCY = env_int("WEB_CONCURRENCY", 2)
 
 # --- Customer portal ----------------------------------------------------------
 # How long a ticket or list read from Tixallo is reused (polls within it are free).
 PORTAL_CACHE_SECONDS = env_int("PORTAL_CACHE_SECONDS", 10)
+# While webhooks are seen arriving, a copy is trusted until an event changes it, and
+# read again after this long anyway (the safety refresh, for an event lost on the way).
+PORTAL_WEBHOOK_CACHE_SECONDS = env_int("PORTAL_WEBHOOK_CACHE_SECONDS", 300)
 # How often open pages ask for news, while their tab is visible.
 PORTAL_POLL_SECONDS = env_int("PORTAL_POLL_SECONDS", 10)
 SIGNIN_LINK_MAX_AGE = env_int("SIGNIN_LINK_MAX_AGE", 30 * 60)
@@ -256,6 +266,9 @@ CACHES = {
     else {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
         "LOCATION": "portal",
+        # Django's default of 300 entries would drop copies of tickets (and their
+        # change markers) with a few dozen customers online: each costs about ten.
+        "OPTIONS": {"MAX_ENTRIES": 5000},
     }
 }
 
@@ -278,6 +291,8 @@ STORAGES = {
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
+# Sessions read from the cache (written through to the database): a poll costs no query.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 BEHIND_HTTPS_PROXY = env_bool("BEHIND_HTTPS_PROXY")
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BEHIND_HTTPS_PROXY else None
 # How many proxies of ours append to X-Forwarded-For (behind BEHIND_HTTPS_PROXY): the

@@ -90,6 +90,9 @@ def _fresh_cache():
     """Rate limits and cached tickets never leak from one test into the next."""
     from django.core.cache import cache
 
+    from portal.mirror import trust
+
     cache.clear()
+    trust.forget_memo()
     yield
     cache.clear()

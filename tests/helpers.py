@@ -52,3 +52,19 @@ def ticket_link(ticket_id: str) -> str:
     from portal.tickets.access import ticket_link_token
 
     return f"/t/{ticket_link_token(ticket_id)}/"
+
+
+def webhook_dispatcher(django_client, store: Store, secret: str):
+    """The sandbox's real sender, delivering signed events through Django's test client."""
+    from portal.sandbox import webhooks
+
+    url = "/webhooks/tixallo"
+    store.set_webhook(f"http://testserver{url}", secret)
+
+    def send(_url, body, headers):
+        signature = {webhooks.SIGNATURE_HEADER: headers[webhooks.SIGNATURE_HEADER]}
+        return django_client.post(
+            url, body, content_type="application/json", headers=signature
+        ).status_code
+
+    return webhooks.WebhookDispatcher(store, sender=send)

@@ -152,12 +152,23 @@ def test_it_respects_the_retry_budget(tixallo, sandbox, settings):
     assert api_requests(sandbox) - before == 1
 
 
-def test_it_waits_for_retry_after_on_429(tixallo, sandbox, monkeypatch):
+def test_a_write_waits_for_retry_after_on_429(tixallo, sandbox, monkeypatch):
     waits = []
     monkeypatch.setattr(client.time, "sleep", waits.append)
     set_faults(sandbox, next=["429"], retry_after=1)
-    assert client.list_tickets().tickets == ()
+    assert client.create_ticket(**NEW).ticket_number
     assert waits and waits[0] >= 1
+
+
+def test_a_read_does_not_wait_on_429_but_pauses_reads(tixallo, sandbox, monkeypatch):
+    """Reads are paused for every process (portal.mirror.budget) and answered from
+    copies meanwhile: no request thread sleeps through a Retry-After."""
+    waits = []
+    monkeypatch.setattr(client.time, "sleep", waits.append)
+    set_faults(sandbox, next=["429"], retry_after=1)
+    with pytest.raises(RateLimited):
+        client.list_tickets()
+    assert waits == []
 
 
 def test_it_raises_rate_limited_when_retry_after_exceeds_the_budget(tixallo, sandbox):

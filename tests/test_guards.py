@@ -10,10 +10,12 @@ import time
 import jwt
 import pytest
 from django.core import signing
+from django.core.cache import cache
 from django.http import Http404
 from django.test import RequestFactory
 
 from portal.embed import identity
+from portal.mirror import budget
 from portal.tickets import access, ratelimit
 from portal.tixallo import client
 from portal.tixallo.errors import (
@@ -412,6 +414,7 @@ def test_a_429_counts_as_a_failure_for_the_breaker(sandbox, settings):
     for _ in range(2):
         with pytest.raises(RateLimited):
             client.list_tickets()
+        cache.delete(budget.PAUSED_UNTIL)  # the shared 429 pause has tests of its own
     set_faults(sandbox)
     before = api_requests(sandbox)
     with pytest.raises(CircuitOpen):

@@ -11,9 +11,9 @@ from django.utils import timezone
 from prometheus_client import CollectorRegistry, generate_latest, multiprocess
 from prometheus_client.parser import text_string_to_metric_families
 
+from portal.mirror import reads
 from portal.outbox.models import Submission
 from portal.sandbox import webhooks
-from portal.tickets import reads
 from portal.tixallo import breaker
 from portal.tixallo import client as api
 from portal.tixallo.errors import TixalloError

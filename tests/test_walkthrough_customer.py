@@ -215,3 +215,19 @@ def test_the_agent_answer_email_is_not_sent_for_the_customers_own_solve(client, 
     ticket = new_ticket()
     client.post(ticket_link(ticket.id), {"action": "solve"})
     assert not [m for m in mail.outbox if "solved" in m.subject]
+
+
+def test_this_is_solved_works_for_the_second_visitor_of_a_cached_ticket_page(sandbox):
+    """The conversation is cached for everyone; the solve form's CSRF token is not."""
+    from django.test import Client
+
+    ticket = new_ticket()
+    link = ticket_link(ticket.id)
+    first, second = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)
+    first.get(link)
+    page = second.get(link).content.decode()
+    solve_form = page[page.index('class="solve"') :]
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', solve_form).group(1)
+    response = second.post(link, {"action": "solve", "csrfmiddlewaretoken": token})
+    assert response.status_code == 302
+    assert find_ticket(sandbox, ticket.ticket_number)["status"] == "solved"

@@ -1,11 +1,21 @@
 """The portal's configuration as in force now: the environment first, then what the
-admin saved, then defaults. Read from the database on every call (one indexed
-row), so a change made in admin takes effect on the next request in every process.
+admin saved, then defaults.
+
+Kept in each process for up to `MEMO_SECONDS` (pages then cost no query and no
+decryption), and read again at once after a save: saving bumps a version in the
+cache, which every process shares with REDIS_URL; without it, other processes
+follow within `MEMO_SECONDS`. The decrypted secrets stay in process memory, never
+in the cache.
 """
 
+import threading
+import time
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.core.cache import cache
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
 from django.http import HttpRequest
 
 from portal.config import crypto
@@ -14,6 +24,10 @@ from portal.config.origins import origin_of, url_origin
 from portal.tixallo.client import Connection
 
 DEFAULT_BASE_URL = "https://tixallo.com/api/v1"
+MEMO_SECONDS = 5.0
+VERSION_KEY = "portal-config:version"
+_memo: tuple[object, float, "PortalConfig"] | None = None
+_memo_lock = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -49,6 +63,32 @@ def load_row() -> PortalSettings:
 
 
 def current() -> PortalConfig:
+    global _memo
+    version = cache.get(VERSION_KEY)
+    if version is None:  # first use, or the cache was emptied: a new one
+        cache.add(VERSION_KEY, time.time_ns(), None)
+        version = cache.get(VERSION_KEY)
+    # The environment is part of the key: tests (and only tests) change settings live.
+    key = (version, settings.TIXALLO_BASE_URL, settings.TIXALLO_API_KEY,
+           settings.TIXALLO_WEBHOOK_SECRET, settings.PORTAL_IDENTITY_SECRET,
+           tuple(settings.PORTAL_ALLOWED_ORIGINS))  # fmt: skip
+    memo = _memo
+    if memo is not None and memo[0] == key and time.monotonic() - memo[1] < MEMO_SECONDS:
+        return memo[2]
+    config = _read()
+    with _memo_lock:
+        _memo = (key, time.monotonic(), config)
+    return config
+
+
+@receiver([post_save, post_delete], sender=PortalSettings)
+def _saved(**kwargs: object) -> None:
+    global _memo
+    _memo = None
+    cache.set(VERSION_KEY, time.time_ns(), None)
+
+
+def _read() -> PortalConfig:
     row = load_row()
     # A key from the environment goes only where the environment says (or to Tixallo):
     # a base URL saved in admin must not carry it to another host.

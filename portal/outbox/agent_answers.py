@@ -19,8 +19,9 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from portal.config.current import current
+from portal.mirror import reads
 from portal.outbox.models import CustomerNotice, Submission, TicketStatusSeen
-from portal.tickets import access, emails, reads
+from portal.tickets import access, emails
 from portal.tixallo.errors import TixalloError
 from portal.webhooks.events import short_text
 

@@ -12,8 +12,8 @@ from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
 
+from portal.mirror import reads
 from portal.outbox.models import Submission
-from portal.tickets import reads
 from portal.tixallo import client
 from portal.tixallo.errors import Invalid, TixalloError
 

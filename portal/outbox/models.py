@@ -1,6 +1,9 @@
+import hashlib
 import secrets
+import time
 
-from django.db import models
+from django.core.cache import cache
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -10,6 +13,28 @@ REFERENCE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
 
 def new_reference() -> str:
     return "R-" + "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(6))
+
+
+def changes_of(email: str) -> int:
+    """A number that changes whenever this customer's submissions may have: polled
+    pages compare it instead of querying the outbox (from the clock when unknown, so
+    an evicted one never comes back as an old value)."""
+    return cache.get_or_set(_changes_key(email), time.time_ns, None)
+
+
+def changed(email: str) -> None:
+    cache.set(_changes_key(email), time.time_ns(), None)
+
+
+def changed_now_and_on_commit(email: str) -> None:
+    """Pages showing "Sending…" look again (`queue.pending`); again once committed, so
+    a page that looked in between, before the commit, does not keep what it saw."""
+    changed(email)
+    transaction.on_commit(lambda: changed(email))
+
+
+def _changes_key(email: str) -> str:
+    return "outbox:changes:" + hashlib.sha256(email.lower().encode()).hexdigest()[:32]
 
 
 class Submission(models.Model):
@@ -59,6 +84,10 @@ class Submission(models.Model):
 
     def __str__(self) -> str:
         return f"{self.reference} ({self.get_kind_display()}, {self.get_state_display()})"
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        super().save(*args, **kwargs)
+        changed_now_and_on_commit(self.customer_email)
 
 
 class CustomerNotice(models.Model):

@@ -1,12 +1,14 @@
 """Put a customer's submission in the outbox (and try it at once)."""
 
+import hashlib
 from datetime import timedelta
 
+from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 
 from portal.outbox import delivery, tasks
-from portal.outbox.models import Submission
+from portal.outbox.models import Submission, changed_now_and_on_commit, changes_of
 from portal.tixallo.errors import Invalid
 
 SAFETY_DELAY = timedelta(seconds=30)
@@ -55,18 +57,29 @@ def _save(
         existing = Submission.objects.get(idempotency_key=key)
     if existing.state == Submission.State.REJECTED:
         Submission.objects.filter(pk=existing.pk).update(state=Submission.State.QUEUED, **fields)
+        changed_now_and_on_commit(email)
         existing.refresh_from_db()
     return existing
 
 
 def pending(email: str, kind: str, ticket_id: str = "") -> list[Submission]:
-    """What this customer sent that Tixallo hasn't taken yet, oldest first."""
-    queued = Submission.objects.filter(
-        customer_email=email, kind=kind, state=Submission.State.QUEUED
-    )
-    if ticket_id:
-        queued = queued.filter(ticket_id=ticket_id)
-    return list(queued.order_by("created_at")[:50])
+    """What this customer sent that Tixallo hasn't taken yet, oldest first. Kept in the
+    cache until their submissions change (`changes_of`): pages ask on every render."""
+    key = f"outbox:pending:{changes_of(email)}:{kind}:" + _digest(email, ticket_id)
+    found = cache.get(key)
+    if found is None:
+        queued = Submission.objects.filter(
+            customer_email=email, kind=kind, state=Submission.State.QUEUED
+        )
+        if ticket_id:
+            queued = queued.filter(ticket_id=ticket_id)
+        found = list(queued.order_by("created_at")[:50])
+        cache.set(key, found, 3600)
+    return found
+
+
+def _digest(*parts: str) -> str:
+    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:32]
 
 
 def release(submission: Submission, hours: int) -> bool:
@@ -80,6 +93,7 @@ def release(submission: Submission, hours: int) -> bool:
             created_at__gte=now - timedelta(hours=hours),
         ).update(state=Submission.State.QUEUED, next_attempt_at=now)
         if released:
+            changed_now_and_on_commit(submission.customer_email)  # now "Sending…"
             tasks.deliver_submission.using(run_after=now + SAFETY_DELAY).enqueue(submission.pk)
     if released:
         delivery.send(submission)

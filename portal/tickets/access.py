@@ -10,7 +10,7 @@ from django.core import signing
 from django.db import IntegrityError, transaction
 from django.http import Http404, HttpRequest
 
-from portal.tickets import reads
+from portal.mirror import reads
 from portal.tickets.models import UsedSignInLink
 from portal.tixallo.errors import NotFound
 from portal.tixallo.types import Ticket
@@ -105,13 +105,17 @@ def sign_out(request: HttpRequest) -> None:
 
 def ticket_for(request: HttpRequest, ticket_id: str, via_link: bool = False) -> Ticket:
     """The ticket if this visitor may see it; a 404 for anything else, guessed ids included."""
+    return copy_for(request, ticket_id, via_link).value
+
+
+def copy_for(request: HttpRequest, ticket_id: str, via_link: bool = False) -> reads.Copy:
+    """The same check, giving the mirror's copy (with its fingerprint, for polls)."""
     try:
-        ticket = reads.ticket(ticket_id)
+        copy = reads.ticket_copy(ticket_id, poll=bool(getattr(request, "htmx", False)))
     except NotFound:
         raise Http404("No such ticket") from None
-    if ticket.id != ticket_id:
+    if copy.ident != ticket_id:
         raise Http404("No such ticket")
-    owner = (ticket.customer.email if ticket.customer else "").lower()
-    if via_link or (owner and owner == verified_email(request)):
-        return ticket
+    if via_link or (copy.owner and copy.owner == verified_email(request)):
+        return copy
     raise Http404("No such ticket")

@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 
 from django.core.cache import cache
 
-from portal.tickets import reads
+from portal.mirror import reads
 from portal.tixallo.errors import TixalloError
 from portal.tixallo.types import Ticket
 

@@ -1,8 +1,10 @@
 """Customer-facing wording of Tixallo's statuses, with admin overrides."""
 
+import functools
 from dataclasses import dataclass
 
 from django.core.cache import cache
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 OPEN = ("new", "open", "pending", "on_hold")
@@ -20,6 +22,12 @@ class Wording:
 
 
 def defaults() -> dict[str, Wording]:
+    return _defaults(get_language())
+
+
+@functools.lru_cache(maxsize=16)
+def _defaults(language: str | None) -> dict[str, Wording]:
+    """Translated once per language (in it: it is the active one), not on every page."""
     return {
         "new": Wording("new", _("Received"), _("We'll pick this up soon."), "new"),
         "open": Wording(
@@ -57,6 +65,11 @@ def wording(status: str) -> Wording:
         label, expectation = overrides[status]
         return Wording(status, label or base.label, expectation or base.expectation, base.tone)
     return base
+
+
+def overrides_version() -> str:
+    """Changes when an admin edits a wording: part of cached HTML's keys."""
+    return repr(sorted(_overrides().items()))
 
 
 def _overrides() -> dict[str, tuple[str, str]]:

@@ -6,7 +6,7 @@ Not the name on the newest submission for that email in the outbox: anyone may t
 any email on the form, so that name may be a stranger's choice (a held request never
 confirmed, an attacker's). Tixallo's is the one the helpdesk itself goes by."""
 
-from portal.tickets import reads
+from portal.mirror import reads
 from portal.tixallo.errors import TixalloError
 
 

@@ -16,6 +16,8 @@ import time
 import uuid
 from collections.abc import Generator, Iterable
 from dataclasses import dataclass, field
+from importlib import import_module
+from types import ModuleType
 from typing import Any
 from urllib.parse import quote, urlsplit
 
@@ -34,6 +36,7 @@ from .errors import (
     Misconfigured,
     NotFound,
     RateLimited,
+    Throttled,
     TixalloError,
     Unavailable,
 )
@@ -240,7 +243,16 @@ def _request(
             return _attempt(request, conn, timeout)
         except TixalloError as error:
             wait = _backoff(attempt, error)
-            if not error.retry_later or attempt == attempts or time.monotonic() + wait > deadline:
+            if (
+                not error.retry_later
+                or attempt == attempts
+                or time.monotonic() + wait > deadline
+                # Every process pauses reads after a 429 (the gate): no waiting here.
+                or (isinstance(error, RateLimited) and method == "GET" and gate())
+            ):
+                # Once per call, after its retries: one unlucky request is one failure.
+                if _is_failure(error):
+                    breaker.record_failure()
                 raise
             log.warning("Tixallo %s failed (%s); retry %d in %.2fs", path, error, attempt, wait)
             time.sleep(wait)
@@ -252,6 +264,9 @@ def _attempt(request: httpx.Request, conn: Connection, timeout: float | None) ->
     where = f"{request.method} {request.url.path}"
     if breaker.is_open():
         raise CircuitOpen(f"{where}: not called, Tixallo failed repeatedly (circuit open)")
+    budget = gate()
+    if budget:
+        budget.admit(request.method)  # may raise Throttled: the budget, or a 429's pause
     extensions = {"timeout": httpx.Timeout(timeout).as_dict()} if timeout is not None else {}
     request.extensions = {**request.extensions, **extensions}
     started = time.monotonic()
@@ -259,17 +274,31 @@ def _attempt(request: httpx.Request, conn: Connection, timeout: float | None) ->
         response = http().send(request, auth=BearerAuth(conn.api_key))
         response.read()
     except httpx.HTTPError as exc:  # transport failures, and bodies that fail to decode
-        breaker.record_failure()
         metrics.tixallo_answered(request, started, failure=_describe(exc))
         raise Unavailable(f"{where}: {_describe(exc)}") from None
     metrics.tixallo_answered(request, started, status=response.status_code)
-    if response.status_code >= 500 or response.status_code == 429:
-        breaker.record_failure()
-    elif response.is_success:
-        breaker.record_success()
+    if response.status_code < 500 and response.status_code != 429:
+        breaker.record_success()  # Tixallo answered; a 404 or a 422 is no failure of its
     if not response.is_success:
-        raise _error_for(response, request.method, request.url.path)
+        error = _error_for(response, request.method, request.url.path)
+        if isinstance(error, RateLimited) and budget:
+            budget.rate_limited(error.retry_after)
+        raise error
     return _parse(response, request.method, request.url.path)
+
+
+def gate() -> ModuleType | None:
+    """The module asked before every request and told of every 429: the portal's
+    shared request budget (settings.TIXALLO_GATE), or None."""
+    return import_module(settings.TIXALLO_GATE) if settings.TIXALLO_GATE else None
+
+
+def _is_failure(error: TixalloError) -> bool:
+    """What the circuit breaker counts: Tixallo down, erring or rate limiting; not
+    calls the portal itself held back."""
+    return isinstance(error, Unavailable | RateLimited) and not isinstance(
+        error, CircuitOpen | Throttled
+    )
 
 
 def base_url(conn: Connection) -> str:

@@ -76,3 +76,11 @@ class CircuitOpen(Unavailable):
 
 class BadResponse(Unavailable):
     """Tixallo answered with a body that is not the JSON we expect."""
+
+
+class Throttled(RateLimited):
+    """Not sent: the portal's own request budget (or a 429's pause, shared by every
+    process) says wait. Not retried within the call: reads answer from the copy the
+    portal has, writes wait in the outbox."""
+
+    retry_later = False

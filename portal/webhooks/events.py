@@ -1,8 +1,8 @@
 """An event: read tolerantly, applied at most once, and never backwards in time.
 
-Applying an event forgets what the portal has cached about its ticket and the ticket
-lists (`portal.tickets.reads`), so the next poll of any page, in any portal process
-sharing the cache, reads the change from Tixallo.
+Applying an event tells the portal's mirror of Tixallo (`portal.mirror.reads`) that
+the ticket and its customer's lists changed, so the next poll of any page, in any
+portal process sharing the cache, reads the change from Tixallo.
 
 ASSUMPTION (part B of shared/tixallo-api.md): the envelope `{"id", "type", "created_at",
 "data"}`, where `data` is the ticket (`ticket.*`) or the message with its `ticket_id`
@@ -17,7 +17,7 @@ from datetime import UTC, datetime, timedelta
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from portal.tickets import reads
+from portal.mirror import reads
 from portal.webhooks.models import ReceivedEvent, TicketSeen
 
 EVENT_TYPES = ("ticket.created", "ticket.updated", "message.created")
@@ -42,6 +42,8 @@ class Event:
     ticket_id: str
     changed_at: datetime | None  # the ticket's updated_at as of this event, if it says
     public: bool  # False for an agent's internal note (`public: false`)
+    customer_id: str = ""  # a ticket event's; a message event names only the ticket
+    customer_email: str = ""  # when the ticket in the event carries its customer
     created_at: datetime | None = None  # when Tixallo made the event (for the lag metric)
 
 
@@ -66,14 +68,17 @@ def parse(body: bytes) -> Event:
         # Only an explicit false is a note. Forgetting a cached ticket shows nothing by
         # itself (pages never render notes), so when in doubt, refresh.
         public = data.get("public") is not False
+        customer_id = email = ""
     else:
         ticket_id, at, public = data.get("id"), data.get("updated_at"), True
+        customer = data.get("customer") if isinstance(data.get("customer"), dict) else {}
+        customer_id = short_text(data.get("customer_id")) or short_text(customer.get("id"))
+        email = short_text(customer.get("email")).lower()
     ticket_id = short_text(ticket_id)
     if not ticket_id:
         raise BadEvent("ticket id missing")
-    return Event(
-        event_id, event_type, ticket_id, _time(at), public, _time(payload.get("created_at"))
-    )
+    created = _time(payload.get("created_at"))
+    return Event(event_id, event_type, ticket_id, _time(at), public, customer_id, email, created)
 
 
 def apply(event: Event) -> str:
@@ -87,16 +92,19 @@ def apply(event: Event) -> str:
         except IntegrityError:
             return DUPLICATE
         ReceivedEvent.objects.filter(received_at__lt=timezone.now() - KEEP).delete()
+        at = event.changed_at.timestamp() if event.changed_at else None
         if not event.public:
             # The portal never shows notes, so nothing cached is stale. Not recorded in
             # TicketSeen either: that would hide an older public change still on its way.
+            reads.ticket_changed(event.ticket_id, at, public=False)  # heard, for trust
             return INTERNAL
         if event.changed_at is not None and not _newest(event.ticket_id, event.changed_at):
             return STALE
         # Before the commit, on purpose: if the commit fails, Tixallo delivers again and
         # this runs again; a refill in between reads Tixallo, which already has the change.
-        reads.forget_ticket(event.ticket_id)
-        reads.forget_all_lists()
+        reads.ticket_changed(
+            event.ticket_id, at, customer_id=event.customer_id, email=event.customer_email
+        )
         return APPLIED
 
 

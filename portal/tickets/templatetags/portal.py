@@ -1,11 +1,13 @@
+import hashlib
 from datetime import datetime
 
-from django import template
+from django import forms, template
 from django.contrib.humanize.templatetags.humanize import naturaltime
 from django.template.defaultfilters import date as format_date
 from django.template.defaultfilters import linebreaksbr
 from django.utils.html import format_html, urlize
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 
 from portal.tickets.forms import PRIORITY_CHOICES
 from portal.tickets.status import Wording, wording
@@ -43,3 +45,18 @@ def status_wording(status: str) -> Wording:
 def priority_label(priority: str) -> str:
     """The form's wording for a priority; an unknown one as it is."""
     return str(dict(PRIORITY_CHOICES).get(priority, priority))
+
+
+@register.filter
+def fields_key(form: forms.Form) -> str:
+    """For an unbound form: a key naming everything its visible fields show (form,
+    language, labels, attributes, initial values), so their HTML can be kept
+    (`{% cache %}` in tickets/_fields.html); "" for a bound form, drawn every time."""
+    if form.is_bound:
+        return ""
+    seen = [
+        (f.name, str(f.label), str(f.help_text), f.field.widget.attrs, f.value())
+        for f in form.visible_fields()
+    ]
+    text = repr((type(form).__name__, get_language(), seen))
+    return hashlib.sha256(text.encode()).hexdigest()[:32]

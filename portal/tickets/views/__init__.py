@@ -2,10 +2,13 @@
 
 import hashlib
 import hmac
+import time
+from datetime import datetime
 
 from django.conf import settings
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils.translation import get_language
 
 
 def fragment(request: HttpRequest) -> bool:
@@ -34,3 +37,16 @@ def version_of(*seen: object) -> str:
     """A short fingerprint of what a page shows: a poll that brings the same one back
     is answered 204 (nothing to swap)."""
     return hashlib.sha256(repr(seen).encode()).hexdigest()[:16]
+
+
+def fragment_key(request: HttpRequest, version: str, *moments: datetime | None) -> str:
+    """The key of a piece of HTML that is the same for everyone seeing this `version` of
+    the data ({% cache %} in the templates): per language and mount (links differ under
+    /embed/), and per minute, or per second while the newest of `moments` is under a
+    minute old, so "2 minutes ago" is never more than a minute behind."""
+    now = time.time()
+    ages = [now - m.timestamp() for m in moments if m is not None]
+    step = 1 if ages and min(ages) < 60 else 60
+    match = request.resolver_match
+    namespace = match.namespace if match else ""
+    return version_of(version, get_language(), namespace, int(now // step))

@@ -9,9 +9,10 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
 
+from portal.mirror import reads
 from portal.outbox import queue
-from portal.tickets import access, activity, reads, status, trouble
-from portal.tickets.views import fragment, here, version_of
+from portal.tickets import access, activity, status, trouble
+from portal.tickets.views import fragment, fragment_key, here, version_of
 from portal.tixallo.errors import Invalid, TixalloError
 
 PAGE_SIZE = 20
@@ -31,18 +32,28 @@ def my_tickets(request: HttpRequest) -> HttpResponse:
     cursor = request.GET.get("cursor", "")[:500]
     back = request.GET.getlist("back")[-MAX_BACK:]
     try:
-        page = reads.tickets_for(email, status.FILTERS[shown], cursor or None, PAGE_SIZE)
+        copy = reads.list_copy(
+            email, status.FILTERS[shown], cursor or None, PAGE_SIZE, poll=fragment(request)
+        )
     except Invalid:  # a cursor Tixallo no longer (or never) knew: start over
         return redirect(here(request, "tickets:mine") + _filter_url(shown))
     except TixalloError as error:
         if fragment(request):
             return HttpResponse(status=204)  # a failed poll keeps what is on screen
         return trouble.page(request, error)
+    # Decided from fingerprints alone: an unchanged poll renders and queries nothing.
+    # The same in every process for the same content: any of them may answer a poll.
     sending = queue.pending(email, "ticket") if not cursor else []
-    version = version_of(page, [s.reference for s in sending])
+    version = version_of(copy.fingerprint, [s.reference for s in sending])
     if fragment(request) and request.GET.get("v") == version:
         return HttpResponse(status=204)  # a poll with nothing new swaps nothing
+    page = copy.value
+    # The rows are the same for everyone seeing this page of the list: drawn once per
+    # change, language and minute ({% cache %} in the template).
+    moments = [ticket.updated_at for ticket in page.tickets]
+    rows = version_of(copy.fingerprint, status.overrides_version())
     context = {
+        "fragment_key": fragment_key(request, rows, *moments),
         "email": email,
         "page": page,
         "rows": activity.newest_first(page.tickets),

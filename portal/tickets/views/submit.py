@@ -9,9 +9,10 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from portal.config.current import absolute_url, for_request
 from portal.embed import identity
+from portal.mirror import reads
 from portal.outbox import queue, tasks
 from portal.outbox.models import Submission
-from portal.tickets import access, ratelimit, reads, trouble
+from portal.tickets import access, ratelimit, trouble
 from portal.tickets.forms import TicketForm, started_now
 from portal.tickets.views import action_key, confirm, fragment, here
 from portal.tickets.views.received import received_token

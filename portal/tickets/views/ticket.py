@@ -14,10 +14,11 @@ from django.views.decorators.http import require_http_methods
 from django.views.decorators.vary import vary_on_headers
 
 from portal.config.current import absolute_url
+from portal.mirror import reads
 from portal.outbox import agent_answers, queue
-from portal.tickets import access, activity, ratelimit, reads, status, trouble
+from portal.tickets import access, activity, ratelimit, status, trouble
 from portal.tickets.forms import ReplyForm
-from portal.tickets.views import action_key, fragment, version_of
+from portal.tickets.views import action_key, fragment, fragment_key, version_of
 from portal.tixallo import client
 from portal.tixallo.errors import Invalid, TixalloError
 from portal.tixallo.types import Ticket
@@ -46,21 +47,23 @@ def ticket_by_link(request: HttpRequest, token: str) -> HttpResponse:
 
 def _ticket_page(request: HttpRequest, ticket_id: str, url: str, via_link: bool) -> HttpResponse:
     try:
-        ticket = access.ticket_for(request, ticket_id, via_link)
+        copy = access.copy_for(request, ticket_id, via_link)
     except TixalloError as error:
         if request.method == "POST":
             return _reply_failed(request, url, error)
         if request.htmx:
             return HttpResponse(status=204)  # a failed poll keeps what is on screen
         return trouble.page(request, error)
-    activity.remember(ticket)
     if request.method == "POST" and request.POST.get("action") == "solve":
-        return _mark_solved(request, ticket, url)
+        return _mark_solved(request, copy, url)
     if request.method == "POST":
-        return _reply(request, ticket, url)
-    context = _context(ticket, url, ReplyForm(initial=_fresh_key()))
-    if fragment(request) and request.GET.get("v") == context["version"]:
+        return _reply(request, copy, url)
+    # Decided from fingerprints alone: an unchanged poll renders and queries nothing.
+    version = _version(copy)
+    if fragment(request) and request.GET.get("v") == version:
         return HttpResponse(status=204)  # a poll with nothing new swaps nothing
+    context = _context(request, copy, url, ReplyForm(initial=_fresh_key()), version)
+    activity.remember(context["ticket"])  # its last public change, for My requests
     if fragment(request) and not context["can_reply"]:
         # Closed while the page was open: the reply box goes too (out of band).
         context["form_oob"] = True
@@ -70,17 +73,18 @@ def _ticket_page(request: HttpRequest, ticket_id: str, url: str, via_link: bool)
     return render(request, TEMPLATE + ("#conversation" if fragment(request) else ""), context)
 
 
-def _reply(request: HttpRequest, ticket: Ticket, url: str) -> HttpResponse:
+def _reply(request: HttpRequest, copy: reads.Copy, url: str) -> HttpResponse:
     form = ReplyForm(request.POST)
     # Whatever the answer, the typed text stays in an editable box.
-    context = _context(ticket, url, form) | {"can_reply": True}
+    context = _context(request, copy, url, form, "") | {"can_reply": True}
+    ticket = context["ticket"]
     email = ticket.customer.email if ticket.customer else ""
     if wait := ratelimit.address_wait("reply", request):
         return trouble.too_many(request, _form_template(request), context, wait)
     if not form.is_valid():
         return render(request, _form_template(request), context, status=422)
     if ticket.status == "closed":
-        return _closed_meanwhile(request, ticket, url, form.cleaned_data["body"])
+        return _closed_meanwhile(request, copy, url, form.cleaned_data["body"])
     if wait := ratelimit.email_wait("reply", email):
         return trouble.too_many(request, _form_template(request), context, wait)
     key = action_key(form.cleaned_data["idempotency_key"], ticket.id, email)
@@ -90,8 +94,8 @@ def _reply(request: HttpRequest, ticket: Ticket, url: str) -> HttpResponse:
     if error is not None and error.type == "ticket_closed":
         reads.forget_ticket(ticket.id)
         with suppress(TixalloError):  # the page shows "Closed" too, if Tixallo tells
-            ticket = reads.ticket(ticket.id)
-        return _closed_meanwhile(request, ticket, url, form.cleaned_data["body"])
+            copy = reads.ticket_copy(ticket.id)
+        return _closed_meanwhile(request, copy, url, form.cleaned_data["body"])
     if error is not None:
         form.add_error("body", error.fields.get("body") or _check_reply(error))
         return render(request, _form_template(request), context, status=422)
@@ -103,10 +107,11 @@ def _reply(request: HttpRequest, ticket: Ticket, url: str) -> HttpResponse:
     return _after_reply(request, ticket.id, url)
 
 
-def _closed_meanwhile(request: HttpRequest, ticket: Ticket, url: str, text: str) -> HttpResponse:
+def _closed_meanwhile(request: HttpRequest, copy: reads.Copy, url: str, text: str) -> HttpResponse:
     """The request was closed before this reply arrived: nothing is sent, the text stays
     on screen, and a new request can start with it (prefilled)."""
-    context = _context(ticket, url, ReplyForm()) | {"can_reply": False, "kept_text": text}
+    context = _context(request, copy, url, ReplyForm(), _version(copy))
+    context |= {"can_reply": False, "kept_text": text}
     if not request.htmx:
         return render(request, TEMPLATE, context, status=422)
     # In place of the reply form, and the conversation (now "Closed") out of band.
@@ -115,14 +120,15 @@ def _closed_meanwhile(request: HttpRequest, ticket: Ticket, url: str, text: str)
     return HttpResponse(note + conversation, status=422)
 
 
-def _mark_solved(request: HttpRequest, ticket: Ticket, url: str) -> HttpResponse:
+def _mark_solved(request: HttpRequest, copy: reads.Copy, url: str) -> HttpResponse:
     """The customer's "This is solved" (Zendesk's "Mark as solved") on an open request."""
+    ticket = copy.value
     email = ticket.customer.email if ticket.customer else ""
     if ticket.status not in status.OPEN:
         return redirect(url)
     # The email counts only posts that passed the address limit (as for replies).
     if wait := ratelimit.address_wait("reply", request) or ratelimit.email_wait("reply", email):
-        context = _context(ticket, url, ReplyForm(initial=_fresh_key()))
+        context = _context(request, copy, url, ReplyForm(initial=_fresh_key()), _version(copy))
         return trouble.too_many(request, TEMPLATE, context, wait)
     # Noted first: the webhook that follows is no news to tell the customer by email.
     agent_answers.note_status(ticket.id, "solved")
@@ -159,32 +165,43 @@ def _reply_failed(request: HttpRequest, url: str, error: TixalloError) -> HttpRe
 def _after_reply(request: HttpRequest, ticket_id: str, url: str) -> HttpResponse:
     """For htmx: an empty form in place of the sent one, and the conversation out of band."""
     try:
-        ticket = reads.ticket(ticket_id)
+        copy = reads.ticket_copy(ticket_id)
     except TixalloError:
         return HttpResponse(headers={"HX-Refresh": "true"})
-    context = _context(ticket, url, ReplyForm(initial=_fresh_key()))
+    context = _context(request, copy, url, ReplyForm(initial=_fresh_key()), _version(copy))
     form_html = render_to_string(TEMPLATE + "#reply-form", context, request)
     conversation = render_to_string(TEMPLATE + "#conversation", context | {"oob": True}, request)
     return HttpResponse(form_html + conversation)
 
 
-def _context(ticket: Ticket, url: str, form: ReplyForm) -> dict[str, object]:
-    email = ticket.customer.email if ticket.customer else ""
-    sending = queue.pending(email, "reply", ticket.id) if email else []
-    # Changes whenever anything the customer sees does; internal notes don't count.
-    version = version_of(
-        ticket.status,
-        ticket.priority,
-        ticket.subject,
-        ticket.public_messages,
-        [s.reference for s in sending],
-    )
+def _version(copy: reads.Copy) -> str:
+    """Changes whenever anything the customer sees does: the ticket (internal notes
+    don't count) or their replies waiting in the outbox (cached until they change).
+    The same in every process for the same content: any of them may answer a poll."""
+    return version_of(copy.fingerprint, [s.reference for s in _sending(copy)])
+
+
+def _sending(copy: reads.Copy) -> list:
+    return queue.pending(copy.owner, "reply", copy.ident) if copy.owner else []
+
+
+def _context(
+    request: HttpRequest, copy: reads.Copy, url: str, form: ReplyForm, version: str
+) -> dict[str, object]:
+    ticket = copy.value
+    sending = _sending(copy)
+    wording = status.wording(ticket.status)
+    # The conversation (status box and messages) is the same for everyone who sees this
+    # ticket: drawn once per change, language and minute ({% cache %} in the template).
+    moments = [ticket.created_at, ticket.updated_at, *(m.created_at for m in ticket.messages)]
+    shown = version_of(copy.fingerprint, wording)
     return {
+        "fragment_key": fragment_key(request, shown, *moments),
         "ticket": ticket,
         "messages": ticket.public_messages,
         "sending": sending,
         "version": version,
-        "wording": status.wording(ticket.status),
+        "wording": wording,
         "url": url,
         "poll_url": f"{url}?v={version}",
         "live": ticket.status != "closed",

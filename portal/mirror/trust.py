@@ -1,0 +1,67 @@
+"""Are Tixallo's webhooks arriving? A secret in the settings is no proof: the URL may
+be registered wrongly, a proxy may block it, Tixallo may have disabled it.
+
+Evidence for: a verified delivery within `WINDOW` (`event_arrived`). Evidence
+against: a ticket read again because its copy had grown old, which turned out to
+have changed more than `GRACE` seconds earlier with no event telling of it
+(`change_missed`). Webhooks count as arriving when the newest evidence is for them.
+While they arrive, a copy is trusted until an event changes it (with a safety
+refresh after `PORTAL_WEBHOOK_CACHE_SECONDS`); otherwise only for
+`PORTAL_CACHE_SECONDS`, as without webhooks. Several processes without a shared cache
+(no REDIS_URL) cannot tell each other of an event, so they keep to the short time too.
+"""
+
+import time
+
+from django.conf import settings
+from django.core.cache import cache
+
+LAST_EVENT = "mirror:webhooks:last-event"
+LAST_MISS = "mirror:webhooks:last-miss"
+WINDOW = 24 * 3600  # a quiet night must not turn every page back to short caching
+GRACE = 60.0  # seconds an event may take to arrive after its change
+KEEP = 2 * WINDOW
+MEMO_SECONDS = 1.0  # each process asks the cache at most once a second
+_memo: tuple[float, bool] | None = None
+
+
+def event_arrived() -> None:
+    cache.set(LAST_EVENT, time.time(), KEEP)
+    forget_memo()
+
+
+def change_missed() -> None:
+    cache.set(LAST_MISS, time.time(), KEEP)
+    forget_memo()
+
+
+def forget_memo() -> None:
+    """Ask the cache at the next question (after the evidence changed, or the cache)."""
+    global _memo
+    _memo = None
+
+
+def webhooks_arriving() -> bool:
+    global _memo
+    memo = _memo
+    if memo is not None and time.monotonic() - memo[0] < MEMO_SECONDS:
+        return memo[1]
+    found = cache.get_many([LAST_EVENT, LAST_MISS])
+    last_event, last_miss = found.get(LAST_EVENT), found.get(LAST_MISS)
+    arriving = last_event is not None and time.time() - last_event <= WINDOW
+    arriving = arriving and (last_miss is None or last_miss < last_event)
+    _memo = (time.monotonic(), arriving)
+    return arriving
+
+
+def trusted_for() -> float:
+    """How long a copy no event has changed is used before Tixallo is asked again."""
+    if webhooks_arriving() and _events_reach_every_process():
+        return max(settings.PORTAL_WEBHOOK_CACHE_SECONDS, settings.PORTAL_CACHE_SECONDS)
+    return settings.PORTAL_CACHE_SECONDS
+
+
+def _events_reach_every_process() -> bool:
+    """An event changes the copies in the cache of the process that received it: every
+    process sees that only through a shared cache (Redis), or when there is one process."""
+    return bool(settings.REDIS_URL) or settings.WEB_CONCURRENCY == 1
