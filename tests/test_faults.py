@@ -105,13 +105,19 @@ def test_a_postgres_restart_is_a_calm_503_then_recovers(live_server, sandbox):
     database["HOST"], database["PORT"] = "127.0.0.1", proxy.port
     try:
         with httpx.Client(base_url=live_server.url, timeout=30) as browser:
-            assert browser.get("/").status_code == 200
+            page = browser.get("/")
+            assert page.status_code == 200
+            token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)
             proxy.cut()  # PostgreSQL restarts
-            during = browser.get("/")
+            # The form needs no database (settings and sessions are cached): still there.
+            assert browser.get("/").status_code == 200
+            # Saving a submission does: a calm 503, never a 500.
+            during = browser.post("/", data=VALID | {"csrfmiddlewaretoken": token})
             assert during.status_code == 503 and during.headers["Retry-After"] == "30"
             assert "back in a moment" in during.text and "Traceback" not in during.text
             proxy.restore()  # and is back: no restart of the portal
-            assert browser.get("/").status_code == 200
+            assert _post_form(browser, "/", VALID).status_code == 302
+            assert ticket_count(sandbox) == 1
     finally:
         database["HOST"], database["PORT"] = original
         proxy.close()
