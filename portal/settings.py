@@ -271,6 +271,12 @@ CACHES = {
         "OPTIONS": {"MAX_ENTRIES": 5000},
     }
 }
+# {% cache %} looks for this alias first: without it, every fragment raises and catches
+# an InvalidCacheBackendError before using "default" (the same store: same LOCATION).
+CACHES["template_fragments"] = CACHES["default"]
+# The page frame's fragments (base.html: static URLs, links, translations), kept in each
+# process: they belong to this process's code, so a deploy never finds an old one.
+CACHES["frame"] = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "frame"}
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("de", "Deutsch")]
