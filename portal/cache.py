@@ -12,6 +12,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from django.core.cache.backends.locmem import LocMemCache
 from django.core.cache.backends.redis import RedisCache
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
@@ -47,7 +48,20 @@ def _missing(*args: Any, **kwargs: Any) -> Any:  # noqa: ANN401
     raise ValueError("the cache is unavailable")  # incr: callers treat it as a missing key
 
 
-class TolerantRedisCache(RedisCache):
+class OwnKeys:
+    """Without Django's memcached key check, which walks every character of every key on
+    each read (a page reads several) to warn of keys memcached would refuse: the portal
+    uses Redis or per-process memory, which take any key."""
+
+    def validate_key(self, key: str) -> None:
+        pass
+
+
+class LocalCache(OwnKeys, LocMemCache):
+    """Django's per-process cache (without REDIS_URL, and the page frame's)."""
+
+
+class TolerantRedisCache(OwnKeys, RedisCache):
     # get_or_set goes through get and add, so it needs nothing of its own.
     get = _tolerant("get", lambda key, default=None, version=None: default)
     get_many = _tolerant("get_many", lambda *args, **kwargs: {})
