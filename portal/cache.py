@@ -12,10 +12,11 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from django.core.cache.backends.locmem import LocMemCache
 from django.core.cache.backends.redis import RedisCache
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
+
+from portal.local_cache import OwnKeys
 
 log = logging.getLogger("portal.cache")
 OUTAGE = (RedisConnectionError, RedisTimeoutError, OSError)
@@ -46,19 +47,6 @@ def _tolerant(name: str, fallback: Callable[..., Any]) -> Callable[..., Any]:
 
 def _missing(*args: Any, **kwargs: Any) -> Any:  # noqa: ANN401
     raise ValueError("the cache is unavailable")  # incr: callers treat it as a missing key
-
-
-class OwnKeys:
-    """Without Django's memcached key check, which walks every character of every key on
-    each read (a page reads several) to warn of keys memcached would refuse: the portal
-    uses Redis or per-process memory, which take any key."""
-
-    def validate_key(self, key: str) -> None:
-        pass
-
-
-class LocalCache(OwnKeys, LocMemCache):
-    """Django's per-process cache (without REDIS_URL, and the page frame's)."""
 
 
 class TolerantRedisCache(OwnKeys, RedisCache):

@@ -264,7 +264,7 @@ CACHES = {
     }
     if REDIS_URL
     else {
-        "BACKEND": "portal.cache.LocalCache",
+        "BACKEND": "portal.local_cache.LocalCache",
         "LOCATION": "portal",
         # Django's default of 300 entries would drop copies of tickets (and their
         # change markers) with a few dozen customers online: each costs about ten.
@@ -276,7 +276,7 @@ CACHES = {
 CACHES["template_fragments"] = CACHES["default"]
 # The page frame's fragments (base.html: static URLs, links, translations), kept in each
 # process: they belong to this process's code, so a deploy never finds an old one.
-CACHES["frame"] = {"BACKEND": "portal.cache.LocalCache", "LOCATION": "frame"}
+CACHES["frame"] = {"BACKEND": "portal.local_cache.LocalCache", "LOCATION": "frame"}
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("de", "Deutsch")]
