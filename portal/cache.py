@@ -16,6 +16,8 @@ from django.core.cache.backends.redis import RedisCache
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
+from portal.local_cache import OwnKeys
+
 log = logging.getLogger("portal.cache")
 OUTAGE = (RedisConnectionError, RedisTimeoutError, OSError)
 _last_logged = 0.0
@@ -47,7 +49,7 @@ def _missing(*args: Any, **kwargs: Any) -> Any:  # noqa: ANN401
     raise ValueError("the cache is unavailable")  # incr: callers treat it as a missing key
 
 
-class TolerantRedisCache(RedisCache):
+class TolerantRedisCache(OwnKeys, RedisCache):
     # get_or_set goes through get and add, so it needs nothing of its own.
     get = _tolerant("get", lambda key, default=None, version=None: default)
     get_many = _tolerant("get_many", lambda *args, **kwargs: {})

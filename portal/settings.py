@@ -264,13 +264,19 @@ CACHES = {
     }
     if REDIS_URL
     else {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "BACKEND": "portal.local_cache.LocalCache",
         "LOCATION": "portal",
         # Django's default of 300 entries would drop copies of tickets (and their
         # change markers) with a few dozen customers online: each costs about ten.
         "OPTIONS": {"MAX_ENTRIES": 5000},
     }
 }
+# {% cache %} looks for this alias first: without it, every fragment raises and catches
+# an InvalidCacheBackendError before using "default" (the same store: same LOCATION).
+CACHES["template_fragments"] = CACHES["default"]
+# The page frame's fragments (base.html: static URLs, links, translations), kept in each
+# process: they belong to this process's code, so a deploy never finds an old one.
+CACHES["frame"] = {"BACKEND": "portal.local_cache.LocalCache", "LOCATION": "frame"}
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("de", "Deutsch")]

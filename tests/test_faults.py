@@ -61,13 +61,13 @@ def test_pages_keep_answering_while_redis_is_down_and_recover(live_server, sandb
     proxy = FaultProxy(6379)
     # The suite's own Redis index when it runs on Redis (.ci/run: 15), else 13 (unused).
     index = settings.REDIS_URL.rpartition("/")[2] if settings.REDIS_URL else "13"
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "portal.cache.TolerantRedisCache",
-            "LOCATION": f"redis://127.0.0.1:{proxy.port}/{index}",
-            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
-        }
+    redis = {
+        "BACKEND": "portal.cache.TolerantRedisCache",
+        "LOCATION": f"redis://127.0.0.1:{proxy.port}/{index}",
+        "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
     }
+    # The page frame's per-process cache stays; the shared ones go through the proxy.
+    settings.CACHES = settings.CACHES | {"default": redis, "template_fragments": redis}
     try:
         with httpx.Client(base_url=live_server.url, timeout=30) as browser:
             assert browser.get("/").status_code == 200

@@ -9,8 +9,10 @@ def portal(request: HttpRequest) -> dict[str, object]:
     """What every page's frame needs: who is signed in (and whether the host site
     vouches for them inside its frame: then signing out is the host's), how often to poll."""
     has_session = hasattr(request, "session")
-    embedded = getattr(request, "embed", None) is not None
+    embed = getattr(request, "embed", None)
+    embedded = embed is not None
     return {
+        "embed": embed,  # request.embed, read by base.html
         "signed_in_email": access.verified_email(request) if has_session else "",
         "host_vouched": bool(has_session and embedded and identity.vouched(request)),
         "poll_seconds": settings.PORTAL_POLL_SECONDS,

@@ -59,7 +59,7 @@ def my_tickets(request: HttpRequest) -> HttpResponse:
         "rows": activity.newest_first(page.tickets),
         "sending": sending,
         "shown": shown,
-        "filters": [(key, _filter_url(key)) for key in status.FILTERS],
+        "filters": FILTER_LINKS,
         "older_url": _page_url(shown, page.next_cursor, [*back, cursor])
         if page.next_cursor
         else "",
@@ -72,6 +72,9 @@ def my_tickets(request: HttpRequest) -> HttpResponse:
 
 def _filter_url(shown: str) -> str:
     return "?" + QueryDict.fromkeys(["status"], shown).urlencode()
+
+
+FILTER_LINKS = [(key, _filter_url(key)) for key in status.FILTERS]  # the same for every page
 
 
 def _page_url(shown: str, cursor: str, back: list[str], version: str = "") -> str:
