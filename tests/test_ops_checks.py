@@ -75,17 +75,23 @@ def test_one_process_without_redis_is_fine(settings):
 
 
 def test_webhooks_with_a_short_cache(settings):
-    settings.PORTAL_CACHE_SECONDS = 10
+    settings.PORTAL_WEBHOOK_CACHE_SECONDS = 10
     assert "portal.W012" in ids()
     settings.PORTAL_SANDBOX = True  # the demo's own secret: not the operator's choice
     assert "portal.W012" not in ids()
+
+
+def test_webhooks_with_the_default_caches_are_fine(settings):
+    # The short PORTAL_CACHE_SECONDS is what applies when webhooks stop arriving.
+    settings.PORTAL_CACHE_SECONDS, settings.PORTAL_WEBHOOK_CACHE_SECONDS = 10, 300
+    assert not {"portal.W012", "portal.W013"} & set(ids())
 
 
 def test_webhooks_set_in_admin_count_too(settings):
     from portal.config import crypto
 
     settings.TIXALLO_WEBHOOK_SECRET = ""
-    settings.PORTAL_CACHE_SECONDS = 10
+    settings.PORTAL_WEBHOOK_CACHE_SECONDS = 10
     assert "portal.W012" not in ids()
     PortalSettings.objects.create(pk=1, webhook_secret_encrypted=crypto.encrypt("whsec_admin"))
     assert "portal.W012" in ids()

@@ -59,11 +59,14 @@ def webhooks_and_cache(app_configs: object = None, **kwargs: object) -> list[che
     if settings.PORTAL_SANDBOX:  # the sandbox's demo secret is not an operator's choice
         return []
     seconds = settings.PORTAL_CACHE_SECONDS
-    if _webhook_secret() and seconds < SHORT_CACHE:
+    # While webhooks arrive, copies are trusted for PORTAL_WEBHOOK_CACHE_SECONDS (README
+    # "Tixallo calls"); PORTAL_CACHE_SECONDS is for when they don't, so it stays short.
+    trusted = settings.PORTAL_WEBHOOK_CACHE_SECONDS
+    if _webhook_secret() and trusted < 60:
         return [checks.Warning(
-            f"Webhooks are set up but PORTAL_CACHE_SECONDS is only {seconds}: pages ask "
-            "Tixallo again that often although webhooks already tell of every change.",
-            hint="Set PORTAL_CACHE_SECONDS=60 or more.",
+            f"Webhooks are set up but PORTAL_WEBHOOK_CACHE_SECONDS is only {trusted}: pages "
+            "ask Tixallo again that often although webhooks already tell of every change.",
+            hint="Set PORTAL_WEBHOOK_CACHE_SECONDS=300 (the default) or more.",
             id="portal.W012",
         )]  # fmt: skip
     if not _webhook_secret() and seconds > SHORT_CACHE:
