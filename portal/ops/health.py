@@ -101,13 +101,14 @@ def budget() -> Part:
     if paused and paused > timezone.now().timestamp():
         advice = _(
             "Tixallo asked the portal to slow down (HTTP 429); calls resume at %(time)s. "
-            "If this happens often, set up webhooks and lengthen PORTAL_CACHE_SECONDS."
+            "If this happens often, set up webhooks: while they arrive, the portal reads a "
+            "ticket again only when it changed."
         ) % {"time": _moment(paused).strftime("%H:%M:%S")}
         return Part("budget", title, PROBLEM, advice, facts)
     if limit and usage["used_last_minute"] >= BUDGET_NEAR * limit:
         advice = _(
-            "Close to the budget: polls are answered from the cache first. Set up webhooks "
-            "and lengthen PORTAL_CACHE_SECONDS to spend less."
+            "Close to the budget: polls are answered from the cache first. Set up webhooks to "
+            "spend less: while they arrive, the portal reads a ticket again only when it changed."
         )
         return Part("budget", title, WARNING, advice, facts)
     return Part("budget", title, OK, _("Well within the budget."), facts)
