@@ -18,7 +18,7 @@ if os.environ.get("LOG_FORMAT") == "json":  # gunicorn's own lines as JSON objec
     logconfig_dict = {
         "version": 1,
         "disable_existing_loggers": False,
-        "formatters": {"json": {"()": "portal.ops.logs.JsonFormatter"}},
+        "formatters": {"json": {"()": "portal.telemetry.logs.JsonFormatter"}},
         "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "json"}},
         "loggers": {
             "gunicorn.error": {"handlers": ["console"], "level": "INFO", "propagate": False}

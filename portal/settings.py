@@ -97,12 +97,8 @@ TIXALLO_WEBHOOK_SECRET = env_str(
 )
 PORTAL_IDENTITY_SECRET = env_str("PORTAL_IDENTITY_SECRET")
 PORTAL_ALLOWED_ORIGINS = env_list("PORTAL_ALLOWED_ORIGINS")
-# Dotted path of the function giving the Tixallo connection (base URL and key) in force.
-TIXALLO_CONNECTION = "portal.config.current.connection"
 # Dotted path of a function returning an httpx transport; the sandbox's when on.
 TIXALLO_TRANSPORT = "portal.sandbox.inprocess.transport" if PORTAL_SANDBOX else ""
-# The module the client asks before every request and tells of every 429 (the budget).
-TIXALLO_GATE = "portal.mirror.budget"
 # The portal's share of the workspace's rate limit, for every process together.
 TIXALLO_REQUESTS_PER_MINUTE = env_int("TIXALLO_REQUESTS_PER_MINUTE", 100)
 TIXALLO_CONNECT_TIMEOUT = env_float("TIXALLO_CONNECT_TIMEOUT", 3.0)
@@ -111,11 +107,9 @@ TIXALLO_READ_TIMEOUT = env_float("TIXALLO_READ_TIMEOUT", 10.0)
 TIXALLO_RETRY_BUDGET = env_float("TIXALLO_RETRY_BUDGET", 8.0)
 TIXALLO_RETRY_BASE_DELAY = env_float("TIXALLO_RETRY_BASE_DELAY", 0.25)
 # Circuit breaker: after this many failures within the window (s), pause calls (s).
-TIXALLO_BREAKER = (
-    env_int("TIXALLO_BREAKER_FAILURES", 5),
-    env_int("TIXALLO_BREAKER_WINDOW", 30),
-    env_int("TIXALLO_BREAKER_PAUSE", 15),
-)
+TIXALLO_BREAKER_FAILURES = env_int("TIXALLO_BREAKER_FAILURES", 5)
+TIXALLO_BREAKER_WINDOW = env_int("TIXALLO_BREAKER_WINDOW", 30)
+TIXALLO_BREAKER_PAUSE = env_int("TIXALLO_BREAKER_PAUSE", 15)
 # Threads per gunicorn worker; the HTTP pool is sized from it (see tech notes).
 WEB_THREADS = env_int("WEB_THREADS", 4)
 # gunicorn's worker processes (gunicorn.conf.py reads the same variable). Several of them
@@ -188,6 +182,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_htmx",
     "portal.config",
+    "portal.mirror",
     "portal.outbox",
     "django_tasks_db",
     "portal.tickets",
@@ -198,7 +193,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    "portal.ops.requestlog.RequestLogMiddleware",
+    "portal.telemetry.requestlog.RequestLogMiddleware",
     # Probes and /metrics, before host validation, sessions and the rate-limited pages.
     "portal.ops.probes.ProbesMiddleware",
     "django.middleware.security.SecurityMiddleware",
@@ -342,10 +337,10 @@ LOG_FORMAT = env_str("LOG_FORMAT", "text")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"request_id": {"()": "portal.ops.logs.RequestIdFilter"}},
+    "filters": {"request_id": {"()": "portal.telemetry.logs.RequestIdFilter"}},
     "formatters": {
         "text": {"format": "%(levelname)s %(name)s [%(request_id)s] %(message)s"},
-        "json": {"()": "portal.ops.logs.JsonFormatter"},
+        "json": {"()": "portal.telemetry.logs.JsonFormatter"},
     },
     "handlers": {
         "console": {

@@ -408,7 +408,7 @@ def test_the_retry_budget_bounds_the_attempts(sandbox, settings):
 
 @pytest.mark.django_db
 def test_a_429_counts_as_a_failure_for_the_breaker(sandbox, settings):
-    settings.TIXALLO_BREAKER = (2, 30, 15)
+    settings.TIXALLO_BREAKER_FAILURES = 2
     settings.TIXALLO_RETRY_BUDGET = 0.0
     set_faults(sandbox, force_status=429)
     for _ in range(2):
@@ -424,7 +424,7 @@ def test_a_429_counts_as_a_failure_for_the_breaker(sandbox, settings):
 
 @pytest.mark.django_db
 def test_a_success_closes_the_count(sandbox, settings):
-    settings.TIXALLO_BREAKER = (2, 30, 15)
+    settings.TIXALLO_BREAKER_FAILURES = 2
     settings.TIXALLO_RETRY_BUDGET = 0.0
     set_faults(sandbox, next=["500"])
     with pytest.raises(Unavailable):

@@ -332,7 +332,7 @@ NEW_REQUEST = {
 
 
 def test_one_call_failing_after_its_retries_counts_once(sandbox, settings):
-    settings.TIXALLO_BREAKER = (2, 30, 15)
+    settings.TIXALLO_BREAKER_FAILURES = 2
     set_faults(sandbox, force_status=503)
     with pytest.raises(Exception):  # noqa: B017 - Unavailable after five attempts
         client.list_tickets()
@@ -340,7 +340,7 @@ def test_one_call_failing_after_its_retries_counts_once(sandbox, settings):
 
 
 def test_a_not_found_is_no_failure(sandbox, settings):
-    settings.TIXALLO_BREAKER = (2, 30, 15)
+    settings.TIXALLO_BREAKER_FAILURES = 2
     breaker.record_failure()
     with pytest.raises(NotFound):
         client.get_ticket("tkt_nobody")

@@ -9,9 +9,10 @@ import pytest
 from django.core.cache import cache
 from django.utils import timezone
 
-from portal.ops import metrics, readings
+from portal.ops import readings
 from portal.outbox import tasks
 from portal.outbox.models import Submission
+from portal.telemetry import metrics
 from portal.tixallo import breaker
 from portal.webhooks.models import ReceivedEvent
 from tests.helpers import api_requests, new_ticket, set_faults

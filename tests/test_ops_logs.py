@@ -10,7 +10,7 @@ import sys
 
 import pytest
 
-from portal.ops.logs import JsonFormatter, RequestIdFilter
+from portal.telemetry.logs import JsonFormatter, RequestIdFilter
 from tests.helpers import new_ticket, sign_in_as
 
 pytestmark = pytest.mark.django_db

@@ -243,7 +243,7 @@ def test_processes_add_up_in_multiprocess_mode(tmp_path):
     the scrape adds them up."""
     script = (
         "import django; django.setup();"
-        "from portal.ops import metrics; metrics.cache_read('hit'); metrics.cache_read('hit')"
+        "from portal.telemetry import metrics; metrics.cache_read('hit'); metrics.cache_read('hit')"
     )
     env = {"PROMETHEUS_MULTIPROC_DIR": str(tmp_path), "DJANGO_SETTINGS_MODULE": "tests.settings",
            "PATH": "/usr/bin:/bin"}  # fmt: skip

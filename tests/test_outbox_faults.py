@@ -55,7 +55,7 @@ def test_200_submissions_under_heavy_faults_make_exactly_200_tickets(sandbox, se
 
 
 def test_it_stops_calling_tixallo_after_repeated_failures(sandbox, settings):
-    settings.TIXALLO_BREAKER = (3, 30, 15)
+    settings.TIXALLO_BREAKER_FAILURES = 3
     set_faults(sandbox, force_status=503)
     for _ in range(3):  # three calls, each failing after its retries
         with pytest.raises(Unavailable):
@@ -68,7 +68,7 @@ def test_it_stops_calling_tixallo_after_repeated_failures(sandbox, settings):
 
 
 def test_it_closes_the_breaker_after_a_success(sandbox, settings):
-    settings.TIXALLO_BREAKER = (2, 30, 15)
+    settings.TIXALLO_BREAKER_FAILURES = 2
     breaker.record_failure()
     breaker.record_success()
     breaker.record_failure()

@@ -79,7 +79,7 @@ def test_it_does_not_spin_while_another_worker_holds_the_lease(client, sandbox, 
 
 
 def test_it_answers_at_once_while_the_circuit_is_open(sandbox, settings, monkeypatch):
-    settings.TIXALLO_BREAKER = (2, 30, 15)
+    settings.TIXALLO_BREAKER_FAILURES = 2
     set_faults(sandbox, force_status=503)
     for _ in range(2):  # two calls failing after their retries open the breaker
         with pytest.raises(Exception):  # noqa: B017 - Unavailable

@@ -13,6 +13,7 @@ from portal.config.current import DEFAULT_BASE_URL, load_row
 from portal.config.forms import SECRETS, PortalSettingsForm, from_environment
 from portal.config.models import PortalSettings
 from portal.config.origins import url_origin
+from portal.config.snippet import iframe_html, snippet_html
 
 
 @admin.register(PortalSettings)
@@ -91,8 +92,6 @@ class PortalSettingsAdmin(admin.ModelAdmin):
         return HttpResponseRedirect(reverse("admin:config_portalsettings_change", args=[1]))
 
     def render_change_form(self, request, context, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN201
-        from portal.embed.snippet import iframe_html, snippet_html
-
         context |= {
             "snippet": snippet_html(request),
             "iframe_snippet": iframe_html(request),

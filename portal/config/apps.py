@@ -9,3 +9,8 @@ class ConfigConfig(AppConfig):
 
     def ready(self) -> None:
         from portal.config import checks  # noqa: F401 - registers the deploy checks
+        from portal.config.current import connection
+        from portal.tixallo import client
+
+        # The client connects where the configuration in force says (admin may change it).
+        client.use_connection(connection)

@@ -148,7 +148,7 @@ def for_request(request: HttpRequest) -> PortalConfig:
 
 
 def connection() -> Connection:
-    """Where and how the Tixallo client connects now (settings.TIXALLO_CONNECTION)."""
+    """Where and how the Tixallo client connects now (handed to it in ConfigConfig.ready)."""
     config = current()
     return Connection(config.base_url, config.api_key)
 

@@ -9,8 +9,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from portal.config.current import for_request
+from portal.config.snippet import snippet_html
 from portal.embed import identity
-from portal.embed.snippet import snippet_html
 
 ALEX = identity.Identity("alex@example.com", "Alex Example")  # seeded by the sandbox
 SHOP_ACCENT = "#1f6f4a"

@@ -18,8 +18,8 @@ from django.views.decorators.http import require_safe
 
 from portal.config.branding import HEX, stylesheet
 from portal.config.current import for_request
+from portal.config.snippet import portal_origin
 from portal.embed import identity, mode
-from portal.embed.snippet import portal_origin
 from portal.tickets import access
 from portal.tixallo import client
 from portal.tixallo.types import PRIORITIES

@@ -11,8 +11,8 @@ pauses every read in every process until its Retry-After has passed, instead of 
 request finding out for itself.
 
 The client asks `admit()` before every HTTP attempt (retries included: each one
-costs Tixallo a request) and reports each 429 to `rate_limited()`; it finds this
-module through `settings.TIXALLO_GATE`, so the client imports nothing of the portal.
+costs Tixallo a request) and reports each 429 to `rate_limited()`; this module is
+handed to it at start (`MirrorConfig.ready`), so the client imports nothing of the portal.
 Counters live in Django's cache (Redis when configured: shared by every process),
 one per minute, so "the last minute" is this minute's count plus the part of the
 previous one that still falls within sixty seconds.

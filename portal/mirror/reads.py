@@ -28,7 +28,7 @@ from django.conf import settings
 from django.core.cache import cache
 
 from portal.mirror import budget, customers, trust
-from portal.ops import metrics
+from portal.telemetry import metrics
 from portal.tixallo import client
 from portal.tixallo.errors import Invalid, NotFound, RateLimited, Unavailable
 from portal.tixallo.types import Ticket, TicketPage

@@ -7,3 +7,8 @@ class OpsConfig(AppConfig):
 
     def ready(self) -> None:
         from portal.ops import checks  # noqa: F401 - registers the system checks
+        from portal.telemetry import metrics
+        from portal.tixallo import client
+
+        # Each answer from Tixallo counted for /metrics and the health page.
+        client.report_to(metrics.tixallo_answered)

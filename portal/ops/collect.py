@@ -10,7 +10,8 @@ from prometheus_client.core import REGISTRY, GaugeMetricFamily
 from prometheus_client.exposition import CONTENT_TYPE_LATEST
 from prometheus_client.registry import Collector
 
-from portal.ops import metrics, readings
+from portal.ops import readings
+from portal.telemetry import metrics
 
 
 class StateCollector(Collector):

@@ -10,7 +10,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from portal.config.current import current
-from portal.ops import metrics, readings
+from portal.ops import readings
+from portal.telemetry import metrics
 
 OK, WARNING, PROBLEM, OFF, UNKNOWN = "ok", "warning", "problem", "off", "unknown"
 LABELS = {
@@ -83,7 +84,7 @@ def breaker() -> Part:
             "Tixallo failed several times in a row, so the portal pauses its calls for "
             "%(seconds)s seconds and then tries again by itself. If it keeps opening, see "
             "the Tixallo connection above."
-        ) % {"seconds": settings.TIXALLO_BREAKER[2]}
+        ) % {"seconds": settings.TIXALLO_BREAKER_PAUSE}
         return Part("breaker", title, PROBLEM, advice)
     return Part("breaker", title, OK, _("Closed: calls go through."))
 

@@ -23,7 +23,7 @@ from portal.mirror import reads
 from portal.outbox.models import CustomerNotice, Submission, TicketStatusSeen
 from portal.tickets import access, emails
 from portal.tixallo.errors import TixalloError
-from portal.webhooks.events import short_text
+from portal.tixallo.types import short_text
 
 log = logging.getLogger("portal.outbox")
 KEEP = timedelta(days=90)

@@ -9,7 +9,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
-from portal.ops import metrics
+from portal.telemetry import metrics
 
 log = logging.getLogger("portal.email")
 

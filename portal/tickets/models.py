@@ -1,6 +1,4 @@
 from django.db import models
-from django.db.models.signals import post_delete, post_save
-from django.dispatch import receiver
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -39,10 +37,3 @@ class UsedSignInLink(models.Model):
 
     def __str__(self) -> str:
         return f"sign-in link used at {self.used_at:%Y-%m-%d %H:%M}"
-
-
-@receiver([post_save, post_delete], sender=StatusWording)
-def _forget_wording_cache(**kwargs: object) -> None:
-    from portal.tickets import status
-
-    status.forget_overrides()

@@ -15,7 +15,7 @@ from django.core.cache import cache
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.http import HttpRequest
 
-from portal.ops import metrics
+from portal.telemetry import metrics
 
 
 def client_address(request: HttpRequest) -> str:

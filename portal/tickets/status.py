@@ -4,8 +4,12 @@ import functools
 from dataclasses import dataclass
 
 from django.core.cache import cache
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+
+from portal.tickets.models import StatusWording
 
 OPEN = ("new", "open", "pending", "on_hold")
 DONE = ("solved", "closed")
@@ -73,8 +77,6 @@ def overrides_version() -> str:
 
 
 def _overrides() -> dict[str, tuple[str, str]]:
-    from portal.tickets.models import StatusWording
-
     found = cache.get(CACHE_KEY)
     if found is None:
         found = {w.status: (w.label, w.expectation) for w in StatusWording.objects.all()}
@@ -82,5 +84,7 @@ def _overrides() -> dict[str, tuple[str, str]]:
     return found
 
 
-def forget_overrides() -> None:
+@receiver([post_save, post_delete], sender=StatusWording)
+def forget_overrides(**kwargs: object) -> None:
+    """An admin changed a wording: every page uses it from its next render."""
     cache.delete(CACHE_KEY)

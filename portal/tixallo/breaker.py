@@ -15,14 +15,13 @@ def is_open() -> bool:
 
 
 def record_failure() -> None:
-    threshold, window, pause = settings.TIXALLO_BREAKER
-    cache.add(FAILURES, 0, window)
+    cache.add(FAILURES, 0, settings.TIXALLO_BREAKER_WINDOW)
     try:
         failures = cache.incr(FAILURES)
     except ValueError:  # expired between add and incr
         failures = 1
-    if failures >= threshold:
-        cache.set(OPEN_UNTIL, True, pause)
+    if failures >= settings.TIXALLO_BREAKER_FAILURES:
+        cache.set(OPEN_UNTIL, True, settings.TIXALLO_BREAKER_PAUSE)
         cache.delete(FAILURES)
 
 

@@ -14,18 +14,14 @@ import random
 import threading
 import time
 import uuid
-from collections.abc import Generator, Iterable
+from collections.abc import Callable, Generator, Iterable
 from dataclasses import dataclass, field
-from importlib import import_module
-from types import ModuleType
-from typing import Any
+from typing import Any, Protocol
 from urllib.parse import quote, urlsplit
 
 import httpx
 from django.conf import settings
 from django.utils.module_loading import import_string
-
-from portal.ops import metrics
 
 from . import breaker
 from .errors import (
@@ -62,11 +58,55 @@ class Connection:
     api_key: str = field(repr=False)
 
 
+class Gate(Protocol):
+    """Asked before every request, told of every 429: the portal's request budget."""
+
+    def admit(self, method: str) -> None: ...  # may raise Throttled
+
+    def rate_limited(self, retry_after: float | None) -> None: ...
+
+
+class Observer(Protocol):
+    """Told of every attempt's end: an HTTP `status`, or a transport `failure`."""
+
+    def __call__(
+        self, request: httpx.Request, started: float, status: int = 0, failure: str = ""
+    ) -> None: ...
+
+
+# --- what the portal plugs in -------------------------------------------------
+# This package imports nothing of the portal. The portal's apps hand it, as they start
+# (their AppConfig.ready()), what only they know: where to connect (config), the
+# budget to ask before each request (mirror) and who counts the answers (ops, for
+# /metrics). Plain arguments rather than dotted paths in settings: a reader finds
+# the wiring by searching for these names.
+
+_connection_source: Callable[[], Connection] | None = None
+_gate: Gate | None = None
+_observer: Observer | None = None
+
+
+def use_connection(source: Callable[[], Connection]) -> None:
+    """`source()` gives the connection in force (the admin may change it at any time)."""
+    global _connection_source
+    _connection_source = source
+
+
+def use_gate(gate: Gate) -> None:
+    global _gate
+    _gate = gate
+
+
+def report_to(observer: Observer) -> None:
+    global _observer
+    _observer = observer
+
+
 def connection() -> Connection:
-    """The connection in force; settings.TIXALLO_CONNECTION names where it comes from
-    (the portal's configuration), so this module needs no Django models."""
-    if settings.TIXALLO_CONNECTION:
-        return import_string(settings.TIXALLO_CONNECTION)()
+    """The connection in force: the portal's configuration once it is plugged in,
+    else the settings alone."""
+    if _connection_source is not None:
+        return _connection_source()
     return Connection(settings.TIXALLO_BASE_URL, settings.TIXALLO_API_KEY)
 
 
@@ -248,7 +288,7 @@ def _request(
                 or attempt == attempts
                 or time.monotonic() + wait > deadline
                 # Every process pauses reads after a 429 (the gate): no waiting here.
-                or (isinstance(error, RateLimited) and method == "GET" and gate())
+                or (isinstance(error, RateLimited) and method == "GET" and _gate)
             ):
                 # Once per call, after its retries: one unlucky request is one failure.
                 if _is_failure(error):
@@ -264,7 +304,7 @@ def _attempt(request: httpx.Request, conn: Connection, timeout: float | None) ->
     where = f"{request.method} {request.url.path}"
     if breaker.is_open():
         raise CircuitOpen(f"{where}: not called, Tixallo failed repeatedly (circuit open)")
-    budget = gate()
+    budget = _gate
     if budget:
         budget.admit(request.method)  # may raise Throttled: the budget, or a 429's pause
     extensions = {"timeout": httpx.Timeout(timeout).as_dict()} if timeout is not None else {}
@@ -274,9 +314,9 @@ def _attempt(request: httpx.Request, conn: Connection, timeout: float | None) ->
         response = http().send(request, auth=BearerAuth(conn.api_key))
         response.read()
     except httpx.HTTPError as exc:  # transport failures, and bodies that fail to decode
-        metrics.tixallo_answered(request, started, failure=_describe(exc))
+        _report(request, started, failure=_describe(exc))
         raise Unavailable(f"{where}: {_describe(exc)}") from None
-    metrics.tixallo_answered(request, started, status=response.status_code)
+    _report(request, started, status=response.status_code)
     if response.status_code < 500 and response.status_code != 429:
         breaker.record_success()  # Tixallo answered; a 404 or a 422 is no failure of its
     if not response.is_success:
@@ -287,10 +327,9 @@ def _attempt(request: httpx.Request, conn: Connection, timeout: float | None) ->
     return _parse(response, request.method, request.url.path)
 
 
-def gate() -> ModuleType | None:
-    """The module asked before every request and told of every 429: the portal's
-    shared request budget (settings.TIXALLO_GATE), or None."""
-    return import_module(settings.TIXALLO_GATE) if settings.TIXALLO_GATE else None
+def _report(request: httpx.Request, started: float, status: int = 0, failure: str = "") -> None:
+    if _observer is not None:
+        _observer(request, started, status=status, failure=failure)
 
 
 def _is_failure(error: TixalloError) -> bool:

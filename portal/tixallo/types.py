@@ -41,6 +41,20 @@ def _int(data: Mapping[str, Any], key: str) -> int | None:
         return None
 
 
+def short_text(value: object, limit: int = 255) -> str:
+    """An id (or a status) from Tixallo's JSON, such as a webhook event, as a database
+    stores it: JSON may carry lone surrogates ("\\ud800") and NUL, which neither UTF-8
+    nor PostgreSQL's text takes, and more than its column holds, so those are no value
+    at all."""
+    if not isinstance(value, str) or not 0 < len(value) <= limit or "\x00" in value:
+        return ""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return ""
+    return value
+
+
 def _require_mapping(data: object, what: str) -> Mapping[str, Any]:
     if not isinstance(data, Mapping) or not _text(data, "id"):
         raise BadResponse(f"Tixallo sent a {what} without an id")

@@ -18,10 +18,10 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from portal.mirror import reads
+from portal.tixallo.types import short_text
 from portal.webhooks.models import ReceivedEvent, TicketSeen
 
 EVENT_TYPES = ("ticket.created", "ticket.updated", "message.created")
-MAX_ID = 255
 # Tixallo's retries end long before this; the table stays small.
 KEEP = timedelta(days=30)
 
@@ -123,19 +123,6 @@ def _newest(ticket_id: str, at: datetime) -> bool:
         return bool(later_or_same.update(updated_at=at))
     TicketSeen.objects.filter(updated_at__lt=at - KEEP).delete()
     return True
-
-
-def short_text(value: object, limit: int = MAX_ID) -> str:
-    """An id (or a status) as a database stores it: JSON may carry lone surrogates
-    ("\\ud800") and NUL, which neither UTF-8 nor PostgreSQL's text takes, and more than
-    its column holds, so those are no value at all."""
-    if not isinstance(value, str) or not 0 < len(value) <= limit or "\x00" in value:
-        return ""
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError:
-        return ""
-    return value
 
 
 def _time(value: object) -> datetime | None:

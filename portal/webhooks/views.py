@@ -12,8 +12,8 @@ from django.http import HttpRequest, HttpResponse
 from django.views.decorators.csrf import csrf_exempt
 
 from portal.config.current import absolute_url, for_request
-from portal.ops import metrics
 from portal.outbox import agent_answers
+from portal.telemetry import metrics
 from portal.webhooks import events, liveness, signature
 
 log = logging.getLogger(__name__)

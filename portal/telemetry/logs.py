@@ -5,7 +5,7 @@ import json
 import logging
 from datetime import UTC, datetime
 
-from portal.ops.requestlog import REQUEST_ID, masked
+from portal.telemetry.requestlog import REQUEST_ID, masked
 
 # What RequestLogMiddleware passes as `extra`; copied into the object when present.
 REQUEST_FIELDS = ("method", "path", "status", "duration_ms", "upstream_calls")

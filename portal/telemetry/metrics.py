@@ -7,8 +7,9 @@ own file there and `/metrics` adds them up. What is a state rather than an event
 (outbox depth, breaker, budget, worker last run) is read when scraped
 (`portal.ops.collect`), so it is right whichever process answers.
 
-This module imports nothing of the portal, so the client, the cache reads and the
-views can call it without import cycles. A metric must never break what it
+This package imports nothing of the portal, so any part of it may count here without
+an import cycle; the Tixallo client, which imports nothing of ours, is told to report
+to `tixallo_answered` at start (`OpsConfig.ready`). A metric must never break what it
 measures: cache trouble while recording is logged and ignored.
 """
 
@@ -21,7 +22,7 @@ from django.conf import settings
 from django.core.cache import cache
 from prometheus_client import Counter, Histogram
 
-from portal.ops import requestlog
+from portal.telemetry import requestlog
 
 log = logging.getLogger(__name__)
 

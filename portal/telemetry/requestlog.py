@@ -1,6 +1,6 @@
 """One log line per request — id, method, path, status, duration, and how many
 requests to Tixallo it made — and the request id on every other line logged
-while it is handled (`portal.ops.logs`).
+while it is handled (`portal.telemetry.logs`).
 
 The id comes from the proxy's `X-Request-ID` when it is a sane token, so a line
 here can be matched with the proxy's; otherwise a new one. It goes back in the

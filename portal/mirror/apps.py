@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+
+
+class MirrorConfig(AppConfig):
+    name = "portal.mirror"
+    label = "mirror"
+    verbose_name = "Tixallo mirror"
+
+    def ready(self) -> None:
+        from portal.mirror import budget
+        from portal.tixallo import client
+
+        # Every request to Tixallo, in every process, is counted against the budget first.
+        client.use_gate(budget)
