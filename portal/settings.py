@@ -185,6 +185,7 @@ INSTALLED_APPS = [
     "portal.mirror",
     "portal.outbox",
     "django_tasks_db",
+    "portal.customers",
     "portal.tickets",
     "portal.embed",
     "portal.webhooks",

@@ -14,7 +14,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 SIGNATURE = "portal/webhooks/signature.py"
-IDENTITY = "portal/embed/identity.py"
+IDENTITY = "portal/customers/identity.py"
 TESTS = {
     SIGNATURE: ["tests/test_guards.py", "tests/test_webhooks.py"],
     IDENTITY: ["tests/test_guards.py", "tests/test_embed_identity.py"],

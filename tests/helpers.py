@@ -49,7 +49,7 @@ def sign_in_as(django_client, email: str = "alex@example.com") -> None:
 
 
 def ticket_link(ticket_id: str) -> str:
-    from portal.tickets.access import ticket_link_token
+    from portal.customers.access import ticket_link_token
 
     return f"/t/{ticket_link_token(ticket_id)}/"
 

@@ -8,7 +8,7 @@ import time
 import jwt
 import pytest
 
-from portal.embed import identity
+from portal.customers import identity
 from tests.helpers import new_ticket
 
 pytestmark = pytest.mark.django_db

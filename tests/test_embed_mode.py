@@ -9,7 +9,7 @@ from django.test import Client
 from django.urls import clear_url_caches
 
 from portal.config.snippet import iframe_html, snippet_html
-from portal.embed import identity
+from portal.customers import identity
 from tests.helpers import find_ticket, new_ticket, ticket_count
 
 pytestmark = pytest.mark.django_db

@@ -14,9 +14,8 @@ from django.core.cache import cache
 from django.http import Http404
 from django.test import RequestFactory
 
-from portal.embed import identity
+from portal.customers import access, identity, ratelimit
 from portal.mirror import budget
-from portal.tickets import access, ratelimit
 from portal.tixallo import client
 from portal.tixallo.errors import (
     CircuitOpen,

@@ -13,9 +13,9 @@ import pytest
 from django.core import checks, mail, signing
 from django.test import RequestFactory
 
+from portal.customers import ratelimit
 from portal.sandbox import agents, webhooks
 from portal.sandbox.transport import SandboxTransport
-from portal.tickets import ratelimit
 from portal.tickets.forms import STARTED_SALT
 from tests.helpers import new_ticket, sign_in_as, ticket_count
 from tests.sandbox_helpers import IN_PROCESS_URL, create_ticket, in_process_client

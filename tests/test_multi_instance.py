@@ -127,7 +127,7 @@ def test_a_webhook_to_one_process_refreshes_the_page_another_serves(portals):
             customer_email="alex@example.com",
             customer_name="Alex Example",
         )
-    from portal.tickets.access import ticket_link_token
+    from portal.customers.access import ticket_link_token
 
     link = f"/t/{ticket_link_token(ticket['id'])}/"
     with httpx.Client(timeout=10, trust_env=False) as http:

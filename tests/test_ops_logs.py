@@ -114,7 +114,7 @@ def test_no_private_link_token_is_logged(client, sandbox, log_format):
     """A ticket link never expires: whoever reads the logs must not get one."""
     from django.conf import settings as django_settings
 
-    from portal.tickets import access
+    from portal.customers import access
 
     stream = io.StringIO()
     handler = logging.StreamHandler(stream)

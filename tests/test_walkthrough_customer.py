@@ -9,7 +9,7 @@ from django.core import mail
 
 from portal.config.branding import DARK_SURFACE, LIGHT_SURFACE, contrast, stylesheet
 from portal.config.current import current
-from portal.embed import identity
+from portal.customers import identity
 from portal.outbox.models import Submission
 from portal.sandbox import agents
 from tests.helpers import find_ticket, new_ticket, set_faults, set_status, sign_in_as, ticket_link

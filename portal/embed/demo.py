@@ -10,7 +10,7 @@ from django.views.decorators.http import require_safe
 
 from portal.config.current import for_request
 from portal.config.snippet import snippet_html
-from portal.embed import identity
+from portal.customers import identity
 
 ALEX = identity.Identity("alex@example.com", "Alex Example")  # seeded by the sandbox
 SHOP_ACCENT = "#1f6f4a"

@@ -19,8 +19,8 @@ from django.views.decorators.http import require_safe
 from portal.config.branding import HEX, stylesheet
 from portal.config.current import for_request
 from portal.config.snippet import portal_origin
-from portal.embed import identity, mode
-from portal.tickets import access
+from portal.customers import access, identity
+from portal.embed import mode
 from portal.tixallo import client
 from portal.tixallo.types import PRIORITIES
 

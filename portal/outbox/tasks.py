@@ -5,9 +5,10 @@ from django.tasks import task
 from django.urls import reverse
 from django.utils import translation
 
+from portal.customers import access
 from portal.outbox import delivery
 from portal.outbox.models import Submission
-from portal.tickets import access, emails
+from portal.tickets import emails
 
 
 @task()

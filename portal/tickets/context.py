@@ -1,8 +1,7 @@
 from django.conf import settings
 from django.http import HttpRequest
 
-from portal.embed import identity
-from portal.tickets import access
+from portal.customers import access, identity
 
 
 def portal(request: HttpRequest) -> dict[str, object]:

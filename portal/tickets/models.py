@@ -27,13 +27,3 @@ class StatusWording(models.Model):
 
     def __str__(self) -> str:
         return f"{self.status} → {self.label}"
-
-
-class UsedSignInLink(models.Model):
-    """A redeemed sign-in link: the unique key makes each link work once, in every process."""
-
-    nonce = models.CharField(max_length=64, primary_key=True)
-    used_at = models.DateTimeField(auto_now_add=True)
-
-    def __str__(self) -> str:
-        return f"sign-in link used at {self.used_at:%Y-%m-%d %H:%M}"

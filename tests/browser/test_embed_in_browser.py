@@ -8,7 +8,7 @@ import re
 import pytest
 from playwright.sync_api import Frame, Page, expect
 
-from portal.embed import identity
+from portal.customers import identity
 from tests.browser.a11y import axe_violations
 from tests.helpers import find_ticket, new_ticket
 

@@ -11,9 +11,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from portal.config.current import absolute_url, for_request
+from portal.customers import access
 from portal.outbox import queue, tasks
 from portal.outbox.models import Submission
-from portal.tickets import access
 from portal.tickets.views import here
 from portal.tickets.views.received import received_token
 

@@ -9,9 +9,10 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
 
+from portal.customers import access
 from portal.mirror import reads
 from portal.outbox import queue
-from portal.tickets import access, activity, status, trouble
+from portal.tickets import activity, status, trouble
 from portal.tickets.views import fragment, fragment_key, here, version_of
 from portal.tixallo.errors import Invalid, TixalloError
 

@@ -8,8 +8,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
 
+from portal.customers import access
 from portal.outbox.models import Submission
-from portal.tickets import access
 from portal.tickets.views import fragment, here
 
 SALT = "tickets.received"

@@ -9,8 +9,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from portal.config.current import absolute_url
-from portal.embed import identity
-from portal.tickets import access, emails, ratelimit, trouble
+from portal.customers import access, identity, ratelimit
+from portal.tickets import emails, trouble
 from portal.tickets.forms import SignInForm, started_now
 from portal.tickets.views import here
 

@@ -8,15 +8,14 @@ from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import HttpResponseClientRedirect
 
 from portal.config.current import absolute_url, for_request
-from portal.embed import identity
+from portal.customers import access, identity, names, ratelimit
 from portal.mirror import reads
 from portal.outbox import queue, tasks
 from portal.outbox.models import Submission
-from portal.tickets import access, ratelimit, trouble
+from portal.tickets import trouble
 from portal.tickets.forms import TicketForm, started_now
 from portal.tickets.views import action_key, confirm, fragment, here
 from portal.tickets.views.received import received_token
-from portal.tickets.who import known_name
 from portal.tixallo import client
 from portal.tixallo.errors import Invalid
 from portal.tixallo.types import PRIORITIES
@@ -66,7 +65,7 @@ def submit(request: HttpRequest) -> HttpResponse:
     if error is not None:
         _add_upstream_errors(form, error)
         return render(request, template, context, status=422)
-    request.session[access.SESSION_NAME] = typed["customer_name"]
+    names.remember(request, typed["customer_name"])
     reads.forget_customer(typed["customer_email"])
     if submission.state == submission.State.HELD:
         confirm.ask(request, submission, config.hold_hours)
@@ -106,18 +105,11 @@ def _initial(request: HttpRequest) -> dict[str, str]:
     """A fresh key and start time; a verified customer's email and name filled in; a
     subject or priority from the query string (a link, or the embed snippet's
     data-subject / data-priority)."""
-    email = access.verified_email(request)
-    if email and access.SESSION_NAME not in request.session:
-        # Looked up once, also when nothing is found ("" is kept); signing in as
-        # another email forgets it (`access.sign_in`).
-        name = known_name(email)
-        if name is not None:
-            request.session[access.SESSION_NAME] = name
     initial = {
         "idempotency_key": client.new_idempotency_key(),
         "started": started_now(),
-        "customer_email": email,
-        "customer_name": request.session.get(access.SESSION_NAME, ""),
+        "customer_email": access.verified_email(request),
+        "customer_name": names.for_form(request),
     }
     subject = " ".join(request.GET.get("subject", "").split())[: client.SUBJECT_MAX]
     if subject:

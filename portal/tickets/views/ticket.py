@@ -14,9 +14,10 @@ from django.views.decorators.http import require_http_methods
 from django.views.decorators.vary import vary_on_headers
 
 from portal.config.current import absolute_url
+from portal.customers import access, ratelimit
 from portal.mirror import reads
 from portal.outbox import agent_answers, queue
-from portal.tickets import access, activity, ratelimit, status, trouble
+from portal.tickets import activity, status, trouble
 from portal.tickets.forms import ReplyForm
 from portal.tickets.views import action_key, fragment, fragment_key, version_of
 from portal.tixallo import client

@@ -17,7 +17,7 @@ from django.http import HttpRequest
 from django.views.decorators.debug import sensitive_variables
 
 from portal.config.current import PortalConfig
-from portal.tickets import access
+from portal.customers import access, names
 from portal.tixallo import client
 
 ALGORITHM = "HS256"
@@ -78,7 +78,7 @@ def mint(email: str, name: str, key: str, lifetime: int = 300) -> str:
 def remember(request: HttpRequest, identity: Identity) -> None:
     """Sign the customer in, as a redeemed sign-in link does."""
     access.sign_in(request, identity.email)
-    request.session[access.SESSION_NAME] = identity.name
+    names.remember(request, identity.name)
     request.session[SESSION_IDENTITY] = {"email": identity.email, "name": identity.name}
 
 

@@ -10,8 +10,8 @@ from django.core import signing
 from django.db import IntegrityError, transaction
 from django.http import Http404, HttpRequest
 
+from portal.customers.models import UsedSignInLink
 from portal.mirror import reads
-from portal.tickets.models import UsedSignInLink
 from portal.tixallo.errors import NotFound
 from portal.tixallo.types import Ticket
 
