@@ -17,6 +17,7 @@ from portal.tixallo.types import Ticket
 
 TICKET_LINK_SALT = "tickets.link"
 SIGNIN_SALT = "tickets.signin"
+CONFIRM_REQUEST_SALT = "tickets.confirm-request"
 SESSION_EMAIL = "customer_email"
 SESSION_NAME = "customer_name"
 
@@ -79,6 +80,25 @@ def _load_signin(token: str) -> dict[str, str]:
     if not isinstance(payload, dict) or not {"e", "n"} <= payload.keys():
         raise Http404("No such sign-in link")
     return payload
+
+
+# --- confirmation links for held requests ----------------------------------------
+
+
+def confirm_request_token(reference: str) -> str:
+    """The emailed link that sends a held request (portal settings: "hold requests until
+    the email is confirmed"); opening it proves the address, as a sign-in link does."""
+    return signing.dumps(reference, salt=CONFIRM_REQUEST_SALT)
+
+
+def reference_from_confirm_token(token: str, hours: int) -> str:
+    """The reference a link names; raises LinkExpired after `hours`, or Http404."""
+    try:
+        return signing.loads(token, salt=CONFIRM_REQUEST_SALT, max_age=hours * 3600)
+    except signing.SignatureExpired:
+        raise LinkExpired from None
+    except signing.BadSignature:
+        raise Http404("No such confirmation link") from None
 
 
 # --- the session ----------------------------------------------------------------

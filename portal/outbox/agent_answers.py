@@ -21,8 +21,8 @@ from django.utils import timezone, translation
 from portal.config.current import current
 from portal.customers import access
 from portal.mirror import reads
+from portal.outbox import emails
 from portal.outbox.models import CustomerNotice, Submission, TicketStatusSeen
-from portal.tickets import emails
 from portal.tixallo.errors import TixalloError
 from portal.tixallo.types import short_text
 

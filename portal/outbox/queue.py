@@ -1,4 +1,6 @@
-"""Put a customer's submission in the outbox (and try it at once)."""
+"""Put a customer's submission in the outbox, try it at once, and do what follows a
+saved submission: drop the customer's cached pages and send the email it calls for.
+The pages hand over one submission and render what comes back."""
 
 import hashlib
 from datetime import timedelta
@@ -7,7 +9,8 @@ from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 
-from portal.outbox import delivery, tasks
+from portal.mirror import reads
+from portal.outbox import delivery, emails, tasks
 from portal.outbox.models import Submission, changed_now_and_on_commit, changes_of
 from portal.tixallo.errors import Invalid
 
@@ -15,6 +18,7 @@ SAFETY_DELAY = timedelta(seconds=30)
 
 
 def submit(
+    *,
     kind: str,
     payload: dict,
     email: str,
@@ -25,12 +29,22 @@ def submit(
 ) -> tuple[Submission, Invalid | None]:
     """Save first, then send once. The same key twice (a double click, a reload) is the
     same submission; one Tixallo refused may be sent again with corrected content.
-    `hold`: keep it until the customer confirms their email (`release`)."""
+    `hold`: keep it until the customer confirms their email (`release`). `site_url`: the
+    portal's address the customer came through, for the links in their emails."""
     submission = _save(kind, payload, email, key, site_url, ticket_id, hold)
-    if submission.state == Submission.State.HELD:
-        return submission, None
-    error = delivery.send(submission)
-    submission.refresh_from_db()
+    error = None
+    if submission.state != Submission.State.HELD:
+        error = delivery.send(submission)
+        submission.refresh_from_db()
+    if error is None:
+        # Pages showing this ticket or the customer's list read them afresh (they show
+        # it "Sending…" until delivered).
+        if ticket_id:
+            reads.forget_ticket(ticket_id)
+        reads.forget_customer(email)
+        emails.acknowledge(submission)
+    elif error.type == "ticket_closed":  # a reply to a ticket closed meanwhile
+        reads.forget_ticket(ticket_id)
     return submission, error
 
 
@@ -98,6 +112,7 @@ def release(submission: Submission, hours: int) -> bool:
     if released:
         delivery.send(submission)
     submission.refresh_from_db()
+    emails.acknowledge(submission)
     return bool(released)
 
 

@@ -3,29 +3,19 @@ customer gets a link by email; opening it shows the request and a button (a POST
 mail scanners that fetch links confirm nothing); pressing it sends the request to
 Tixallo and, as the link proved the address, signs the customer in."""
 
-from django.core import signing
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from portal.config.current import absolute_url, for_request
+from portal.config.current import for_request
 from portal.customers import access
-from portal.outbox import queue, tasks
+from portal.outbox import queue
 from portal.outbox.models import Submission
 from portal.tickets.views import here
 from portal.tickets.views.received import received_token
 
-SALT = "tickets.confirm-request"
 TEMPLATE = "tickets/confirm_request.html"
-
-
-def ask(request: HttpRequest, submission: Submission, hours: int) -> None:
-    """Email the confirmation link for a held submission (once)."""
-    token = signing.dumps(submission.reference, salt=SALT)
-    link = absolute_url(request, reverse("tickets:confirm", args=[token]))
-    tasks.ask_to_confirm(submission, link, hours)
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -33,11 +23,9 @@ def ask(request: HttpRequest, submission: Submission, hours: int) -> None:
 def confirm_request(request: HttpRequest, token: str) -> HttpResponse:
     hours = for_request(request).hold_hours
     try:
-        reference = signing.loads(token, salt=SALT, max_age=hours * 3600)
-    except signing.SignatureExpired:
+        reference = access.reference_from_confirm_token(token, hours)
+    except access.LinkExpired:
         return render(request, TEMPLATE, {"expired": True}, status=410)
-    except signing.BadSignature:
-        raise Http404("No such confirmation link") from None
     queue.expire_held(hours)
     submission = Submission.objects.filter(reference=reference).first()
     if submission is None:
@@ -51,7 +39,5 @@ def confirm_request(request: HttpRequest, token: str) -> HttpResponse:
     if queue.release(submission, hours):
         access.sign_in(request, submission.customer_email)  # the emailed link proved it
     if submission.state == Submission.State.DELIVERED:
-        tasks.confirm(submission)
         return redirect(here(request, "tickets:ticket", submission.ticket_id))
-    tasks.tell_received(submission)
     return redirect(here(request, "tickets:received", received_token(submission)))

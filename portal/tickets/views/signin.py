@@ -10,7 +10,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from portal.config.current import absolute_url
 from portal.customers import access, identity, ratelimit
-from portal.tickets import emails, trouble
+from portal.outbox import emails
+from portal.tickets import trouble
 from portal.tickets.forms import SignInForm, started_now
 from portal.tickets.views import here
 

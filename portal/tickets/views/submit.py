@@ -9,12 +9,11 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from portal.config.current import absolute_url, for_request
 from portal.customers import access, identity, names, ratelimit
-from portal.mirror import reads
-from portal.outbox import queue, tasks
+from portal.outbox import queue
 from portal.outbox.models import Submission
 from portal.tickets import trouble
 from portal.tickets.forms import TicketForm, started_now
-from portal.tickets.views import action_key, confirm, fragment, here
+from portal.tickets.views import action_key, fragment, here
 from portal.tickets.views.received import received_token
 from portal.tixallo import client
 from portal.tixallo.errors import Invalid
@@ -52,28 +51,26 @@ def submit(request: HttpRequest) -> HttpResponse:
     typed = form.cleaned_data
     if wait := ratelimit.email_wait("submit", typed["customer_email"]):
         return trouble.too_many(request, template, context, wait)
-    key = action_key(typed["idempotency_key"], typed["customer_email"])
     payload = {name: typed.get(name) for name in TICKET_FIELDS}
     payload["priority"] = payload["priority"] or config.default_priority
-    site = absolute_url(request, "/")
-    # With the admin's switch on, a request from an email this visitor hasn't proven waits
-    # in the outbox until the emailed confirmation link is clicked (against impersonation).
-    hold = config.hold_unverified and access.verified_email(request) != typed["customer_email"]
+    email = typed["customer_email"]
     submission, error = queue.submit(
-        "ticket", payload, typed["customer_email"], key, site, hold=hold
+        kind=Submission.Kind.TICKET,
+        payload=payload,
+        email=email,
+        key=action_key(typed["idempotency_key"], email),
+        site_url=absolute_url(request, "/"),
+        # With the admin's switch on, a request from an email this visitor hasn't proven
+        # waits in the outbox until the emailed confirmation link is clicked.
+        hold=config.hold_unverified and access.verified_email(request) != email,
     )
     if error is not None:
         _add_upstream_errors(form, error)
         return render(request, template, context, status=422)
     names.remember(request, typed["customer_name"])
-    reads.forget_customer(typed["customer_email"])
-    if submission.state == submission.State.HELD:
-        confirm.ask(request, submission, config.hold_hours)
-        url = here(request, "tickets:received", received_token(submission))
-    elif submission.state == submission.State.DELIVERED:
+    if submission.state == submission.State.DELIVERED:
         url = confirmation_url(request, submission)
-    else:  # Tixallo couldn't take it now: the worker will, the customer has a reference
-        tasks.tell_received(submission)  # the worker will deliver it (booked with the row)
+    else:  # held for the email's confirmation, or queued: the worker will deliver it
         url = here(request, "tickets:received", received_token(submission))
     return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
 
@@ -95,8 +92,6 @@ def submitted(request: HttpRequest, token: str) -> HttpResponse:
 
 
 def confirmation_url(request: HttpRequest, submission: Submission) -> str:
-    """Email the private link and give the confirmation's URL."""
-    tasks.confirm(submission)
     token = signing.dumps(submission.reference, salt=SUBMITTED_SALT)
     return here(request, "tickets:submitted", token)
 

@@ -16,7 +16,8 @@ from django.views.decorators.vary import vary_on_headers
 from portal.config.current import absolute_url
 from portal.customers import access, ratelimit
 from portal.mirror import reads
-from portal.outbox import agent_answers, queue
+from portal.outbox import queue, solve
+from portal.outbox.models import Submission
 from portal.tickets import activity, status, trouble
 from portal.tickets.forms import ReplyForm
 from portal.tickets.views import action_key, fragment, fragment_key, version_of
@@ -88,12 +89,15 @@ def _reply(request: HttpRequest, copy: reads.Copy, url: str) -> HttpResponse:
         return _closed_meanwhile(request, copy, url, form.cleaned_data["body"])
     if wait := ratelimit.email_wait("reply", email):
         return trouble.too_many(request, _form_template(request), context, wait)
-    key = action_key(form.cleaned_data["idempotency_key"], ticket.id, email)
-    payload = {"body": form.cleaned_data["body"], "customer_email": email}
-    site = absolute_url(request, "/")
-    submission, error = queue.submit("reply", payload, email, key, site, ticket_id=ticket.id)
+    _submission, error = queue.submit(
+        kind=Submission.Kind.REPLY,
+        payload={"body": form.cleaned_data["body"], "customer_email": email},
+        email=email,
+        key=action_key(form.cleaned_data["idempotency_key"], ticket.id, email),
+        site_url=absolute_url(request, "/"),
+        ticket_id=ticket.id,
+    )
     if error is not None and error.type == "ticket_closed":
-        reads.forget_ticket(ticket.id)
         with suppress(TixalloError):  # the page shows "Closed" too, if Tixallo tells
             copy = reads.ticket_copy(ticket.id)
         return _closed_meanwhile(request, copy, url, form.cleaned_data["body"])
@@ -101,8 +105,6 @@ def _reply(request: HttpRequest, copy: reads.Copy, url: str) -> HttpResponse:
         form.add_error("body", error.fields.get("body") or _check_reply(error))
         return render(request, _form_template(request), context, status=422)
     # Still queued? It shows as "sending" until the worker delivers it.
-    reads.forget_ticket(ticket.id)
-    reads.forget_customer(email)
     if not request.htmx:
         return redirect(url + "#latest")
     return _after_reply(request, ticket.id, url)
@@ -131,15 +133,10 @@ def _mark_solved(request: HttpRequest, copy: reads.Copy, url: str) -> HttpRespon
     if wait := ratelimit.address_wait("reply", request) or ratelimit.email_wait("reply", email):
         context = _context(request, copy, url, ReplyForm(initial=_fresh_key()), _version(copy))
         return trouble.too_many(request, TEMPLATE, context, wait)
-    # Noted first: the webhook that follows is no news to tell the customer by email.
-    agent_answers.note_status(ticket.id, "solved")
     try:
-        client.mark_solved(ticket.id)
+        solve.mark_solved(ticket, email)
     except TixalloError as error:
-        agent_answers.note_status(ticket.id, ticket.status)
         return trouble.page(request, error)
-    reads.forget_ticket(ticket.id)
-    reads.forget_customer(email)
     return redirect(url)
 
 
