@@ -9,7 +9,7 @@ from portal.ops import views as ops
 handler500 = "portal.outage.server_error_or_outage"
 
 urlpatterns = [
-    path("brand.css", branding.brand_css, name="brand-css"),
+    path("brand.css", branding.accent_css, name="brand-css"),
     path("brand/logo-<str:version>", branding.logo, name="brand-logo"),
     path("admin/health/", admin.site.admin_view(ops.health), name="ops-health"),
     path("admin/", admin.site.urls),

@@ -49,7 +49,7 @@ def test_the_first_party_pages_stay_as_they_are(client, sandbox):
     client.get("/embed/start/?lang=de&accent=aa3300")  # the same browser was in a frame
     html = client.get("/").content.decode()
     assert "site-header" in html and 'class="embedded"' not in html
-    assert "embed-frame.js" not in html and "accent.css" not in html
+    assert "embed-frame.js" not in html and "brand.css" not in html
     assert '<html lang="en">' in html  # the host page's language stays in the frame
 
 
@@ -79,14 +79,14 @@ def test_the_host_pages_language_and_accent_follow_the_frame(client, sandbox):
     later = client.get("/embed/tickets/", follow=True).content.decode()  # the sign-in page
     for html in (first, later):
         assert '<html lang="de">' in html
-        assert 'href="/embed/accent.css?c=aa3300"' in html
+        assert 'href="/brand.css?c=aa3300"' in html
 
 
 def test_unusable_options_are_ignored(client, sandbox):
     start = client.get("/embed/start/?lang=xx&accent=red;x&priority=asap&subject=" + "s" * 300)
     assert start["Location"] == "/embed/?subject=" + "s" * 200
     html = client.get(start["Location"]).content.decode()
-    assert "accent.css" not in html and '<html lang="en">' in html
+    assert "brand.css" not in html and '<html lang="en">' in html
 
 
 def test_the_snippet_can_prefill_subject_and_priority(client, sandbox):
@@ -97,10 +97,10 @@ def test_the_snippet_can_prefill_subject_and_priority(client, sandbox):
 
 
 def test_the_accent_stylesheet_keeps_text_readable(client, sandbox):
-    response = client.get("/embed/accent.css?c=ffeb3b")
+    response = client.get("/brand.css?c=ffeb3b")
     assert response["Content-Type"] == "text/css; charset=utf-8"
     assert "--button: #ffeb3b; --button-ink: #000000;" in response.content.decode()
-    assert client.get("/embed/accent.css?c=nonsense").content == b""
+    assert client.get("/brand.css?c=nonsense").content == b""
 
 
 # --- the identity the host vouched for ----------------------------------------------

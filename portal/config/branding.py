@@ -11,7 +11,7 @@ from django.utils.csp import CSP
 from django.views.decorators.csp import csp_override
 from django.views.decorators.http import require_safe
 
-from portal.config.current import PortalConfig, current, for_request, load_row
+from portal.config.current import PortalConfig, for_request, load_row
 
 HEX = re.compile(r"#[0-9a-fA-F]{6}")
 # For images opened on their own: the browser shows them in a page it styles inline, which
@@ -25,7 +25,7 @@ def context(request: HttpRequest) -> dict[str, object]:
     return {
         "portal": config,
         "portal_name": config.portal_name,
-        "brand_css_url": reverse("brand-css") + f"?v={config.accent_colour.lstrip('#')}"
+        "brand_css_url": accent_css_url(config.accent_colour)
         if HEX.fullmatch(config.accent_colour)
         else "",
         "logo_url": reverse("brand-logo", args=[config.logo_version])
@@ -34,10 +34,18 @@ def context(request: HttpRequest) -> dict[str, object]:
     }
 
 
+def accent_css_url(colour: str) -> str:
+    """The accent stylesheet of a #rrggbb colour: the admin's, or inside a host site's
+    frame the host page's (its data-accent)."""
+    return reverse("brand-css") + f"?c={colour[1:]}"
+
+
 @require_safe
-def brand_css(request: HttpRequest) -> HttpResponse:
-    response = HttpResponse(stylesheet(current()), content_type="text/css")
-    response["Cache-Control"] = "public, max-age=86400"  # the URL changes with the colour
+def accent_css(request: HttpRequest) -> HttpResponse:
+    """The stylesheet for the colour the URL names, else the admin's accent colour."""
+    css = stylesheet(for_request(request), accent="#" + request.GET.get("c", ""))
+    response = HttpResponse(css, content_type="text/css; charset=utf-8")
+    response["Cache-Control"] = "public, max-age=86400"  # the URL names the colour
     return response
 
 

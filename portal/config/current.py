@@ -20,7 +20,7 @@ from django.http import HttpRequest
 
 from portal.config import crypto
 from portal.config.models import HOLD_HOURS, PortalSettings
-from portal.config.origins import origin_of, url_origin
+from portal.config.origins import origin_of, request_origin, url_origin
 from portal.tixallo.client import Connection
 
 DEFAULT_BASE_URL = "https://tixallo.com/api/v1"
@@ -137,6 +137,12 @@ def absolute_url(request: HttpRequest | None, path: str) -> str:
     if request is None:
         raise ValueError("no PORTAL_URL and no request to take the host from")
     return request.build_absolute_uri(path)
+
+
+def portal_origin(request: HttpRequest) -> str:
+    """This portal's public origin: PORTAL_URL (environment or admin), else the origin
+    this request came through."""
+    return for_request(request).portal_url or request_origin(request)
 
 
 def for_request(request: HttpRequest) -> PortalConfig:

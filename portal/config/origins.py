@@ -3,6 +3,8 @@
 import re
 from urllib.parse import urlsplit
 
+from django.http import HttpRequest
+
 from portal.tixallo import client
 
 HOST = re.compile(r"[a-z0-9.-]+|\[[0-9a-f:.]+\]")
@@ -37,3 +39,8 @@ def url_origin(url: str) -> str:
     if not parts.scheme or not parts.hostname:
         return ""
     return f"{parts.scheme.lower()}://{parts.hostname.lower()}" + (f":{port}" if port else "")
+
+
+def request_origin(request: HttpRequest) -> str:
+    """The origin this request came through: what the browser calls the page's own."""
+    return f"{request.scheme}://{request.get_host()}"

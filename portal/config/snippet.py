@@ -5,15 +5,9 @@ from django.http import HttpRequest
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 
-from portal.config.current import for_request
+from portal.config.current import for_request, portal_origin
 
 IFRAME_HEIGHT = "800px"  # without the script nothing fits the frame to its content
-
-
-def portal_origin(request: HttpRequest) -> str:
-    """This portal's public origin: PORTAL_URL (environment or admin), else as the
-    browser reached it."""
-    return for_request(request).portal_url or f"{request.scheme}://{request.get_host()}"
 
 
 def snippet_html(request: HttpRequest, **data: str) -> str:

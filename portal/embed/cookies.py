@@ -19,7 +19,6 @@ Listed before SessionMiddleware (so after it and CsrfViewMiddleware on the way
 out): by then both have set their cookies on the response.
 """
 
-import ipaddress
 from collections.abc import Callable
 from http.cookies import Morsel
 
@@ -28,6 +27,7 @@ from django.http import HttpRequest, HttpResponse
 from django.http.request import split_domain_port
 
 from portal.config.current import for_request
+from portal.tixallo.client import is_loopback
 
 NATIVE = "partitioned" in Morsel._reserved  # Python 3.14+
 
@@ -58,12 +58,7 @@ def keeps_secure_cookies(request: HttpRequest) -> bool:
     if request.is_secure():
         return True
     host, _port = split_domain_port(request.get_host())
-    if host == "localhost" or host.endswith(".localhost"):
-        return True
-    try:
-        return ipaddress.ip_address(host.strip("[]")).is_loopback
-    except ValueError:
-        return False
+    return is_loopback(host)
 
 
 def for_frames(morsel: Morsel) -> Morsel:

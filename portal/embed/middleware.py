@@ -12,6 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.csp import CSP
 from django.utils.deprecation import MiddlewareMixin
 
+from portal.config.current import for_request
 from portal.embed import mode
 
 
@@ -25,7 +26,7 @@ class EmbedMiddleware(MiddlewareMixin):
         if framable(request):
             policy = getattr(response, "_csp_config", settings.SECURE_CSP)
             if policy:  # an empty policy is a view's choice to send none: keep it
-                ancestors = [CSP.SELF, *mode.allowed_origins(request)]
+                ancestors = [CSP.SELF, *for_request(request).allowed_origins]
                 response._csp_config = {**policy, "frame-ancestors": ancestors}
             # frame-ancestors decides; X-Frame-Options: DENY would contradict it.
             response.xframe_options_exempt = True

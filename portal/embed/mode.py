@@ -13,7 +13,6 @@ The host page's language and accent colour come in the first page's query string
 pages after it; they only ever apply under /embed/.
 """
 
-import re
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -21,18 +20,13 @@ from django.http import HttpRequest, QueryDict
 from django.urls import reverse
 from django.utils import translation
 
-from portal.config.branding import HEX
+from portal.config.branding import HEX, accent_css_url
 from portal.config.current import for_request
+from portal.config.origins import request_origin
 
 EMBEDDED = "embedded"  # the instance namespace of the customer pages under /embed/
 SESSION_OPTIONS = "embed_options"
 OPTION_KEYS = ("lang", "accent")
-# An origin as the CSP and postMessage need it. The admin form validates origins, but
-# PORTAL_ALLOWED_ORIGINS comes straight from the environment: anything else (a stray
-# ";" or space) could add a CSP directive, so it is left out.
-ORIGIN = re.compile(
-    r"https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?|https?://\[[0-9A-Fa-f:.]+\](:[0-9]{1,5})?"
-)
 
 
 @dataclass(frozen=True)
@@ -43,10 +37,6 @@ class Embed:
     frame_origins: str  # space-separated: who may receive the frame's height messages
     new_tab_url: str  # this page outside the frame
     csrf_cookie: str  # its absence tells the frame that cookies are blocked
-
-
-def allowed_origins(request: HttpRequest) -> tuple[str, ...]:
-    return tuple(o for o in for_request(request).allowed_origins if ORIGIN.fullmatch(o))
 
 
 def is_embedded(request: HttpRequest) -> bool:
@@ -86,10 +76,12 @@ def enter(request: HttpRequest) -> Embed | None:
         translation.activate(chosen["lang"])
         request.LANGUAGE_CODE = chosen["lang"]
     accent = chosen.get("accent", "")
-    own_origin = f"{request.scheme}://{request.get_host()}"
     request.embed = Embed(
-        accent_css_url=reverse("embed:accent-css") + f"?c={accent[1:]}" if accent else "",
-        frame_origins=" ".join([own_origin, *allowed_origins(request)]),
+        accent_css_url=accent_css_url(accent) if accent else "",
+        # Whoever frames the page, the portal's own admin (its preview) included. The
+        # allowed origins were normalised with the configuration (`origins.origin_of`):
+        # nothing in them can add a CSP directive.
+        frame_origins=" ".join([request_origin(request), *for_request(request).allowed_origins]),
         new_tab_url=first_party_url(request),
         csrf_cookie=settings.CSRF_COOKIE_NAME,
     )

@@ -10,7 +10,6 @@ from portal.embed import demo, mode, views
 embed_patterns = [
     path("embed.js", views.embed_js, name="script"),
     path("embed/start/", views.start, name="start"),
-    path("embed/accent.css", views.accent_css, name="accent-css"),
 ]
 if settings.PORTAL_SANDBOX:
     # A host page for the demo; it mints identity tokens, so never without the sandbox.

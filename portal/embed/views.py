@@ -1,5 +1,5 @@
-"""The embed endpoints: the host page's script, the frame's entry, the host's accent
-colour, and the friendly page shown when a form arrives without its CSRF cookie."""
+"""The embed endpoints: the host page's script, the frame's entry, and the friendly
+page shown when a form arrives without its CSRF cookie."""
 
 import hashlib
 import json
@@ -16,13 +16,10 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
-from portal.config.branding import HEX, stylesheet
-from portal.config.current import for_request
-from portal.config.snippet import portal_origin
+from portal.config.current import for_request, portal_origin
 from portal.customers import access, identity
 from portal.embed import mode
-from portal.tixallo import client
-from portal.tixallo.types import PRIORITIES
+from portal.tickets.forms import prefill
 
 log = logging.getLogger(__name__)
 
@@ -93,16 +90,6 @@ def _refused(request: HttpRequest, why: str) -> HttpResponse:
     return render(request, "embed/identity_refused.html", context, status=403)
 
 
-@require_safe
-def accent_css(request: HttpRequest) -> HttpResponse:
-    """The host page's accent colour (data-accent), with text colours kept readable."""
-    accent = "#" + request.GET.get("c", "")
-    css = stylesheet(for_request(request), accent=accent) if HEX.fullmatch(accent) else ""
-    response = HttpResponse(css, content_type="text/css; charset=utf-8")
-    response["Cache-Control"] = "public, max-age=86400"  # the URL names the colour
-    return response
-
-
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     """settings.CSRF_FAILURE_VIEW. Mostly a browser that blocks the frame's cookies, or
     a page left open past its session: say so, give back what was typed, and offer
@@ -125,10 +112,6 @@ def _embedded_url(name: str, query: QueryDict) -> str:
     the first page is right without cookies); never the token."""
     keep = QueryDict(mutable=True)
     keep.update(mode.options(query))
-    subject = " ".join(query.get("subject", "").split())[: client.SUBJECT_MAX]
-    if subject:
-        keep["subject"] = subject
-    if query.get("priority") in PRIORITIES:
-        keep["priority"] = query["priority"]
+    keep.update(prefill(query))
     path = reverse(name, current_app=mode.EMBEDDED)
     return path + ("?" + keep.urlencode() if keep else "")

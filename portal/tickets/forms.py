@@ -7,6 +7,7 @@ from django import forms
 from django.conf import settings
 from django.core import signing
 from django.core.cache import cache
+from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from portal.config.models import PRIORITY_WORDS
@@ -23,6 +24,23 @@ STARTED_MAX_AGE = 24 * 3600  # a page left open all day still sends; a replayed 
 
 def started_now() -> str:
     return signing.dumps(time.time(), salt=STARTED_SALT)
+
+
+def one_line(text: str) -> str:
+    """Every run of spaces and line breaks as one space (a subject ends up in email headers)."""
+    return " ".join(text.split())
+
+
+def prefill(query: QueryDict) -> dict[str, str]:
+    """What a link may fill in on the submit form (such as the embed snippet's
+    data-subject and data-priority): a subject, a known priority; the rest is left out."""
+    found = {}
+    subject = one_line(query.get("subject", ""))[: client.SUBJECT_MAX]
+    if subject:
+        found["subject"] = subject
+    if query.get("priority") in PRIORITIES:
+        found["priority"] = query["priority"]
+    return found
 
 
 class HumanForm(forms.Form):
@@ -133,11 +151,10 @@ class TicketForm(HumanForm, OnceForm):
             self.data[name] = value
 
     def clean_subject(self) -> str:
-        # One line only: a subject ends up in email headers.
-        return " ".join(self.cleaned_data["subject"].split())
+        return one_line(self.cleaned_data["subject"])
 
     def clean_customer_name(self) -> str:
-        return " ".join(self.cleaned_data["customer_name"].split())
+        return one_line(self.cleaned_data["customer_name"])
 
     def clean_customer_email(self) -> str:
         return self.cleaned_data["customer_email"].strip().lower()

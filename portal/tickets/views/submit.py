@@ -1,5 +1,5 @@
 from django.core import signing
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -12,12 +12,11 @@ from portal.customers import access, identity, names, ratelimit
 from portal.outbox import queue
 from portal.outbox.models import Submission
 from portal.tickets import trouble
-from portal.tickets.forms import TicketForm, started_now
+from portal.tickets.forms import TicketForm, prefill, started_now
 from portal.tickets.views import action_key, fragment, here
 from portal.tickets.views.received import received_token
 from portal.tixallo import client
 from portal.tixallo.errors import Invalid
-from portal.tixallo.types import PRIORITIES
 
 SUBMITTED_SALT = "tickets.submitted"
 TICKET_FIELDS = ("subject", "description", "customer_email", "customer_name", "priority")
@@ -31,10 +30,10 @@ def submit(request: HttpRequest) -> HttpResponse:
     locked = identity.locked_fields(request)
     config = for_request(request)
     # "Start a new request with this text" (a closed ticket's page): a fresh form with it.
-    prefill = request.method == "POST" and request.POST.get("prefill") == "1"
+    carried = request.method == "POST" and request.POST.get("prefill") == "1"
     form = TicketForm(
-        None if prefill else request.POST or None,
-        initial=_initial(request) | (_carried_over(request.POST) if prefill else {}),
+        None if carried else request.POST or None,
+        initial=_initial(request) | (_carried_over(request.POST) if carried else {}),
         locked=locked,
         choose_priority=config.allow_priority,
     )
@@ -106,18 +105,12 @@ def _initial(request: HttpRequest) -> dict[str, str]:
         "customer_email": access.verified_email(request),
         "customer_name": names.for_form(request),
     }
-    subject = " ".join(request.GET.get("subject", "").split())[: client.SUBJECT_MAX]
-    if subject:
-        initial["subject"] = subject
-    if request.GET.get("priority") in PRIORITIES:
-        initial["priority"] = request.GET["priority"]
-    return initial
+    return initial | prefill(request.GET)
 
 
-def _carried_over(posted: dict) -> dict[str, str]:
-    subject = " ".join(posted.get("subject", "").split())[: client.SUBJECT_MAX]
+def _carried_over(posted: QueryDict) -> dict[str, str]:
     return {
-        "subject": subject,
+        "subject": prefill(posted).get("subject", ""),
         "description": posted.get("description", "")[: client.DESCRIPTION_MAX],
     }
 
