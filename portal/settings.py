@@ -229,7 +229,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.csp",
-                "portal.tickets.context.portal",
+                "portal.tickets.context.page_frame",
                 "portal.config.branding.context",
             ],
         },
@@ -253,14 +253,14 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 REDIS_URL = env_str("REDIS_URL")
 CACHES = {
     "default": {
-        # Django's RedisCache, answering "missing" while Redis is down (portal/cache.py).
-        "BACKEND": "portal.cache.TolerantRedisCache",
+        # Django's RedisCache, answering "missing" while Redis is down (portal/caches/redis.py).
+        "BACKEND": "portal.caches.redis.TolerantRedisCache",
         "LOCATION": REDIS_URL,
         "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
     }
     if REDIS_URL
     else {
-        "BACKEND": "portal.local_cache.LocalCache",
+        "BACKEND": "portal.caches.local.LocalCache",
         "LOCATION": "portal",
         # Django's default of 300 entries would drop copies of tickets (and their
         # change markers) with a few dozen customers online: each costs about ten.
@@ -272,7 +272,7 @@ CACHES = {
 CACHES["template_fragments"] = CACHES["default"]
 # The page frame's fragments (base.html: static URLs, links, translations), kept in each
 # process: they belong to this process's code, so a deploy never finds an old one.
-CACHES["frame"] = {"BACKEND": "portal.local_cache.LocalCache", "LOCATION": "frame"}
+CACHES["frame"] = {"BACKEND": "portal.caches.local.LocalCache", "LOCATION": "frame"}
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("de", "Deutsch")]

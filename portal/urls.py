@@ -6,7 +6,7 @@ from django.views.i18n import set_language
 from portal.config import branding
 from portal.ops import views as ops
 
-handler500 = "portal.outage.server_error_or_outage"
+handler500 = "portal.ops.outage.server_error_or_outage"
 
 urlpatterns = [
     path("brand.css", branding.accent_css, name="brand-css"),

@@ -7,7 +7,7 @@ import pytest
 from django.contrib.admin.models import LogEntry
 
 from portal.config import crypto
-from portal.config.current import current
+from portal.config.current import portal_config
 from portal.config.models import PortalSettings
 from tests.helpers import new_ticket, set_faults
 
@@ -59,26 +59,26 @@ def test_it_stores_the_key_encrypted_and_never_shows_it_back(admin_client, no_en
     history = " ".join(str(e.change_message) + e.object_repr for e in LogEntry.objects.all())
     assert KEY not in history
     assert not [r for r in caplog.records if KEY in r.getMessage()]
-    assert current().api_key == KEY
+    assert portal_config().api_key == KEY
 
 
 def test_it_keeps_the_key_when_the_form_is_saved_without_one(admin_client, no_env):
     admin_client.post(URL, form_data(api_key=KEY))
     admin_client.post(URL, form_data(portal_name="Acme Help"))
-    assert current().api_key == KEY
-    assert current().portal_name == "Acme Help"
+    assert portal_config().api_key == KEY
+    assert portal_config().portal_name == "Acme Help"
 
 
 def test_it_removes_a_secret_when_asked(admin_client, no_env):
     admin_client.post(URL, form_data(api_key=KEY))
     admin_client.post(URL, form_data(remove_api_key="on"))
-    assert current().api_key == ""
+    assert portal_config().api_key == ""
 
 
 def test_it_prefers_the_environment_and_shows_it_read_only(admin_client, settings):
     settings.TIXALLO_API_KEY = "tx_from_env_1234"
     admin_client.post(URL, form_data(api_key=KEY))
-    assert current().api_key == "tx_from_env_1234"
+    assert portal_config().api_key == "tx_from_env_1234"
     page = admin_client.get(URL).content.decode()
     assert "Set by the environment (TIXALLO_API_KEY)" in page
     assert "tx_from_env_1234" not in page
@@ -102,7 +102,7 @@ def test_it_validates_what_admins_type(admin_client, no_env, field, value, messa
 def test_it_normalises_origins(admin_client, no_env):
     origins = "https://WWW.Example.com/\nhttp://localhost:8001\nhttps://www.example.com"
     admin_client.post(URL, form_data(allowed_origins=origins))
-    assert current().allowed_origins == ("https://www.example.com", "http://localhost:8001")
+    assert portal_config().allowed_origins == ("https://www.example.com", "http://localhost:8001")
 
 
 def test_it_accepts_a_small_image_logo_and_serves_it(admin_client, client, no_env):
@@ -110,7 +110,7 @@ def test_it_accepts_a_small_image_logo_and_serves_it(admin_client, client, no_en
 
     logo = SimpleUploadedFile("logo.png", PNG, content_type="image/png")
     assert admin_client.post(URL, form_data(logo_file=logo)).status_code == 302
-    assert current().logo_version
+    assert portal_config().logo_version
 
 
 @pytest.mark.parametrize(
@@ -191,4 +191,4 @@ def test_it_forgets_an_environment_lock_once_the_variable_is_gone(admin_client, 
     admin_client.get(URL)  # renders the field read-only for this request only
     settings.TIXALLO_API_KEY = ""
     admin_client.post(URL, form_data(api_key=KEY))
-    assert current().api_key == KEY
+    assert portal_config().api_key == KEY

@@ -62,7 +62,7 @@ def test_pages_keep_answering_while_redis_is_down_and_recover(live_server, sandb
     # The suite's own Redis index when it runs on Redis (.ci/run: 15), else 13 (unused).
     index = settings.REDIS_URL.rpartition("/")[2] if settings.REDIS_URL else "13"
     redis = {
-        "BACKEND": "portal.cache.TolerantRedisCache",
+        "BACKEND": "portal.caches.redis.TolerantRedisCache",
         "LOCATION": f"redis://127.0.0.1:{proxy.port}/{index}",
         "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
     }

@@ -244,17 +244,17 @@ def test_no_secret_refuses_and_other_keys_or_algorithms_are_refused():
 
 
 def test_the_demo_secret_exists_only_with_the_sandbox(settings):
-    from portal.config.current import current
+    from portal.config.current import portal_config
 
     settings.PORTAL_IDENTITY_SECRET = ""
     settings.PORTAL_SANDBOX = False
-    assert identity.secret(_config(current, "")) == ""
+    assert identity.secret(_config(portal_config, "")) == ""
     settings.PORTAL_SANDBOX = True
-    assert identity.secret(_config(current, "")) == identity.DEMO_SECRET
-    assert identity.secret(_config(current, "mine")) == "mine"
+    assert identity.secret(_config(portal_config, "")) == identity.DEMO_SECRET
+    assert identity.secret(_config(portal_config, "mine")) == "mine"
 
 
-def _config(current, secret):
+def _config(portal_config, secret):
     import dataclasses
 
     from portal.config.current import PortalConfig

@@ -7,7 +7,7 @@ import threading
 import pytest
 from django.contrib.auth.models import Permission
 
-from portal.config.current import current
+from portal.config.current import portal_config
 from portal.config.models import PortalSettings
 from tests.test_admin_settings import KEY, URL, form_data
 
@@ -65,11 +65,11 @@ def test_a_new_host_drops_the_saved_key_and_says_so(settings_changer, no_env, ca
 
     tixallo.reset_http()
     settings_changer.post(URL, form_data(base_url="https://tixallo.com/api/v1", api_key=KEY))
-    assert current().api_key == KEY
+    assert portal_config().api_key == KEY
     evil, seen = catcher
     response = settings_changer.post(URL, form_data(base_url=evil), follow=True)
     assert "saved API key was removed" in response.content.decode()
-    assert current().api_key == ""
+    assert portal_config().api_key == ""
     settings_changer.post(TEST_URL)
     assert not any(KEY in header for header in seen)
     tixallo.reset_http()
@@ -77,23 +77,23 @@ def test_a_new_host_drops_the_saved_key_and_says_so(settings_changer, no_env, ca
 
 def test_a_key_typed_with_the_new_host_is_kept_for_it(admin_client, no_env):
     admin_client.post(URL, form_data(base_url="https://eu.tixallo.com/api/v1", api_key=KEY))
-    assert current().api_key == KEY
+    assert portal_config().api_key == KEY
     admin_client.post(URL, form_data(base_url="https://eu.tixallo.com/api/v2"))  # same host
-    assert current().api_key == KEY
+    assert portal_config().api_key == KEY
 
 
 def test_a_key_never_follows_a_base_url_changed_in_the_environment(admin_client, no_env, settings):
     admin_client.post(URL, form_data(api_key=KEY))
-    assert current().api_key == KEY
+    assert portal_config().api_key == KEY
     settings.TIXALLO_BASE_URL = "https://elsewhere.example/api/v1"
-    assert current().api_key == ""
+    assert portal_config().api_key == ""
 
 
 def test_a_key_without_a_recorded_host_is_not_used(no_env):
     from portal.config import crypto
 
     PortalSettings(api_key_encrypted=crypto.encrypt(KEY)).save()
-    assert current().api_key == ""
+    assert portal_config().api_key == ""
 
 
 @pytest.mark.parametrize("codenames", [[], ["view_portalsettings"]])
@@ -116,7 +116,7 @@ def test_a_key_from_the_environment_never_follows_a_base_url_saved_in_admin(
     evil, seen = catcher
     PortalSettings(base_url=evil).save()  # saved earlier, or posted despite the locked field
     admin_client.post(URL, form_data(base_url=evil))
-    assert current().base_url == "https://tixallo.com/api/v1"
+    assert portal_config().base_url == "https://tixallo.com/api/v1"
     assert 'name="base_url"' in admin_client.get(URL).content.decode()
     admin_client.post(TEST_URL)
     assert seen == []

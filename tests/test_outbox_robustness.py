@@ -5,7 +5,7 @@ from django.core import mail
 from django.utils import translation
 from django_tasks_db.models import DBTaskResult
 
-from portal.config.current import current
+from portal.config.current import portal_config
 from portal.outbox import delivery
 from portal.outbox.models import Submission
 from portal.outbox.tasks import deliver_submission
@@ -95,7 +95,7 @@ def test_it_normalises_origins_from_the_environment(settings):
     settings.PORTAL_ALLOWED_ORIGINS = [
         "https://WWW.Example.com/", "https://a;b.com", "https://*.example.com", "https://ok.io",
     ]  # fmt: skip
-    assert current().allowed_origins == ("https://www.example.com", "https://ok.io")
+    assert portal_config().allowed_origins == ("https://www.example.com", "https://ok.io")
 
 
 def test_it_writes_the_later_email_in_the_customers_language(client, sandbox, settings):

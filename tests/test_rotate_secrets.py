@@ -6,7 +6,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from portal.config import crypto
-from portal.config.current import current
+from portal.config.current import portal_config
 from portal.config.models import PortalSettings
 from portal.config.origins import url_origin
 
@@ -22,7 +22,7 @@ def test_it_re_encrypts_with_the_newest_key_so_the_old_one_can_go(settings):
     settings.PORTAL_ENCRYPTION_KEYS = [new, old]
     call_command("rotate_secrets")
     settings.PORTAL_ENCRYPTION_KEYS = [new]
-    assert current().api_key == "tx_live_abcd"
+    assert portal_config().api_key == "tx_live_abcd"
 
 
 def test_it_refuses_when_the_old_key_is_already_gone(settings):

@@ -8,7 +8,7 @@ import pytest
 from django.core import mail
 
 from portal.config.branding import DARK_SURFACE, LIGHT_SURFACE, contrast, stylesheet
-from portal.config.current import current
+from portal.config.current import portal_config
 from portal.customers import identity
 from portal.outbox.models import Submission
 from portal.sandbox import agents
@@ -170,7 +170,7 @@ def test_favicon_ico_is_there(client):
 
 
 def test_a_dark_custom_accent_still_colours_links_in_dark_mode():
-    config = current()
+    config = portal_config()
     css = stylesheet(config, accent="#1f6f4a")  # the demo shop's green
     light = re.search(r"light\) \{ :root \{ --accent: (#[0-9a-f]{6})", css).group(1)
     dark = re.search(r"dark\) \{ :root \{ --accent: (#[0-9a-f]{6})", css).group(1)

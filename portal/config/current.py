@@ -62,7 +62,8 @@ def load_row() -> PortalSettings:
     return PortalSettings.objects.filter(pk=1).first() or PortalSettings(pk=1)
 
 
-def current() -> PortalConfig:
+def portal_config() -> PortalConfig:
+    """The configuration in force now (see the module's docstring for how fresh)."""
     global _memo
     version = cache.get(VERSION_KEY)
     if version is None:  # first use, or the cache was emptied: a new one
@@ -131,7 +132,7 @@ def _saved_key(row: PortalSettings, base_url: str) -> str:
 def absolute_url(request: HttpRequest | None, path: str) -> str:
     """An absolute link for emails and snippets: on PORTAL_URL when set, else on the
     host this request came through."""
-    base = (current() if request is None else for_request(request)).portal_url
+    base = (portal_config() if request is None else for_request(request)).portal_url
     if base:
         return base + path
     if request is None:
@@ -149,13 +150,13 @@ def for_request(request: HttpRequest) -> PortalConfig:
     """The configuration for this request, read from the database once per request
     (SetupMiddleware has usually read it already)."""
     if getattr(request, "portal_config", None) is None:
-        request.portal_config = current()
+        request.portal_config = portal_config()
     return request.portal_config
 
 
 def connection() -> Connection:
     """Where and how the Tixallo client connects now (handed to it in ConfigConfig.ready)."""
-    config = current()
+    config = portal_config()
     return Connection(config.base_url, config.api_key)
 
 

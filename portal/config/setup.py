@@ -6,7 +6,7 @@ from collections.abc import Callable
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from portal.config.current import current
+from portal.config.current import portal_config
 
 # Paths that work without a connection: admin (where it is fixed), assets, probes.
 OPEN_PREFIXES = (
@@ -28,7 +28,7 @@ class SetupMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if request.path_info.startswith(OPEN_PREFIXES):
             return self.get_response(request)
-        request.portal_config = config = current()
+        request.portal_config = config = portal_config()
         if config.configured:
             return self.get_response(request)
         response = render(request, "setup.html", {"portal": config}, status=503)

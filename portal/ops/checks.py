@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.core import checks
 
-from portal.config.current import current, load_row
+from portal.config.current import load_row, portal_config
 from portal.tixallo.client import is_loopback
 
 log = logging.getLogger("portal.checks")
@@ -111,7 +111,7 @@ def _webhook_secret() -> bool:
     if settings.TIXALLO_WEBHOOK_SECRET:
         return True
     try:
-        return bool(current().webhook_secret)
+        return bool(portal_config().webhook_secret)
     except Exception:  # noqa: BLE001 - no database yet (before migrate): the environment only
         return False
 

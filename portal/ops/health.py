@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from portal.config.current import current
+from portal.config.current import portal_config
 from portal.ops import readings
 from portal.telemetry import metrics
 
@@ -58,7 +58,7 @@ def tixallo() -> Part:
     ]
     if last_error:
         facts.append((_("What went wrong"), last_error["error"]))
-    if not current().configured:
+    if not portal_config().configured:
         advice = _("No API key is set: enter it in Portal settings, then press “Test connection”.")
         return Part("tixallo", title, PROBLEM, advice, facts)
     if last_error and (last_ok is None or last_error["at"] > last_ok):

@@ -6,7 +6,7 @@ from datetime import datetime
 
 from django.db.models import Count, Max, Min
 
-from portal.config.current import current
+from portal.config.current import portal_config
 from portal.mirror import budget
 from portal.outbox import health
 from portal.outbox.health import Worker
@@ -46,7 +46,7 @@ def webhooks_last_by_type() -> dict[str, datetime]:
 
 
 def webhook_secret_set() -> bool:
-    return bool(current().webhook_secret)
+    return bool(portal_config().webhook_secret)
 
 
 def breaker_open() -> bool:

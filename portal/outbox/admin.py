@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from portal.config.current import current
+from portal.config.current import portal_config
 from portal.outbox import queue
 from portal.outbox.health import QueueHealth, queue_health
 from portal.outbox.models import Submission
@@ -29,7 +29,7 @@ class SubmissionAdmin(admin.ModelAdmin):
 
     def changelist_view(self, request: HttpRequest, extra_context: dict | None = None):  # noqa: ANN201
         # Held requests past their time show as expired (nothing else runs on a clock).
-        queue.expire_held(current().hold_hours)
+        queue.expire_held(portal_config().hold_hours)
         return super().changelist_view(request, extra_context)
 
     def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:

@@ -18,7 +18,7 @@ from django.tasks import task
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from portal.config.current import current
+from portal.config.current import portal_config
 from portal.customers import access
 from portal.mirror import reads
 from portal.outbox import emails
@@ -36,7 +36,7 @@ def heard(body: bytes, in_order: bool, site_url: str) -> None:
     """After the receiver applied an event (`in_order`: not older than a change already
     heard of): book an email if it is an agent's public message or the ticket's change
     to solved, and the switch is on. A late message is still news; a late status is not."""
-    if not current().email_agent_answers:
+    if not portal_config().email_agent_answers:
         return  # nothing of the event is stored: the switch may stay off for good
     try:
         event = json.loads(body)

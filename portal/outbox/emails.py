@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from portal.config.current import current
+from portal.config.current import portal_config
 from portal.customers import access
 from portal.outbox import delivery
 from portal.outbox.models import Submission
@@ -61,7 +61,7 @@ def _confirm_request(submission: Submission) -> None:
     context = {
         "subject": submission.payload.get("subject", ""),
         "link": _link(submission, reverse("tickets:confirm", args=[token])),
-        "hours": current().hold_hours,
+        "hours": portal_config().hold_hours,
     }
     with translation.override(submission.language):
         title = _("Please confirm your request")

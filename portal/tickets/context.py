@@ -4,9 +4,10 @@ from django.http import HttpRequest
 from portal.customers import access, identity
 
 
-def portal(request: HttpRequest) -> dict[str, object]:
-    """What every page's frame needs: who is signed in (and whether the host site
-    vouches for them inside its frame: then signing out is the host's), how often to poll."""
+def page_frame(request: HttpRequest) -> dict[str, object]:
+    """What every page's frame (base.html) needs: who is signed in (and whether the host
+    site vouches for them inside its frame: then signing out is the host's), the embedded
+    mode, how often to poll, the languages to switch to."""
     has_session = hasattr(request, "session")
     embed = getattr(request, "embed", None)
     embedded = embed is not None

@@ -91,8 +91,9 @@ def _first_action(token: str, action: str) -> bool:
     return cache.get(key) == action
 
 
-class OnceForm(forms.Form):
-    # One key per filled-in form: a resent or reloaded POST creates nothing twice.
+class IdempotentForm(forms.Form):
+    """One key per filled-in form: a resent or reloaded POST creates nothing twice."""
+
     idempotency_key = forms.CharField(widget=forms.HiddenInput, required=False)
 
     def clean_idempotency_key(self) -> str:
@@ -100,7 +101,7 @@ class OnceForm(forms.Form):
         return key if IDEMPOTENCY_KEY.fullmatch(key) else client.new_idempotency_key()
 
 
-class TicketForm(HumanForm, OnceForm):
+class TicketForm(HumanForm, IdempotentForm):
     action_field = "idempotency_key"
     subject = forms.CharField(label=_("Subject"), max_length=client.SUBJECT_MAX)
     description = forms.CharField(
@@ -160,7 +161,7 @@ class TicketForm(HumanForm, OnceForm):
         return self.cleaned_data["customer_email"].strip().lower()
 
 
-class ReplyForm(OnceForm):
+class ReplyForm(IdempotentForm):
     body = forms.CharField(
         label=_("Your reply"),
         max_length=client.DESCRIPTION_MAX,

@@ -1,12 +1,13 @@
 from django.urls import path
 
-from portal.tickets.views import confirm, my_tickets, received, signin, submit, ticket
+from portal.tickets.views import confirm, filed, my_tickets, saved, signin, submit, ticket
 
 app_name = "tickets"
 urlpatterns = [
     path("", submit.submit, name="submit"),
-    path("submitted/<str:token>/", submit.submitted, name="submitted"),
-    path("received/<str:token>/", received.received, name="received"),
+    # After a submission: Tixallo took it at once (filed), or it waits in the outbox (saved).
+    path("submitted/<str:token>/", filed.filed, name="filed"),
+    path("received/<str:token>/", saved.saved, name="saved"),
     path("confirm/<str:token>/", confirm.confirm_request, name="confirm"),
     path("tickets/", my_tickets.my_tickets, name="mine"),
     path("tickets/<str:ticket_id>/", ticket.ticket_by_id, name="ticket"),

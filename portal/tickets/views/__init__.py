@@ -1,4 +1,6 @@
-"""The customer's pages, one module per page: submit, signin, my_tickets, ticket."""
+"""The customer's pages, one module per page: submit, then filed or saved (and confirm,
+for a request held until the email is confirmed), signin, my_tickets, ticket; and the
+helpers they share."""
 
 import hashlib
 import hmac
@@ -11,13 +13,13 @@ from django.urls import reverse
 from django.utils.translation import get_language
 
 
-def fragment(request: HttpRequest) -> bool:
+def wants_fragment(request: HttpRequest) -> bool:
     """An htmx request that wants a part of the page (not a history restore, which
     needs the whole page)."""
     return bool(request.htmx) and not request.htmx.history_restore_request
 
 
-def here(request: HttpRequest, name: str, *args: str) -> str:
+def url_in_mount(request: HttpRequest, name: str, *args: str) -> str:
     """A page's URL within the mount this request came through: under /embed/ for the
     embedded pages (as {% url %} does by itself in templates), first-party otherwise.
     Links sent by email use plain reverse(): they open outside any frame."""

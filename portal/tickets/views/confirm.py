@@ -12,8 +12,8 @@ from portal.config.current import for_request
 from portal.customers import access
 from portal.outbox import queue
 from portal.outbox.models import Submission
-from portal.tickets.views import here
-from portal.tickets.views.received import received_token
+from portal.tickets.views import url_in_mount
+from portal.tickets.views.saved import saved_url
 
 TEMPLATE = "tickets/confirm_request.html"
 
@@ -33,11 +33,11 @@ def confirm_request(request: HttpRequest, token: str) -> HttpResponse:
     if submission.state == Submission.State.EXPIRED:
         return render(request, TEMPLATE, {"expired": True}, status=410)
     if submission.state != Submission.State.HELD:  # confirmed already: where it stands
-        return redirect(here(request, "tickets:received", received_token(submission)))
+        return redirect(saved_url(request, submission))
     if request.method != "POST":
         return render(request, TEMPLATE, {"submission": submission, "hours": hours})
     if queue.release(submission, hours):
         access.sign_in(request, submission.customer_email)  # the emailed link proved it
     if submission.state == Submission.State.DELIVERED:
-        return redirect(here(request, "tickets:ticket", submission.ticket_id))
-    return redirect(here(request, "tickets:received", received_token(submission)))
+        return redirect(url_in_mount(request, "tickets:ticket", submission.ticket_id))
+    return redirect(saved_url(request, submission))

@@ -13,7 +13,7 @@ from portal.customers import access
 from portal.mirror import reads
 from portal.outbox import queue
 from portal.tickets import activity, status, trouble
-from portal.tickets.views import fragment, fragment_key, here, version_of
+from portal.tickets.views import fragment_key, url_in_mount, version_of, wants_fragment
 from portal.tixallo.errors import Invalid, TixalloError
 
 PAGE_SIZE = 20
@@ -26,7 +26,7 @@ MAX_BACK = 30  # bounds the URL; older steps back fall to the first page
 def my_tickets(request: HttpRequest) -> HttpResponse:
     email = access.verified_email(request)
     if not email:
-        return redirect(here(request, "tickets:signin"))
+        return redirect(url_in_mount(request, "tickets:signin"))
     shown = request.GET.get("status", "all")
     if shown not in status.FILTERS:
         shown = "all"
@@ -34,19 +34,19 @@ def my_tickets(request: HttpRequest) -> HttpResponse:
     back = request.GET.getlist("back")[-MAX_BACK:]
     try:
         copy = reads.list_copy(
-            email, status.FILTERS[shown], cursor or None, PAGE_SIZE, poll=fragment(request)
+            email, status.FILTERS[shown], cursor or None, PAGE_SIZE, poll=wants_fragment(request)
         )
     except Invalid:  # a cursor Tixallo no longer (or never) knew: start over
-        return redirect(here(request, "tickets:mine") + _filter_url(shown))
+        return redirect(url_in_mount(request, "tickets:mine") + _filter_url(shown))
     except TixalloError as error:
-        if fragment(request):
+        if wants_fragment(request):
             return HttpResponse(status=204)  # a failed poll keeps what is on screen
         return trouble.page(request, error)
     # Decided from fingerprints alone: an unchanged poll renders and queries nothing.
     # The same in every process for the same content: any of them may answer a poll.
     sending = queue.pending(email, "ticket") if not cursor else []
     version = version_of(copy.fingerprint, [s.reference for s in sending])
-    if fragment(request) and request.GET.get("v") == version:
+    if wants_fragment(request) and request.GET.get("v") == version:
         return HttpResponse(status=204)  # a poll with nothing new swaps nothing
     page = copy.value
     # The rows are the same for everyone seeing this page of the list: drawn once per
@@ -67,7 +67,7 @@ def my_tickets(request: HttpRequest) -> HttpResponse:
         "newer_url": _page_url(shown, back[-1] if back else "", back[:-1]) if cursor else "",
         "poll_url": _page_url(shown, cursor, back, version=version),
     }
-    template = "tickets/my_tickets.html" + ("#ticket-list" if fragment(request) else "")
+    template = "tickets/my_tickets.html" + ("#ticket-list" if wants_fragment(request) else "")
     return render(request, template, context)
 
 

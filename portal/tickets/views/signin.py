@@ -13,7 +13,7 @@ from portal.customers import access, identity, ratelimit
 from portal.outbox import emails
 from portal.tickets import trouble
 from portal.tickets.forms import SignInForm, started_now
-from portal.tickets.views import here
+from portal.tickets.views import url_in_mount
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -45,8 +45,8 @@ def signin_link(request: HttpRequest, token: str) -> HttpResponse:
     try:
         if request.method != "POST":  # GET and HEAD only look: a scanner uses nothing up
             email = access.peek_signin_token(token)
-            if email == access.verified_email(request):
-                return redirect(here(request, "tickets:mine"))  # opened again after signing in
+            if email == access.verified_email(request):  # opened again after signing in
+                return redirect(url_in_mount(request, "tickets:mine"))
             return render(request, "tickets/signin_confirm.html", {"email": email})
         email = access.redeem_signin_token(token)
     except access.LinkExpired:
@@ -54,16 +54,16 @@ def signin_link(request: HttpRequest, token: str) -> HttpResponse:
     except access.LinkUsed:
         return _link_failed(request, expired=False)
     access.sign_in(request, email)
-    return redirect(here(request, "tickets:mine"))
+    return redirect(url_in_mount(request, "tickets:mine"))
 
 
 @require_POST
 def signout(request: HttpRequest) -> HttpResponse:
     if getattr(request, "embed", None) and identity.vouched(request):
         # The host site vouches for this customer: signing out is done there, not here.
-        return redirect(here(request, "tickets:mine"))
+        return redirect(url_in_mount(request, "tickets:mine"))
     access.sign_out(request)
-    return redirect(here(request, "tickets:submit"))
+    return redirect(url_in_mount(request, "tickets:submit"))
 
 
 def _link_failed(request: HttpRequest, expired: bool) -> HttpResponse:

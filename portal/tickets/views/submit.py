@@ -1,9 +1,8 @@
-from django.core import signing
-from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods, require_safe
+from django.views.decorators.http import require_http_methods
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import HttpResponseClientRedirect
 
@@ -13,12 +12,12 @@ from portal.outbox import queue
 from portal.outbox.models import Submission
 from portal.tickets import trouble
 from portal.tickets.forms import TicketForm, prefill, started_now
-from portal.tickets.views import action_key, fragment, here
-from portal.tickets.views.received import received_token
+from portal.tickets.views import action_key, wants_fragment
+from portal.tickets.views.filed import filed_url
+from portal.tickets.views.saved import saved_url
 from portal.tixallo import client
 from portal.tixallo.errors import Invalid
 
-SUBMITTED_SALT = "tickets.submitted"
 TICKET_FIELDS = ("subject", "description", "customer_email", "customer_name", "priority")
 
 
@@ -37,7 +36,7 @@ def submit(request: HttpRequest) -> HttpResponse:
         locked=locked,
         choose_priority=config.allow_priority,
     )
-    template = "tickets/submit.html" + ("#ticket-form" if fragment(request) else "")
+    template = "tickets/submit.html" + ("#ticket-form" if wants_fragment(request) else "")
     context = {"form": form}
     if not form.is_bound:
         return render(request, template, context)
@@ -68,31 +67,10 @@ def submit(request: HttpRequest) -> HttpResponse:
         return render(request, template, context, status=422)
     names.remember(request, typed["customer_name"])
     if submission.state == submission.State.DELIVERED:
-        url = confirmation_url(request, submission)
+        url = filed_url(request, submission)
     else:  # held for the email's confirmation, or queued: the worker will deliver it
-        url = here(request, "tickets:received", received_token(submission))
+        url = saved_url(request, submission)
     return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
-
-
-@require_safe
-@never_cache  # it names the ticket: no shared cache keeps it
-def submitted(request: HttpRequest, token: str) -> HttpResponse:
-    """The number and what was sent. The private link goes only to the email's inbox:
-    whoever typed an address has not shown it is theirs (issue 9). A customer signed in
-    as that email, or vouched for by the host site, goes straight to the ticket."""
-    try:
-        reference = signing.loads(token, salt=SUBMITTED_SALT)
-        submission = Submission.objects.get(reference=reference, state=Submission.State.DELIVERED)
-    except (signing.BadSignature, TypeError, Submission.DoesNotExist):
-        raise Http404("No such confirmation") from None
-    if access.verified_email(request) == submission.customer_email:
-        return redirect(here(request, "tickets:ticket", submission.ticket_id))
-    return render(request, "tickets/submitted.html", {"submission": submission})
-
-
-def confirmation_url(request: HttpRequest, submission: Submission) -> str:
-    token = signing.dumps(submission.reference, salt=SUBMITTED_SALT)
-    return here(request, "tickets:submitted", token)
 
 
 def _initial(request: HttpRequest) -> dict[str, str]:

@@ -20,7 +20,7 @@ from portal.outbox import queue, solve
 from portal.outbox.models import Submission
 from portal.tickets import activity, status, trouble
 from portal.tickets.forms import ReplyForm
-from portal.tickets.views import action_key, fragment, fragment_key, version_of
+from portal.tickets.views import action_key, fragment_key, version_of, wants_fragment
 from portal.tixallo import client
 from portal.tixallo.errors import Invalid, TixalloError
 from portal.tixallo.types import Ticket
@@ -62,17 +62,17 @@ def _ticket_page(request: HttpRequest, ticket_id: str, url: str, via_link: bool)
         return _reply(request, copy, url)
     # Decided from fingerprints alone: an unchanged poll renders and queries nothing.
     version = _version(copy)
-    if fragment(request) and request.GET.get("v") == version:
+    if wants_fragment(request) and request.GET.get("v") == version:
         return HttpResponse(status=204)  # a poll with nothing new swaps nothing
     context = _context(request, copy, url, ReplyForm(initial=_fresh_key()), version)
     activity.remember(context["ticket"])  # its last public change, for My requests
-    if fragment(request) and not context["can_reply"]:
+    if wants_fragment(request) and not context["can_reply"]:
         # Closed while the page was open: the reply box goes too (out of band).
         context["form_oob"] = True
         conversation = render_to_string(TEMPLATE + "#conversation", context, request)
         closed_note = render_to_string(TEMPLATE + "#reply-form", context, request)
         return HttpResponse(conversation + closed_note)
-    return render(request, TEMPLATE + ("#conversation" if fragment(request) else ""), context)
+    return render(request, TEMPLATE + ("#conversation" if wants_fragment(request) else ""), context)
 
 
 def _reply(request: HttpRequest, copy: reads.Copy, url: str) -> HttpResponse:

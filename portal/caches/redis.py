@@ -16,7 +16,7 @@ from django.core.cache.backends.redis import RedisCache
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
-from portal.local_cache import OwnKeys
+from portal.caches.local import OwnKeys
 
 log = logging.getLogger("portal.cache")
 OUTAGE = (RedisConnectionError, RedisTimeoutError, OSError)

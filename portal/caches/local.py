@@ -1,5 +1,5 @@
 """The per-process cache (without REDIS_URL, and the page frame's), in a module of its
-own: portal/cache.py imports redis-py, which costs each worker about 17 MB."""
+own: `portal.caches.redis` imports redis-py, which costs each worker about 17 MB."""
 
 from django.core.cache.backends.locmem import LocMemCache
 

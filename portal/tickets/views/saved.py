@@ -1,5 +1,6 @@
-"""The page for a request Tixallo couldn't take yet: its reference now, its ticket
-number as soon as the outbox delivers it (the page polls)."""
+"""The page for a request saved in the outbox but not yet with Tixallo (queued, or held
+until the customer confirms their email): its reference now, its ticket number as soon
+as the outbox delivers it (the page polls). A request Tixallo took at once is `filed`."""
 
 from django.core import signing
 from django.http import Http404, HttpRequest, HttpResponse
@@ -10,19 +11,19 @@ from django.views.decorators.vary import vary_on_headers
 
 from portal.customers import access
 from portal.outbox.models import Submission
-from portal.tickets.views import fragment, here
+from portal.tickets.views import url_in_mount, wants_fragment
 
-SALT = "tickets.received"
+SALT = "tickets.received"  # the page's first name: links already made keep working
 
 
-def received_token(submission: Submission) -> str:
-    return signing.dumps(submission.reference, salt=SALT)
+def saved_url(request: HttpRequest, submission: Submission) -> str:
+    return url_in_mount(request, "tickets:saved", signing.dumps(submission.reference, salt=SALT))
 
 
 @require_safe
 @never_cache
 @vary_on_headers("HX-Request")
-def received(request: HttpRequest, token: str) -> HttpResponse:
+def saved(request: HttpRequest, token: str) -> HttpResponse:
     try:
         reference = signing.loads(token, salt=SALT)
         submission = Submission.objects.get(reference=reference)
@@ -31,16 +32,16 @@ def received(request: HttpRequest, token: str) -> HttpResponse:
     delivered = submission.state == Submission.State.DELIVERED
     # The private link goes only to the inbox; a proven owner is linked to the ticket.
     owner = access.verified_email(request) == submission.customer_email
-    if fragment(request) and request.GET.get("v") == submission.state:
+    if wants_fragment(request) and request.GET.get("v") == submission.state:
         return HttpResponse(status=204)
     context = {
         "submission": submission,
         "delivered": delivered,
         "waiting": submission.state in (Submission.State.QUEUED, Submission.State.HELD),
         "poll_url": f"{request.path}?v={submission.state}",
-        "ticket_url": here(request, "tickets:ticket", submission.ticket_id)
+        "ticket_url": url_in_mount(request, "tickets:ticket", submission.ticket_id)
         if delivered and owner
         else "",
     }
-    template = "tickets/received.html" + ("#status" if fragment(request) else "")
+    template = "tickets/saved.html" + ("#status" if wants_fragment(request) else "")
     return render(request, template, context)

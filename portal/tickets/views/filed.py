@@ -1,0 +1,35 @@
+"""The page after a request Tixallo took at once: its number and what was sent (the
+other case, a request still waiting in the outbox, is `saved`)."""
+
+from django.core import signing
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
+
+from portal.customers import access
+from portal.outbox.models import Submission
+from portal.tickets.views import url_in_mount
+
+SALT = "tickets.submitted"  # the page's first name: links already made keep working
+
+
+def filed_url(request: HttpRequest, submission: Submission) -> str:
+    token = signing.dumps(submission.reference, salt=SALT)
+    return url_in_mount(request, "tickets:filed", token)
+
+
+@require_safe
+@never_cache  # it names the ticket: no shared cache keeps it
+def filed(request: HttpRequest, token: str) -> HttpResponse:
+    """The number and what was sent. The private link goes only to the email's inbox:
+    whoever typed an address has not shown it is theirs (issue 9). A customer signed in
+    as that email, or vouched for by the host site, goes straight to the ticket."""
+    try:
+        reference = signing.loads(token, salt=SALT)
+        submission = Submission.objects.get(reference=reference, state=Submission.State.DELIVERED)
+    except (signing.BadSignature, TypeError, Submission.DoesNotExist):
+        raise Http404("No such confirmation") from None
+    if access.verified_email(request) == submission.customer_email:
+        return redirect(url_in_mount(request, "tickets:ticket", submission.ticket_id))
+    return render(request, "tickets/filed.html", {"submission": submission})
