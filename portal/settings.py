@@ -79,9 +79,10 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 # --- Tixallo -----------------------------------------------------------------
-# PORTAL_SANDBOX=1 talks to the built-in sandbox in-process instead of Tixallo.
-# It is off unless asked for (`manage.py demo` and the tests turn it on), so a
-# production deployment never sends customers' requests into a stand-in.
+# PORTAL_SANDBOX=1 talks to the built-in sandbox in-process instead of Tixallo: it
+# installs the sandbox and the portal's wiring to it (portal/demo, INSTALLED_APPS below).
+# It is off unless asked for (`manage.py demo`, its `sandbox` commands and the tests turn
+# it on), so a production deployment never sends customers' requests into a stand-in.
 PORTAL_SANDBOX = env_bool("PORTAL_SANDBOX")
 # The portal's public address for emailed links and the embed snippet (wins over admin);
 # without it, links take the host the request came through.
@@ -99,8 +100,6 @@ PORTAL_IDENTITY_SECRET = env_str("PORTAL_IDENTITY_SECRET")
 PORTAL_ALLOWED_ORIGINS = env_list("PORTAL_ALLOWED_ORIGINS")
 # Dotted path of the function giving the Tixallo connection (base URL and key) in force.
 TIXALLO_CONNECTION = "portal.config.current.connection"
-# Dotted path of a function returning an httpx transport; the sandbox's when on.
-TIXALLO_TRANSPORT = "portal.sandbox.inprocess.transport" if PORTAL_SANDBOX else ""
 # The module the client asks before every request and tells of every 429 (the budget).
 TIXALLO_GATE = "portal.mirror.budget"
 # The portal's share of the workspace's rate limit, for every process together.
@@ -158,6 +157,12 @@ OUTBOX_GIVE_UP_AFTER = env_int("OUTBOX_GIVE_UP_AFTER", 3 * 24 * 3600)  # then: f
 # Django 6.1's MAILERS. Without EMAIL_HOST, mail is printed to the console (the
 # demo shows sign-in links there); with it, SMTP.
 _smtp_host = env_str("EMAIL_HOST")
+# The demo's console backend also keeps each email in its demo inbox (/sandbox/inbox/).
+_console_mail = (
+    "portal.demo.console_mail.EmailBackend"
+    if PORTAL_SANDBOX
+    else "portal.tickets.console_mail.EmailBackend"
+)
 MAILERS = {
     "default": {
         "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
@@ -172,7 +177,7 @@ MAILERS = {
         },
     }
     if _smtp_host
-    else {"BACKEND": "portal.tickets.console_mail.EmailBackend"}
+    else {"BACKEND": _console_mail}
 }
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Support <support@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
@@ -194,8 +199,11 @@ INSTALLED_APPS = [
     "portal.embed",
     "portal.webhooks",
     "portal.ops",
-    "portal.sandbox",
 ]
+if PORTAL_SANDBOX:
+    # The stand-in Tixallo and the portal's one wiring point to it (portal/demo/apps.py
+    # hands the API client its in-process transport). Never installed in production.
+    INSTALLED_APPS += ["portal.sandbox", "portal.demo"]
 
 MIDDLEWARE = [
     "portal.ops.requestlog.RequestLogMiddleware",
