@@ -18,6 +18,9 @@ def main() -> None:
         os.environ.setdefault("PORTAL_SANDBOX", "1")
     from django.core.management import execute_from_command_line
 
+    from portal import local_state
+
+    local_state.prepare()  # var/ and a generated SECRET_KEY, before settings read them
     execute_from_command_line(sys.argv)
 
 

@@ -1,4 +1,4 @@
-"""Django settings: the one place the environment is read.
+"""Django settings: the one place the environment is read. Importing them writes nothing.
 
 Every variable has an embedded default, so a fresh clone runs with SQLite, the
 local-memory cache and (for `manage.py demo` and the tests) the built-in sandbox.
@@ -10,6 +10,8 @@ from pathlib import Path
 
 import dj_database_url
 from django.utils.csp import CSP
+
+from portal import local_state
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VERSION = "0.1.0"
@@ -46,32 +48,12 @@ def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in env_str(name, default).split(",") if item.strip()]
 
 
-def local_secret_key(path: Path) -> str:
-    """Without SECRET_KEY: one made once and kept in `path` (var/secret_key), so a local
-    portal's sessions, links and encrypted settings survive restarts.
-
-    Workers starting together must all end up with the same key: each writes a complete
-    candidate to its own owner-only temporary file, then hard-links it to the final name,
-    which succeeds for exactly one of them; the others read the winner's key."""
-    path.parent.mkdir(exist_ok=True)
-    if not path.exists():
-        candidate = path.with_name(f".{path.name}.{os.getpid()}.{os.urandom(4).hex()}")
-        fd = os.open(candidate, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        try:
-            with os.fdopen(fd, "w") as file:
-                file.write(os.urandom(32).hex())
-            os.link(candidate, path)
-        except FileExistsError:
-            pass  # another process won the race: use its key
-        finally:
-            candidate.unlink(missing_ok=True)
-    return path.read_text().strip()
-
-
 DEBUG = env_bool("DEBUG")
-# Generated keys are for one machine's demo or development; `check --deploy` warns.
+# Without SECRET_KEY: the one manage.py or portal.wsgi generated into var/secret_key at
+# start (portal/local_state.py), read here. Generated keys are for one machine's demo or
+# development; `check --deploy` warns.
 SECRET_KEY_GENERATED = not env_str("SECRET_KEY")
-SECRET_KEY = env_str("SECRET_KEY") or local_secret_key(BASE_DIR / "var" / "secret_key")
+SECRET_KEY = env_str("SECRET_KEY") or local_state.read_secret_key()
 # Fernet keys for secrets stored in the database, newest first; older ones still decrypt
 # (rotation: README). Without it, a key derived from SECRET_KEY.
 PORTAL_ENCRYPTION_KEYS = env_list("PORTAL_ENCRYPTION_KEYS")
@@ -248,9 +230,8 @@ TEMPLATES = [
     },
 ]
 
-# Without DATABASE_URL: SQLite in var/, created on first use.
-if not env_str("DATABASE_URL"):
-    (BASE_DIR / "var").mkdir(exist_ok=True)
+# Without DATABASE_URL: SQLite in var/ (made at start: portal/local_state.py), created on
+# first use.
 DATABASES = {
     "default": dj_database_url.parse(
         env_str("DATABASE_URL", f"sqlite:///{BASE_DIR / 'var' / 'portal.sqlite3'}"),

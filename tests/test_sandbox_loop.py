@@ -41,4 +41,3 @@ def test_a_failing_job_leaves_the_others_running():
         assert ran.wait(timeout=2)  # still going after both failed
     finally:
         loop.stop()
-
