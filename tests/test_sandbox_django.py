@@ -1,4 +1,4 @@
-"""The Django-facing glue (`portal.sandbox.inprocess`); needs pytest-django and settings."""
+"""The Django-facing glue (`portal.sandbox.inprocess`), and a portal without the sandbox."""
 
 import httpx
 import pytest
