@@ -44,6 +44,7 @@ sys.path.insert(0, str(ROOT))
 _tmp = tempfile.mkdtemp(prefix="portal-bench-")
 os.environ.update(
     DJANGO_SETTINGS_MODULE="portal.settings",
+    SECRET_KEY="bench-only-" + os.urandom(16).hex(),  # no manage.py here to generate one
     PORTAL_SANDBOX="1",
     SANDBOX_DB_PATH=str(Path(_tmp) / "sandbox.sqlite3"),
     DATABASE_URL=f"sqlite:///{Path(_tmp) / 'portal.sqlite3'}",  # a file: threads share it

@@ -14,7 +14,7 @@ import random
 import threading
 import time
 import uuid
-from collections.abc import Generator, Iterable
+from collections.abc import Callable, Generator, Iterable
 from dataclasses import dataclass, field
 from importlib import import_module
 from types import ModuleType
@@ -74,6 +74,19 @@ def connection() -> Connection:
 
 _http: httpx.Client | None = None
 _http_lock = threading.Lock()
+# When set, gives the transport requests take instead of the network. Only the demo sets
+# one (portal/demo/apps.py: the sandbox in this process); a custom transport would switch
+# off httpx's proxy variables, so real deployments keep httpx's own (trust_env).
+_make_transport: Callable[[], httpx.BaseTransport] | None = None
+
+
+def use_transport(make: Callable[[], httpx.BaseTransport] | None) -> None:
+    """Send requests through `make()`'s transport from the next call on; None: the network.
+    A function rather than a transport, called each time the client is built, so tests
+    that switch the sandbox's settings get a transport to the new one (reset_http)."""
+    global _make_transport
+    _make_transport = make
+    reset_http()
 
 
 def http() -> httpx.Client:
@@ -86,9 +99,7 @@ def http() -> httpx.Client:
 
 
 def _build_http() -> httpx.Client:
-    # A custom transport would switch off the proxy variables, so only the
-    # sandbox passes one; real deployments keep httpx's own (trust_env).
-    transport = import_string(settings.TIXALLO_TRANSPORT)() if settings.TIXALLO_TRANSPORT else None
+    transport = _make_transport() if _make_transport else None
     # Fewer connections than threads made concurrent requests fail (tech notes).
     pool = max(10, settings.WEB_THREADS * 2)
     return httpx.Client(
