@@ -92,6 +92,11 @@ def ensure_database(url: str) -> None:
             conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
 
 
+def sandbox_environment(env: dict[str, str]) -> dict[str, str]:
+    """The sandbox's own process: its commands exist only where it is installed."""
+    return env | {"PORTAL_SANDBOX": "1"}
+
+
 def environment(args: argparse.Namespace, tmp: Path, sandbox_port: int) -> dict[str, str]:
     env = dict(os.environ)
     unlimited = "1000000/3600"
@@ -331,7 +336,7 @@ def main() -> int:
     quiet = {"stdout": subprocess.DEVNULL, "stderr": open(tmp / "servers.log", "w")}  # noqa: SIM115
     servers = [
         subprocess.Popen([*manage, "sandbox", "--port", str(sandbox_port), "--key", API_KEY],
-                         env=env, cwd=ROOT, **quiet),
+                         env=sandbox_environment(env), cwd=ROOT, **quiet),
     ]  # fmt: skip
     try:
         wait_for(f"http://127.0.0.1:{sandbox_port}/console/")

@@ -72,7 +72,7 @@ def main() -> int:
     log = open(tmp / "servers.log", "w")  # noqa: SIM115
     servers = [
         subprocess.Popen([*manage, "sandbox", "--port", str(sandbox_port), "--key", load.API_KEY],
-                         env=env, cwd=ROOT, stdout=log, stderr=log),
+                         env=load.sandbox_environment(env), cwd=ROOT, stdout=log, stderr=log),
         subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "portal.wsgi", "--config", "gunicorn.conf.py",
              "--bind", f"127.0.0.1:{portal_port}", "--no-control-socket"],

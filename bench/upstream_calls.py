@@ -44,6 +44,7 @@ sys.path.insert(0, str(ROOT))
 _tmp = tempfile.mkdtemp(prefix="portal-bench-")
 os.environ.update(
     DJANGO_SETTINGS_MODULE="portal.settings",
+    SECRET_KEY="bench-only-" + os.urandom(16).hex(),  # no manage.py here to generate one
     PORTAL_SANDBOX="1",
     SANDBOX_DB_PATH=str(Path(_tmp) / "sandbox.sqlite3"),
     DATABASE_URL=f"sqlite:///{Path(_tmp) / 'portal.sqlite3'}",  # a file: threads share it
@@ -64,10 +65,10 @@ from django.core.cache.backends import locmem  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.test import Client, override_settings  # noqa: E402
 from django.test.utils import setup_test_environment  # noqa: E402
+from portal.tickets.access import ticket_link_token  # noqa: E402
 
 from portal.mirror import budget, reads, trust  # noqa: E402
 from portal.sandbox import agents, inprocess, tickets, webhooks  # noqa: E402
-from portal.tickets.access import ticket_link_token  # noqa: E402
 
 REPLY = "Reply number {}"
 UNLIMITED = 1_000_000

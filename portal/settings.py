@@ -1,4 +1,4 @@
-"""Django settings: the one place the environment is read.
+"""Django settings: the one place the environment is read. Importing them writes nothing.
 
 Every variable has an embedded default, so a fresh clone runs with SQLite, the
 local-memory cache and (for `manage.py demo` and the tests) the built-in sandbox.
@@ -10,6 +10,8 @@ from pathlib import Path
 
 import dj_database_url
 from django.utils.csp import CSP
+
+from portal import local_state
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VERSION = "0.1.0"
@@ -46,32 +48,12 @@ def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in env_str(name, default).split(",") if item.strip()]
 
 
-def local_secret_key(path: Path) -> str:
-    """Without SECRET_KEY: one made once and kept in `path` (var/secret_key), so a local
-    portal's sessions, links and encrypted settings survive restarts.
-
-    Workers starting together must all end up with the same key: each writes a complete
-    candidate to its own owner-only temporary file, then hard-links it to the final name,
-    which succeeds for exactly one of them; the others read the winner's key."""
-    path.parent.mkdir(exist_ok=True)
-    if not path.exists():
-        candidate = path.with_name(f".{path.name}.{os.getpid()}.{os.urandom(4).hex()}")
-        fd = os.open(candidate, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        try:
-            with os.fdopen(fd, "w") as file:
-                file.write(os.urandom(32).hex())
-            os.link(candidate, path)
-        except FileExistsError:
-            pass  # another process won the race: use its key
-        finally:
-            candidate.unlink(missing_ok=True)
-    return path.read_text().strip()
-
-
 DEBUG = env_bool("DEBUG")
-# Generated keys are for one machine's demo or development; `check --deploy` warns.
+# Without SECRET_KEY: the one manage.py or portal.wsgi generated into var/secret_key at
+# start (portal/local_state.py), read here. Generated keys are for one machine's demo or
+# development; `check --deploy` warns.
 SECRET_KEY_GENERATED = not env_str("SECRET_KEY")
-SECRET_KEY = env_str("SECRET_KEY") or local_secret_key(BASE_DIR / "var" / "secret_key")
+SECRET_KEY = env_str("SECRET_KEY") or local_state.read_secret_key()
 # Fernet keys for secrets stored in the database, newest first; older ones still decrypt
 # (rotation: README). Without it, a key derived from SECRET_KEY.
 PORTAL_ENCRYPTION_KEYS = env_list("PORTAL_ENCRYPTION_KEYS")
@@ -79,9 +61,10 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 # --- Tixallo -----------------------------------------------------------------
-# PORTAL_SANDBOX=1 talks to the built-in sandbox in-process instead of Tixallo.
-# It is off unless asked for (`manage.py demo` and the tests turn it on), so a
-# production deployment never sends customers' requests into a stand-in.
+# PORTAL_SANDBOX=1 talks to the built-in sandbox in-process instead of Tixallo: it
+# installs the sandbox and the portal's wiring to it (portal/demo, INSTALLED_APPS below).
+# It is off unless asked for (`manage.py demo`, its `sandbox` commands and the tests turn
+# it on), so a production deployment never sends customers' requests into a stand-in.
 PORTAL_SANDBOX = env_bool("PORTAL_SANDBOX")
 # The portal's public address for emailed links and the embed snippet (wins over admin);
 # without it, links take the host the request came through.
@@ -97,8 +80,6 @@ TIXALLO_WEBHOOK_SECRET = env_str(
 )
 PORTAL_IDENTITY_SECRET = env_str("PORTAL_IDENTITY_SECRET")
 PORTAL_ALLOWED_ORIGINS = env_list("PORTAL_ALLOWED_ORIGINS")
-# Dotted path of a function returning an httpx transport; the sandbox's when on.
-TIXALLO_TRANSPORT = "portal.sandbox.inprocess.transport" if PORTAL_SANDBOX else ""
 # The portal's share of the workspace's rate limit, for every process together.
 TIXALLO_REQUESTS_PER_MINUTE = env_int("TIXALLO_REQUESTS_PER_MINUTE", 100)
 TIXALLO_CONNECT_TIMEOUT = env_float("TIXALLO_CONNECT_TIMEOUT", 3.0)
@@ -152,6 +133,12 @@ OUTBOX_GIVE_UP_AFTER = env_int("OUTBOX_GIVE_UP_AFTER", 3 * 24 * 3600)  # then: f
 # Django 6.1's MAILERS. Without EMAIL_HOST, mail is printed to the console (the
 # demo shows sign-in links there); with it, SMTP.
 _smtp_host = env_str("EMAIL_HOST")
+# The demo's console backend also keeps each email in its demo inbox (/sandbox/inbox/).
+_console_mail = (
+    "portal.demo.console_mail.EmailBackend"
+    if PORTAL_SANDBOX
+    else "portal.outbox.console_mail.EmailBackend"
+)
 MAILERS = {
     "default": {
         "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
@@ -166,7 +153,7 @@ MAILERS = {
         },
     }
     if _smtp_host
-    else {"BACKEND": "portal.tickets.console_mail.EmailBackend"}
+    else {"BACKEND": _console_mail}
 }
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Support <support@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
@@ -190,8 +177,11 @@ INSTALLED_APPS = [
     "portal.embed",
     "portal.webhooks",
     "portal.ops",
-    "portal.sandbox",
 ]
+if PORTAL_SANDBOX:
+    # The stand-in Tixallo and the portal's one wiring point to it (portal/demo/apps.py
+    # hands the API client its in-process transport). Never installed in production.
+    INSTALLED_APPS += ["portal.sandbox", "portal.demo"]
 
 MIDDLEWARE = [
     "portal.telemetry.requestlog.RequestLogMiddleware",
@@ -236,9 +226,8 @@ TEMPLATES = [
     },
 ]
 
-# Without DATABASE_URL: SQLite in var/, created on first use.
-if not env_str("DATABASE_URL"):
-    (BASE_DIR / "var").mkdir(exist_ok=True)
+# Without DATABASE_URL: SQLite in var/ (made at start: portal/local_state.py), created on
+# first use.
 DATABASES = {
     "default": dj_database_url.parse(
         env_str("DATABASE_URL", f"sqlite:///{BASE_DIR / 'var' / 'portal.sqlite3'}"),

@@ -22,11 +22,6 @@ urlpatterns = [
 ]
 
 if settings.PORTAL_SANDBOX:
-    # The sandbox's agent console and API, for the demo. It has no login, so it
-    # exists only while the portal runs on the sandbox.
-    from portal.sandbox import inprocess
-
-    urlpatterns += [
-        path("sandbox/", inprocess.view),
-        path("sandbox/<path:path>", inprocess.view),
-    ]
+    # The sandbox's agent console, demo inbox and API, for the demo. It has no login, so
+    # it exists only while the portal runs on the sandbox.
+    urlpatterns.append(path("sandbox/", include("portal.demo.urls")))

@@ -4,7 +4,10 @@ import os
 
 from django.core.wsgi import get_wsgi_application
 
+from portal import local_state
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
+local_state.prepare()  # var/ and a generated SECRET_KEY, before settings read them
 
 application = get_wsgi_application()
 

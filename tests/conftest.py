@@ -66,6 +66,18 @@ def app(tmp_path):
     app.store.close()
 
 
+@pytest.fixture
+def network_transport(monkeypatch):
+    """The API client over real sockets (e.g. to a SandboxServer on loopback) instead of the
+    in-process sandbox the demo app hands it; handed back after the test."""
+    from portal.tixallo import client
+
+    monkeypatch.setattr(client, "_make_transport", None)
+    client.reset_http()
+    yield
+    client.reset_http()
+
+
 @pytest.fixture(params=["in-process", "http"])
 def tixallo(request, sandbox, settings):
     """The client wired to the sandbox, in-process or over real HTTP on 127.0.0.1."""
@@ -76,7 +88,7 @@ def tixallo(request, sandbox, settings):
     if request.param == "in-process":
         yield sandbox
         return
-    settings.TIXALLO_TRANSPORT = ""
+    request.getfixturevalue("network_transport")
     settings.TIXALLO_READ_TIMEOUT = 0.3  # a hung sandbox response counts as a timeout quickly
     client.reset_http()
     with SandboxServer(inprocess.wsgi_app()) as server:

@@ -9,6 +9,9 @@ os.environ.setdefault(
     "SANDBOX_DB_PATH", os.path.join(tempfile.mkdtemp(prefix="portal-tests-"), "sandbox.sqlite3")
 )
 
+from portal import local_state  # noqa: E402
+
+local_state.prepare()  # as manage.py does: the suite runs on var/secret_key too
 from portal.settings import *  # noqa: E402, F403
 
 TIXALLO_API_KEY = "tx_test_8c1f0e2d9b7a4c3e5f6a7b8c9d0e1f2a"

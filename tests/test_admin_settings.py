@@ -158,10 +158,11 @@ class TestTheConnectionCheck:
         set_faults(sandbox, force_status=503)
         assert "server error (HTTP 503)" in self.check(admin_client)
 
-    def test_it_reports_an_unreachable_tixallo(self, admin_client, sandbox, settings):
+    def test_it_reports_an_unreachable_tixallo(
+        self, admin_client, sandbox, settings, network_transport
+    ):
         from portal.tixallo import client
 
-        settings.TIXALLO_TRANSPORT = ""
         settings.TIXALLO_BASE_URL = "http://127.0.0.1:9/api/v1"  # nothing listens there
         client.reset_http()
         assert "could not be reached" in self.check(admin_client)

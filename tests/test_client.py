@@ -269,8 +269,7 @@ def test_it_never_shows_the_key_in_errors_logs_or_reprs(tixallo, sandbox, settin
     assert not [text for text in texts if key in text]
 
 
-def test_it_shares_one_pooled_client_sized_for_the_threads(settings):
-    settings.TIXALLO_TRANSPORT = ""
+def test_it_shares_one_pooled_client_sized_for_the_threads(settings, network_transport):
     settings.WEB_THREADS = 16
     client.reset_http()
     try:
@@ -284,9 +283,8 @@ def test_it_shares_one_pooled_client_sized_for_the_threads(settings):
         client.reset_http()
 
 
-def test_it_honours_proxy_variables_for_real_deployments(settings, monkeypatch):
+def test_it_honours_proxy_variables_for_real_deployments(settings, monkeypatch, network_transport):
     monkeypatch.setenv("HTTPS_PROXY", "http://127.0.0.1:3128")
-    settings.TIXALLO_TRANSPORT = ""
     client.reset_http()
     try:
         mounts = client.http()._mounts

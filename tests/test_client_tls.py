@@ -16,7 +16,7 @@ pytestmark = pytest.mark.skipif(not shutil.which("openssl"), reason="needs the o
 
 
 @pytest.fixture
-def tls_sandbox(sandbox, settings, tmp_path):
+def tls_sandbox(sandbox, settings, tmp_path, network_transport):
     cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
     subprocess.run(
         ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
@@ -28,7 +28,6 @@ def tls_sandbox(sandbox, settings, tmp_path):
     context.load_cert_chain(cert, key)
     server = SandboxServer(inprocess.wsgi_app())
     server._server.socket = context.wrap_socket(server._server.socket, server_side=True)
-    settings.TIXALLO_TRANSPORT = ""
     with server:
         settings.TIXALLO_BASE_URL = f"https://127.0.0.1:{server.port}/api/v1"
         yield cert

@@ -4,7 +4,7 @@ import io
 
 from django.core.mail import EmailMessage
 
-from portal.tickets.console_mail import EmailBackend
+from portal.outbox.console_mail import EmailBackend
 
 LINK = "http://127.0.0.1:8000/signin/" + "x" * 150 + "/"
 

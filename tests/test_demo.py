@@ -7,8 +7,8 @@ import pytest
 from django.contrib.auth import authenticate
 from django.core.management import call_command
 
+from portal.demo.management.commands import demo
 from portal.sandbox import inprocess
-from portal.sandbox.management.commands import demo
 from tests.helpers import ticket_count
 
 pytestmark = pytest.mark.django_db

@@ -131,7 +131,7 @@ def _deliver_in_child(submission_id: int) -> None:
 
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.filterwarnings("ignore:This process .* is multi-threaded:DeprecationWarning")
-def test_a_worker_killed_mid_delivery_delivers_exactly_once(sandbox, settings):
+def test_a_worker_killed_mid_delivery_delivers_exactly_once(sandbox, settings, network_transport):
     from portal.outbox import delivery, tasks
     from portal.sandbox.api import SandboxApp
     from portal.sandbox.server import SandboxServer
@@ -146,7 +146,7 @@ def test_a_worker_killed_mid_delivery_delivers_exactly_once(sandbox, settings):
     sandbox.set_faults(latency_ms=1)
     app = SandboxApp(sandbox, settings.TIXALLO_API_KEY, sleep=gate)
     with SandboxServer(app) as server:
-        settings.TIXALLO_TRANSPORT, settings.TIXALLO_BASE_URL = "", server.api_url
+        settings.TIXALLO_BASE_URL = server.api_url
         client.reset_http()
         submission = Submission.objects.create(
             kind="ticket", payload=VALID, customer_email=VALID["customer_email"],

@@ -108,10 +108,10 @@ def test_a_crafted_cursor_is_a_calm_page(client, sandbox, raw):
 
 
 def _read_key(path, barrier, results):
-    from portal.settings import local_secret_key
+    from portal.local_state import ensure_secret_key
 
     barrier.wait()
-    results.put(local_secret_key(path))
+    results.put(ensure_secret_key(path))
 
 
 def test_workers_starting_together_agree_on_one_generated_key(tmp_path):

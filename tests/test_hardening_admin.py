@@ -16,13 +16,12 @@ TEST_URL = "/admin/config/portalsettings/test-connection/"
 
 
 @pytest.fixture
-def no_env(settings):
+def no_env(settings, network_transport):
     settings.TIXALLO_API_KEY = ""
     settings.TIXALLO_BASE_URL = ""
     settings.TIXALLO_WEBHOOK_SECRET = ""
     settings.PORTAL_IDENTITY_SECRET = ""
     settings.PORTAL_ALLOWED_ORIGINS = []
-    settings.TIXALLO_TRANSPORT = ""
 
 
 @pytest.fixture

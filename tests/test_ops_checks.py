@@ -12,7 +12,7 @@ pytestmark = pytest.mark.django_db
 
 SQLITE, POSTGRES = "django.db.backends.sqlite3", "django.db.backends.postgresql"
 SMTP = {"default": {"BACKEND": "django.core.mail.backends.smtp.EmailBackend", "OPTIONS": {}}}
-CONSOLE = {"default": {"BACKEND": "portal.tickets.console_mail.EmailBackend"}}
+CONSOLE = {"default": {"BACKEND": "portal.outbox.console_mail.EmailBackend"}}
 
 
 def database(monkeypatch, engine: str) -> None:

@@ -12,8 +12,8 @@ from django.core.mail import EmailMessage
 from django.utils import timezone
 
 from portal.config.models import PortalSettings
+from portal.demo.console_mail import EmailBackend
 from portal.outbox.models import Submission
-from portal.tickets.console_mail import EmailBackend
 from tests.helpers import sign_in_as, ticket_count
 
 pytestmark = pytest.mark.django_db

@@ -1,4 +1,4 @@
-"""The Django-facing glue (`portal.sandbox.inprocess`); needs pytest-django and settings."""
+"""The Django-facing glue (`portal.sandbox.inprocess`), and a portal without the sandbox."""
 
 import httpx
 import pytest
@@ -58,3 +58,73 @@ def test_the_view_serves_the_console_under_its_mount_prefix(sandbox, rf):
     assert posted.status_code == 303
     assert posted["Location"] == "/sandbox/console/tickets/1001?done=reply"
     assert agents.get_ticket(sandbox, 1001)["messages"][0]["body"] == "Hi"
+
+
+# What a production process sees: run in a fresh process, as settings read PORTAL_SANDBOX
+# (INSTALLED_APPS, MAILERS) at import and urls.py at its first request.
+WITHOUT_SANDBOX = """
+import json, sys
+from django.apps import apps
+from django.conf import settings
+from django.contrib import admin
+from django.core.management import call_command
+from django.db import connection
+from django.test import Client
+
+call_command("check")
+call_command("migrate", interactive=False, verbosity=0)
+call_command("collectstatic", interactive=False, verbosity=0)
+paths = ["/", "/signin/", "/sandbox/", "/sandbox/console/", "/sandbox/inbox/",
+         "/sandbox/api/v1/tickets", "/embed/demo/"]
+client = Client()
+print(json.dumps({
+    "installed": [app.name for app in apps.get_app_configs()],
+    "admin": sorted({model._meta.app_label for model in admin.site._registry}),
+    "tables": connection.introspection.table_names(),
+    "pages": {path: client.get(path).status_code for path in paths},
+    "mail": settings.MAILERS["default"]["BACKEND"],
+    "imported": sorted(n for n in sys.modules if n.startswith(("portal.sandbox", "portal.demo"))),
+}))
+"""
+
+
+def test_without_portal_sandbox_nothing_of_the_sandbox_is_installed_or_imported(tmp_path):
+    import json
+    import os
+    import subprocess
+    import sys
+
+    env = os.environ | {
+        "DJANGO_SETTINGS_MODULE": "portal.settings",
+        "PORTAL_SANDBOX": "0",
+        "SECRET_KEY": "test-without-sandbox",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'portal.sqlite3'}",
+        "STATIC_ROOT": str(tmp_path / "static"),
+        "ALLOWED_HOSTS": "testserver",
+        # Configured, so the pages render rather than "being set up"; nothing listens there.
+        "TIXALLO_BASE_URL": "http://127.0.0.1:9/api/v1",
+        "TIXALLO_API_KEY": "tx_nobody",
+        "LOG_LEVEL": "ERROR",
+    }
+    done = subprocess.run(  # noqa: S603 - fixed argv
+        [sys.executable, "manage.py", "shell", "--no-imports", "-c", WITHOUT_SANDBOX],
+        cwd=django_settings.BASE_DIR, env=env, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    seen = json.loads(done.stdout.strip().splitlines()[-1])
+    assert not [name for name in seen["installed"] if "sandbox" in name or "demo" in name]
+    assert not {"sandbox", "demo"} & set(seen["admin"])
+    assert "config" in seen["admin"]  # admin itself is there
+    assert not [table for table in seen["tables"] if table.startswith(("sandbox", "demo"))]
+    assert "outbox_submission" in seen["tables"]  # migrated
+    assert seen["pages"] == {
+        "/": 200,
+        "/signin/": 200,
+        "/sandbox/": 404,
+        "/sandbox/console/": 404,
+        "/sandbox/inbox/": 404,
+        "/sandbox/api/v1/tickets": 404,
+        "/embed/demo/": 404,
+    }
+    assert seen["mail"] == "portal.outbox.console_mail.EmailBackend"
+    assert seen["imported"] == []

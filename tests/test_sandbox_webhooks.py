@@ -11,6 +11,7 @@ from http.server import BaseHTTPRequestHandler, HTTPServer
 import pytest
 
 from portal.sandbox import agents, webhooks
+from portal.sandbox.loop import Loop
 from tests.sandbox_helpers import create_ticket, in_process_client
 
 SECRET = "whsec_test_only"
@@ -131,11 +132,12 @@ def test_it_retries_a_failed_delivery_later_with_backoff(app):
 
 def test_it_delivers_from_a_background_thread(app, receiver):
     app.store.set_webhook(f"http://127.0.0.1:{receiver.server_port}/hooks", SECRET)
-    dispatcher = webhooks.WebhookDispatcher(app.store, poll_seconds=0.02).start()
+    dispatcher = webhooks.WebhookDispatcher(app.store)
+    background = Loop().every(0.02, dispatcher.run_once).start()
     try:
         with in_process_client(app) as client:
             create_ticket(client)
         assert receiver.arrived.wait(timeout=3)
     finally:
-        dispatcher.stop()
+        background.stop()
     assert json.loads(receiver.received[0][1])["type"] == "ticket.created"

@@ -9,8 +9,8 @@ import pytest
 
 from portal.config import crypto
 from portal.config.models import PortalSettings
+from portal.demo.management.commands import demo
 from portal.sandbox import agents, tickets, webhooks
-from portal.sandbox.management.commands import demo
 from portal.webhooks.models import ReceivedEvent, TicketSeen
 from tests.helpers import api_requests, new_ticket, sign_in_as
 

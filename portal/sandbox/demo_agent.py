@@ -1,15 +1,14 @@
 """A pretend support agent, so a developer sees answers arrive without playing both roles.
 
-Every second it answers tickets whose newest public message is the customer's (or that have no
-messages yet) once that message is `delay_seconds` old, and sets them to pending. Given `since`,
-only what customers wrote after it: the demo's seeded tickets keep their statuses.
+Every `interval` seconds (run by the sandbox's loop, `loop.py`) it answers tickets whose newest
+public message is the customer's (or that have no messages yet) once that message is
+`delay_seconds` old, and sets them to pending. Given `since`, only what customers wrote after it:
+the demo's seeded tickets keep their statuses.
 """
 
 from __future__ import annotations
 
 import random
-import sqlite3
-import threading
 from datetime import UTC, datetime, timedelta
 
 from . import agents, tickets
@@ -68,25 +67,6 @@ class DemoAgent:
         self.since = now_iso(since) if since else ""
         self.delay = timedelta(seconds=delay_seconds)
         self.interval = interval
-        self._stopping = threading.Event()
-        self._thread: threading.Thread | None = None
-
-    def start(self) -> DemoAgent:
-        self._thread = threading.Thread(target=self._loop, name="sandbox-agent", daemon=True)
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        self._stopping.set()
-        if self._thread:
-            self._thread.join(timeout=5)
-
-    def _loop(self) -> None:
-        while not self._stopping.wait(self.interval):
-            try:
-                self.run_once()
-            except sqlite3.Error:  # e.g. another process holds the lock too long: next round
-                continue
 
     def run_once(self, now: datetime | None = None) -> list[int]:
         """Answer every ticket that is waiting long enough; returns their numbers."""

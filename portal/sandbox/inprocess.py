@@ -17,15 +17,14 @@ from django.http import HttpRequest, HttpResponse
 from django.views.decorators.csrf import csrf_exempt
 
 from .api import SandboxApp
-from .demo_agent import DemoAgent
+from .loop import Loop, background
 from .store import Store
 from .transport import SandboxTransport
-from .webhooks import WebhookDispatcher
 
 _lock = threading.Lock()
 _stores: dict[str, Store] = {}
 _apps: dict[tuple[str, str], SandboxApp] = {}
-_workers: dict[str, tuple[DemoAgent | None, WebhookDispatcher | None]] = {}
+_loops: dict[str, Loop] = {}
 
 
 def _db_path() -> str:
@@ -56,30 +55,30 @@ def transport() -> httpx.BaseTransport:
 
 
 def start_workers(agent: bool = True, webhooks: bool = True) -> None:
-    """Start the demo agent and/or webhook delivery threads once per process (e.g. in a dev
-    server); deliberately not done in AppConfig.ready(), which also runs for every command."""
-    path = _db_path()
-    with _lock:
-        if path in _workers:
-            return
-        _workers[path] = (None, None)
+    """Start the demo agent and/or webhook delivery, in one background loop, once per process
+    (e.g. in a dev server); deliberately not done in AppConfig.ready(), which also runs for
+    every command. `stop_workers()` stops it."""
     shared = store()
-    _workers[path] = (
-        DemoAgent(shared, since=datetime.now(UTC)).start() if agent else None,
-        WebhookDispatcher(shared).start() if webhooks else None,
-    )
+    with _lock:
+        if _db_path() not in _loops:
+            since = datetime.now(UTC)  # the seeded tickets keep their statuses
+            loop = background(shared, webhooks=webhooks, agent=agent, since=since)
+            _loops[_db_path()] = loop.start()
+
+
+def stop_workers() -> None:
+    with _lock:
+        for loop in _loops.values():
+            loop.stop()
+        _loops.clear()
 
 
 def reset() -> None:
     """Stop the workers and close every cached store (for test teardown)."""
+    stop_workers()
     with _lock:
-        for agent, dispatcher in _workers.values():
-            for worker in (agent, dispatcher):
-                if worker is not None:
-                    worker.stop()
         for cached in _stores.values():
             cached.close()
-        _workers.clear()
         _apps.clear()
         _stores.clear()
 

@@ -1,8 +1,9 @@
 """Webhook events, signed the way Part B of the API contract describes (Stripe's scheme).
 
 Events are queued in the store in the same transaction as the change that caused them, so none
-is lost on a crash or restart; a background `WebhookDispatcher` delivers them with retries and
-backoff, and the API request that caused them never waits for the delivery.
+is lost on a crash or restart; a `WebhookDispatcher`, run in the background by the sandbox's loop
+(`loop.py`), delivers them with retries and backoff, and the API request that caused them never
+waits for the delivery.
 """
 
 from __future__ import annotations
@@ -11,7 +12,6 @@ import hashlib
 import hmac
 import json
 import sqlite3
-import threading
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -83,31 +83,13 @@ def httpx_sender(url: str, body: bytes, headers: dict[str, str]) -> int:
 
 
 class WebhookDispatcher:
-    """Delivers queued events from a daemon thread; `run_once()` lets tests drive it directly."""
+    """Delivers queued events, every `poll_seconds` when run by the sandbox's loop;
+    `run_once()` lets tests drive it directly."""
 
     def __init__(self, store: Store, sender: Sender | None = None, poll_seconds: float = 0.5):
         self.store = store
         self.sender = sender or httpx_sender
         self.poll_seconds = poll_seconds
-        self._stopping = threading.Event()
-        self._thread: threading.Thread | None = None
-
-    def start(self) -> WebhookDispatcher:
-        self._thread = threading.Thread(target=self._loop, name="sandbox-webhooks", daemon=True)
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        self._stopping.set()
-        if self._thread:
-            self._thread.join(timeout=10)
-
-    def _loop(self) -> None:
-        while not self._stopping.wait(self.poll_seconds):
-            try:
-                self.run_once()
-            except sqlite3.Error:  # a locked or closed database must not kill the worker
-                continue
 
     def run_once(self, now: datetime | None = None) -> int:
         """Attempt every due event once; returns how many were delivered."""

@@ -21,7 +21,6 @@ from urllib.parse import quote, urlsplit
 
 import httpx
 from django.conf import settings
-from django.utils.module_loading import import_string
 
 from . import breaker
 from .errors import (
@@ -114,6 +113,19 @@ def connection() -> Connection:
 
 _http: httpx.Client | None = None
 _http_lock = threading.Lock()
+# When set, gives the transport requests take instead of the network. Only the demo sets
+# one (portal/demo/apps.py: the sandbox in this process); a custom transport would switch
+# off httpx's proxy variables, so real deployments keep httpx's own (trust_env).
+_make_transport: Callable[[], httpx.BaseTransport] | None = None
+
+
+def use_transport(make: Callable[[], httpx.BaseTransport] | None) -> None:
+    """Send requests through `make()`'s transport from the next call on; None: the network.
+    A function rather than a transport, called each time the client is built, so tests
+    that switch the sandbox's settings get a transport to the new one (reset_http)."""
+    global _make_transport
+    _make_transport = make
+    reset_http()
 
 
 def http() -> httpx.Client:
@@ -126,9 +138,7 @@ def http() -> httpx.Client:
 
 
 def _build_http() -> httpx.Client:
-    # A custom transport would switch off the proxy variables, so only the
-    # sandbox passes one; real deployments keep httpx's own (trust_env).
-    transport = import_string(settings.TIXALLO_TRANSPORT)() if settings.TIXALLO_TRANSPORT else None
+    transport = _make_transport() if _make_transport else None
     # Fewer connections than threads made concurrent requests fail (tech notes).
     pool = max(10, settings.WEB_THREADS * 2)
     return httpx.Client(

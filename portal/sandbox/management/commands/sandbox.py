@@ -8,11 +8,10 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from portal.sandbox.api import SandboxApp
-from portal.sandbox.demo_agent import DemoAgent
+from portal.sandbox.loop import background
 from portal.sandbox.seed import seed
 from portal.sandbox.server import SandboxServer
 from portal.sandbox.store import Store
-from portal.sandbox.webhooks import WebhookDispatcher
 
 
 class Command(BaseCommand):
@@ -41,9 +40,7 @@ class Command(BaseCommand):
         if options["seed"]:
             self.stdout.write(f"Seeded {seed(store)} tickets.")
         server = SandboxServer(SandboxApp(store, key), options["host"], options["port"])
-        workers = [WebhookDispatcher(store).start()]
-        if options["agent"]:
-            workers.append(DemoAgent(store).start())
+        loop = background(store, webhooks=True, agent=options["agent"]).start()
         # Never print the API key or the webhook secret.
         self.stdout.write(f"Tixallo sandbox API:  {server.api_url}")
         self.stdout.write(f"Agent console:        {server.url}/console/")
@@ -55,6 +52,5 @@ class Command(BaseCommand):
             pass
         finally:
             server.close()
-            for worker in workers:
-                worker.stop()
+            loop.stop()
             store.close()

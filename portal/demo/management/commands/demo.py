@@ -1,4 +1,8 @@
-"""`manage.py demo`: the whole portal on the built-in sandbox, in one command."""
+"""`manage.py demo`: the whole portal on the built-in sandbox, in one command.
+
+It drives both sides (migrations, the outbox worker and the settings row of the portal; the
+sandbox's seed, webhooks and background loop), so it lives with the wiring, in portal/demo:
+installed only with the sandbox, which keeps the sandbox free of the portal's imports."""
 
 import os
 import secrets
@@ -43,6 +47,7 @@ class Command(BaseCommand):
         finally:
             signal.signal(signal.SIGTERM, previous)
             worker.terminate()
+            inprocess.stop_workers()
             worker.wait(timeout=10)
 
     def _serve(self, addrport: str, added: int, hooks: str, password: str, worker: int) -> None:
