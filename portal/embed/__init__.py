@@ -1,3 +1,8 @@
 """Embedding the portal in a company's own website: the host page's script
-(`/embed.js`), the compact embedded mode under `/embed/`, who may frame it, cookies
-that work inside a third-party iframe, and identity verification by the host."""
+(`/embed.js`), the frame's entry (it checks the host's identity token), the compact
+embedded mode under `/embed/`, who may frame it, cookies that work inside a
+third-party iframe, the demo shop's page.
+
+May import: customers (the identity the host vouches for), config, tickets.forms (the
+submit form's prefill rules, never its views), tixallo (the loopback check).
+"""

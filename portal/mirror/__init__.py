@@ -4,9 +4,11 @@ invalidate Tixallo's tickets through here, never through the client directly.
 - `reads`: a ticket or a customer's list, from the copy while it can be trusted, else
   from Tixallo (one fetch per key at a time, `flight`), never storing a copy older than
   a change an event told of;
-- `customers`: which email a Tixallo customer id (and a ticket) belongs to, learnt
+- `owners`: which email a Tixallo customer id (and a ticket) belongs to, learnt
   from the tickets read, so an event refreshes only that customer's lists;
 - `trust`: whether webhooks are arriving, which decides how long a copy is trusted;
 - `budget`: the share of Tixallo's rate limit the portal may spend, shared by every
-  process, writes first, then first views, then polls.
+  process, writes first, then first views, then polls (handed to the client at start).
+
+May import: tixallo, telemetry.
 """

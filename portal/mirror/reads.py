@@ -27,7 +27,7 @@ from typing import NamedTuple
 from django.conf import settings
 from django.core.cache import cache
 
-from portal.mirror import budget, customers, trust
+from portal.mirror import budget, owners, trust
 from portal.telemetry import metrics
 from portal.tixallo import client
 from portal.tixallo.errors import Invalid, NotFound, RateLimited, Unavailable
@@ -109,7 +109,7 @@ def list_copy(
             customer_email=email, status=statuses or None, cursor=cursor, limit=limit
         ),
         poll,
-        learn=lambda copy, value, old, found: customers.learn(value.tickets, email),
+        learn=lambda copy, value, old, found: owners.learn(value.tickets, email),
     )
 
 
@@ -267,7 +267,7 @@ def ticket_changed(
         cache.set(key, (seq, seen_at, heard), MARK_SECONDS)
         return
     cache.set(key, (time.time_ns(), at, heard), MARK_SECONDS)
-    email = email or customers.email_for(customer_id=customer_id, ticket_id=ticket_id)
+    email = email or owners.email_for(customer_id=customer_id, ticket_id=ticket_id)
     if email:
         forget_customer(email)
     else:  # a customer the portal never read: every customer's lists, once
@@ -300,7 +300,7 @@ def _marks(mark_keys: tuple[str, ...], found: dict) -> tuple[int, ...]:
 
 
 def _learn_ticket(copy: Copy, value: Ticket, old: Copy | None, marker: tuple | None) -> None:
-    customers.learn([value])
+    owners.learn([value])
     # Read again only because the copy had grown old (`old`, else None), and it changed
     # long enough ago that its event should have come: an event went missing.
     if old is None or old.updated_at is None or copy.updated_at is None:

@@ -1,0 +1,9 @@
+"""What customers see: submit a request (then its filed or saved page), sign in, My
+requests, a ticket with its conversation and reply box; short function views, one
+module per page, "page.html#part" for htmx requests. Also the status wordings the
+pages use and their admin.
+
+May import: customers (who is asking), mirror (reads), outbox (writes: it hands over a
+submission and renders), config, tixallo (types, errors, field limits only). Nothing
+imports its views: they are reached by URL (embed mounts them a second time).
+"""

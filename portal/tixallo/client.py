@@ -76,9 +76,10 @@ class Observer(Protocol):
 # --- what the portal plugs in -------------------------------------------------
 # This package imports nothing of the portal. The portal's apps hand it, as they start
 # (their AppConfig.ready()), what only they know: where to connect (config), the
-# budget to ask before each request (mirror) and who counts the answers (ops, for
-# /metrics). Plain arguments rather than dotted paths in settings: a reader finds
-# the wiring by searching for these names.
+# budget to ask before each request (mirror), who counts the answers (ops, for
+# /metrics) and, on the sandbox only, the transport (demo; `use_transport` below).
+# Plain arguments rather than dotted paths in settings: a reader finds the wiring by
+# searching for these names.
 
 _connection_source: Callable[[], Connection] | None = None
 _gate: Gate | None = None
