@@ -9,7 +9,7 @@ from django.contrib.auth.models import Permission
 
 from portal.config.current import current
 from portal.config.models import PortalSettings
-from tests.test_admin_settings import KEY, URL, form_data
+from tests.config.test_admin import KEY, URL, form_data
 
 pytestmark = pytest.mark.django_db
 TEST_URL = "/admin/config/portalsettings/test-connection/"

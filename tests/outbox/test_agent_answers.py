@@ -13,7 +13,7 @@ from portal.outbox.agent_answers import mail_answer
 from portal.outbox.models import Submission
 from portal.sandbox import agents, webhooks
 from tests.helpers import new_ticket
-from tests.test_webhooks import SECRET, deliver, dispatch_to
+from tests.webhooks.test_receiver import SECRET, deliver, dispatch_to
 
 pytestmark = pytest.mark.django_db
 

@@ -41,7 +41,7 @@ def test_embedded_pages_keep_their_links_within_embed_after_a_first_party_page(c
 
 
 def test_the_portal_name_and_footer_follow_the_settings(admin_client, client, sandbox):
-    from tests.test_admin_settings import URL, form_data
+    from tests.config.test_admin import URL, form_data
 
     assert "Support portal" in client.get("/").content.decode()
     admin_client.post(URL, form_data(portal_name="Acme Help", footer_text="Open 9 to 5"))
