@@ -5,34 +5,24 @@ import traceback
 
 import pytest
 
-from tests.helpers import set_faults
+from tests.factories import FORM, set_faults, sign_in_as
 
 pytestmark = pytest.mark.django_db
-
-VALID = {
-    "subject": "Printer on fire",
-    "description": "Smoke everywhere.",
-    "customer_email": "alex@example.com",
-    "customer_name": "Alex Example",
-    "priority": "urgent",
-}
 
 
 def visit_every_kind_of_page(client, sandbox):
     yield client.get("/")
-    yield client.post("/", VALID, follow=True)
-    yield client.post("/", VALID | {"customer_email": "broken"})
+    yield client.post("/", FORM, follow=True)
+    yield client.post("/", FORM | {"customer_email": "broken"})
     for fault in ("500", "401", "429", "timeout", "drop", "malformed"):
         set_faults(sandbox, next=[fault] * 6)
-        yield client.post("/", VALID)
+        yield client.post("/", FORM)
     set_faults(sandbox)
     yield client.get("/submitted/forged/")
     yield client.get("/healthz")
     yield client.get("/no-such-page/")
     yield client.get("/sandbox/console/")
-    session = client.session
-    session["customer_email"] = "alex@example.com"
-    session.save()
+    sign_in_as(client)
     set_faults(sandbox, force_status=401)
     yield client.get("/tickets/")
 

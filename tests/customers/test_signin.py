@@ -1,11 +1,13 @@
-"""Sign-in by email link: one-time, expiring, no account enumeration, rate limited."""
+"""Sign-in by email link (/signin/): one-time, expiring, no account enumeration, rate
+limited without letting anyone spend someone else's budget."""
 
 import re
 
 import pytest
 from django.core import mail
 
-from tests.helpers import new_ticket
+from portal.tickets import ratelimit
+from tests.factories import emailed_link, new_ticket
 
 pytestmark = pytest.mark.django_db
 
@@ -14,17 +16,13 @@ def ask_for_link(client, email="alex@example.com", **request_extra):
     return client.post("/signin/", {"email": email}, **request_extra)
 
 
-def link_from_mail(message) -> str:
-    return re.search(r"http://testserver(/signin/[^/\s]+/)", message.body).group(1)
-
-
 def test_it_emails_a_link_that_signs_in_after_confirming(client, sandbox):
     new_ticket()
     response = ask_for_link(client, "Alex@Example.com")
     assert response.status_code == 200
     assert "Check your email" in response.content.decode()
     assert mail.outbox[-1].to == ["alex@example.com"]
-    link = link_from_mail(mail.outbox[-1])
+    link = emailed_link(mail.outbox[-1], "/signin/")
     assert "alex@example.com" in client.get(link).content.decode()  # GET only asks
     assert client.get("/tickets/").status_code == 302  # not signed in yet
     response = client.post(link)
@@ -57,7 +55,7 @@ def test_it_says_the_same_whether_or_not_the_email_has_tickets(client, sandbox):
 
 def test_it_refuses_a_used_link(client, sandbox):
     ask_for_link(client)
-    link = link_from_mail(mail.outbox[-1])
+    link = emailed_link(mail.outbox[-1], "/signin/")
     client.post(link)
     other = type(client)()
     response = other.post(link)
@@ -68,7 +66,7 @@ def test_it_refuses_a_used_link(client, sandbox):
 
 def test_it_refuses_an_expired_link(client, sandbox, settings):
     ask_for_link(client)
-    link = link_from_mail(mail.outbox[-1])
+    link = emailed_link(mail.outbox[-1], "/signin/")
     settings.SIGNIN_LINK_MAX_AGE = -1
     response = client.post(link)
     assert response.status_code == 410
@@ -78,7 +76,7 @@ def test_it_refuses_an_expired_link(client, sandbox, settings):
 
 def test_it_answers_404_for_a_tampered_link(client, sandbox):
     ask_for_link(client)
-    link = link_from_mail(mail.outbox[-1])
+    link = emailed_link(mail.outbox[-1], "/signin/")
     tampered = link[:-3] + ("A" if link[-3] != "A" else "B") + link[-2:]
     assert client.get(tampered).status_code == 404
     assert client.post(tampered).status_code == 404
@@ -116,7 +114,7 @@ def test_it_limits_links_per_client_address(client, sandbox, settings):
 
 def test_it_signs_out(client, sandbox):
     ask_for_link(client)
-    client.post(link_from_mail(mail.outbox[-1]))
+    client.post(emailed_link(mail.outbox[-1], "/signin/"))
     assert client.get("/tickets/").status_code == 200
     assert client.post("/signout/").status_code == 302
     assert client.get("/tickets/").status_code == 302
@@ -126,3 +124,58 @@ def test_it_keeps_header_injection_out_of_the_email(client, sandbox):
     response = ask_for_link(client, "a@example.com\nBcc: victim@example.com")
     assert response.status_code == 422
     assert mail.outbox == []
+
+
+# --- rate limits ------------------------------------------------------------------------
+
+
+def test_posts_refused_by_the_address_limit_do_not_spend_the_victims_budget(client, settings):
+    settings.RATE_LIMITS = settings.RATE_LIMITS | {
+        "signin": {"address": (1, 3600), "email": (3, 900)}
+    }
+    attacker = {"REMOTE_ADDR": "203.0.113.9"}
+    assert ask_for_link(client, "decoy@example.com", **attacker).status_code == 200
+    for _ in range(4):
+        refused = ask_for_link(client, "victim@example.com", **attacker)
+        assert refused.status_code == 429
+    mail.outbox.clear()
+    victim = ask_for_link(client, "victim@example.com", REMOTE_ADDR="198.51.100.7")
+    assert victim.status_code == 200
+    assert [m.to for m in mail.outbox] == [["victim@example.com"]]
+
+
+def test_a_429_says_the_real_wait(client, settings, monkeypatch):
+    monkeypatch.setattr(ratelimit.time, "time", lambda: 3600 * 1000 + 100.0)
+    settings.RATE_LIMITS = settings.RATE_LIMITS | {
+        "signin": {"address": (1, 3600), "email": (3, 900)}
+    }
+    ask_for_link(client, "a@example.com")
+    response = ask_for_link(client, "a@example.com")
+    assert response.status_code == 429
+    assert response["Retry-After"] == "3500"
+
+
+def test_the_email_budget_is_counted_once_acted_on(client, settings):
+    settings.RATE_LIMITS = settings.RATE_LIMITS | {
+        "signin": {"address": (100, 3600), "email": (2, 900)}
+    }
+    codes = [ask_for_link(client, "A@Example.com ").status_code for _ in range(3)]
+    assert codes == [200, 200, 429]
+
+
+def test_signing_in_as_someone_else_forgets_the_previous_name(client, sandbox):
+    session = client.session
+    session["customer_email"], session["customer_name"] = "alex@example.com", "Alex Example"
+    session.save()
+    ask_for_link(client, "sam@example.com")
+    link = emailed_link(mail.outbox[-1], "/signin/")
+    client.post(link)
+    assert "Alex Example" not in client.get("/").content.decode()
+
+
+def test_it_counts_an_email_with_spaces_against_the_same_limit(client, sandbox, settings):
+    settings.RATE_LIMITS = settings.RATE_LIMITS | {
+        "signin": {"address": (100, 3600), "email": (2, 900)}
+    }
+    codes = [ask_for_link(client, " " * n + "victim@example.com").status_code for n in range(4)]
+    assert codes == [200, 200, 429, 429]

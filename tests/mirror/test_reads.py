@@ -1,44 +1,27 @@
-"""The mirror of Tixallo (`portal.mirror`): coherent with events, one fetch per key,
-per-customer invalidation, webhook health, and a request budget shared by every
-process. Against the sandbox, with the sandbox's own request counter as the judge."""
+"""Reading Tixallo through the mirror (`portal.mirror.reads`): coherent with events, one
+fetch per key, per-customer lists, the last copy while Tixallo is down, refusals kept
+briefly. Against the sandbox, with the sandbox's own request counter as the judge."""
 
 import threading
 import time
-import types
 
 import pytest
 
-from portal.mirror import budget, reads, trust
-from portal.sandbox import agents, webhooks
-from portal.tixallo import breaker, client
-from portal.tixallo.errors import NotFound, RateLimited, Throttled
+from portal.mirror import reads
+from portal.sandbox import agents
+from portal.tixallo.errors import NotFound
 from portal.webhooks import liveness
-from tests.helpers import (
+from tests.factories import (
     api_requests,
     new_ticket,
+    poll_url,
+    public_bodies,
     set_faults,
-    sign_in_as,
     ticket_link,
     webhook_dispatcher,
 )
 
-pytestmark = pytest.mark.django_db
-
-URL = "/webhooks/tixallo"
-SECRET = "whsec_test_mirror"
-
-
-@pytest.fixture(autouse=True)
-def hooks(settings):
-    settings.TIXALLO_WEBHOOK_SECRET = SECRET
-
-
-def dispatcher(django_client, store) -> webhooks.WebhookDispatcher:
-    return webhook_dispatcher(django_client, store, SECRET)
-
-
-def bodies(ticket) -> list[str]:
-    return [m.body for m in ticket.public_messages]
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("webhook_secret")]
 
 
 # --- coherence -------------------------------------------------------------------
@@ -48,7 +31,7 @@ def test_a_fetch_begun_before_an_event_never_passes_for_current(client, sandbox,
     """The fetch reads the ticket, then (before it stores its copy) an agent answers and
     the event arrives: the old copy must not be served as current afterwards."""
     ticket = new_ticket()
-    send = dispatcher(client, sandbox)
+    send = webhook_dispatcher(client, sandbox)
     real_get = client_get = reads.client.get_ticket
 
     def get_then_event(ticket_id, **kwargs):
@@ -58,23 +41,23 @@ def test_a_fetch_begun_before_an_event_never_passes_for_current(client, sandbox,
         return old
 
     monkeypatch.setattr(reads.client, "get_ticket", get_then_event)
-    assert bodies(reads.ticket(ticket.id)) == []  # the in-flight fetch's own answer
+    assert public_bodies(reads.ticket(ticket.id)) == []  # the in-flight fetch's own answer
     monkeypatch.setattr(reads.client, "get_ticket", client_get)
-    assert bodies(reads.ticket(ticket.id)) == ["Answer during the fetch"]
+    assert public_bodies(reads.ticket(ticket.id)) == ["Answer during the fetch"]
 
 
 def test_an_event_newer_than_the_copy_wins_even_with_long_trust(client, sandbox, settings):
     settings.PORTAL_WEBHOOK_CACHE_SECONDS = 3600
     ticket = new_ticket()
-    send = dispatcher(client, sandbox)
+    send = webhook_dispatcher(client, sandbox)
     liveness.arrived()
     assert reads.ticket(ticket.id).messages == ()
     agents.agent_reply(sandbox, ticket.id, "Newer than the copy")
     before = api_requests(sandbox)
-    assert bodies(reads.ticket(ticket.id)) == []  # trusted: nothing said it changed
+    assert public_bodies(reads.ticket(ticket.id)) == []  # trusted: nothing said it changed
     assert api_requests(sandbox) == before
     send.run_once()
-    assert bodies(reads.ticket(ticket.id)) == ["Newer than the copy"]
+    assert public_bodies(reads.ticket(ticket.id)) == ["Newer than the copy"]
     assert api_requests(sandbox) == before + 1
 
 
@@ -132,9 +115,8 @@ def test_threads_asking_at_once_make_one_upstream_call(sandbox, monkeypatch):
 def test_twenty_polls_of_a_just_changed_ticket_cost_one_request(client, sandbox):
     ticket = new_ticket()
     link = ticket_link(ticket.id)
-    send = dispatcher(client, sandbox)
-    html = client.get(link).content.decode()
-    poll = html.split('hx-get="', 1)[1].split('"', 1)[0].replace("&amp;", "&")
+    send = webhook_dispatcher(client, sandbox)
+    poll = poll_url(client.get(link).content.decode())
     agents.agent_reply(sandbox, ticket.id, "Changed")
     send.run_once()
     before = api_requests(sandbox)
@@ -192,160 +174,7 @@ def test_odd_ids_from_events_are_keys_like_any_other(sandbox):
     assert api_requests(sandbox) == before
 
 
-# --- webhook health ----------------------------------------------------------------
-
-
-def test_a_secret_alone_is_no_proof_that_webhooks_arrive(settings):
-    assert settings.TIXALLO_WEBHOOK_SECRET
-    assert not liveness.arriving()
-    assert trust.trusted_for() == settings.PORTAL_CACHE_SECONDS
-
-
-def test_a_signed_delivery_proves_it_and_a_missed_change_disproves_it(
-    client, sandbox, settings, monkeypatch
-):
-    ticket = new_ticket()
-    send = dispatcher(client, sandbox)
-    agents.add_note(sandbox, ticket.id, "Internal: an event that changes nothing shown")
-    assert send.run_once() == 1
-    assert liveness.arriving()
-    assert trust.trusted_for() == settings.PORTAL_WEBHOOK_CACHE_SECONDS
-    # Every read is now a refresh by age; a change no event told of is then found.
-    settings.PORTAL_WEBHOOK_CACHE_SECONDS = settings.PORTAL_CACHE_SECONDS = 0
-    monkeypatch.setattr(trust, "GRACE", -3600)  # its event had all the time it needs
-    reads.ticket(ticket.id)
-    assert liveness.arriving()  # the note's change was heard: no miss
-    sandbox.set_webhook("", SECRET)  # deliveries stop reaching the portal
-    agents.agent_reply(sandbox, ticket.id, "Nobody told the portal")
-    assert bodies(reads.ticket(ticket.id)) == ["Nobody told the portal"]
-    assert not liveness.arriving()
-    sandbox.set_webhook(f"http://testserver{URL}", SECRET)
-    agents.agent_reply(sandbox, ticket.id, "Told again")
-    send.run_once()
-    assert liveness.arriving()
-
-
-def test_processes_without_a_shared_cache_keep_to_the_short_time(settings):
-    """Worker B never hears of an event worker A received: no long trust without Redis."""
-    liveness.arrived()
-    settings.REDIS_URL, settings.WEB_CONCURRENCY = "", 2
-    assert liveness.arriving()
-    assert trust.trusted_for() == settings.PORTAL_CACHE_SECONDS
-    settings.WEB_CONCURRENCY = 1
-    assert trust.trusted_for() == settings.PORTAL_WEBHOOK_CACHE_SECONDS
-
-
-# --- the budget ------------------------------------------------------------------
-
-
-@pytest.fixture
-def frozen(monkeypatch):
-    """The budget's clock, fixed mid-minute: counts never roll over during a test."""
-    monkeypatch.setattr(budget, "time", types.SimpleNamespace(time=lambda: 1_800_000_030.0))
-
-
-def admitted(kind: float, tries: int = 20, method: str = "GET") -> int:
-    count = 0
-    with budget.priority(kind):
-        for _ in range(tries):
-            try:
-                budget.admit(method)
-            except Throttled:
-                break
-            count += 1
-    return count
-
-
-def test_writes_come_first_then_first_views_then_polls(settings, frozen):
-    settings.TIXALLO_REQUESTS_PER_MINUTE = 20
-    assert admitted(budget.POLL) == 12  # 60 %
-    assert admitted(budget.FIRST_VIEW) == 5  # up to 85 %
-    assert admitted(budget.WRITE, method="POST") == 3  # the rest
-    assert admitted(budget.POLL) == admitted(budget.FIRST_VIEW) == 0
-    assert budget.usage() | {"paused_until": None} == {
-        "used_last_minute": 20,
-        "used_last_hour": 20,
-        "limit_per_minute": 20,
-        "paused_until": None,
-    }
-
-
-def test_the_longer_a_polls_copy_waited_the_larger_its_share(
-    sandbox, settings, frozen, monkeypatch
-):
-    settings.TIXALLO_REQUESTS_PER_MINUTE = 10
-    ticket = new_ticket()
-    reads.ticket(ticket.id)  # its creation and first view: 2 of 10
-    assert admitted(budget.POLL) == 4  # polls' share (60 %) is spent
-    settings.PORTAL_CACHE_SECONDS = 0
-    before = api_requests(sandbox)
-    reads.ticket(ticket.id, poll=True)  # a young copy: answered from it
-    assert api_requests(sandbox) == before
-    monkeypatch.setattr(reads, "POLL_PATIENCE", 1e-9)  # it waited as long as any may
-    reads.ticket(ticket.id, poll=True)
-    assert api_requests(sandbox) == before + 1
-
-
-def test_a_poll_over_budget_is_answered_from_the_copy(client, sandbox, settings):
-    ticket = new_ticket()
-    link = ticket_link(ticket.id)
-    html = client.get(link).content.decode()
-    poll = html.split('hx-get="', 1)[1].split('"', 1)[0].replace("&amp;", "&")
-    settings.PORTAL_CACHE_SECONDS = 0  # every poll would read Tixallo again
-    settings.TIXALLO_REQUESTS_PER_MINUTE = budget.usage()["used_last_minute"]  # all spent
-    before = api_requests(sandbox)
-    response = client.get(poll, headers={"HX-Request": "true"})
-    assert response.status_code == 204  # the copy: nothing new, nothing broken
-    assert client.get(link).status_code == 200  # a full page too, from the copy
-    assert api_requests(sandbox) == before
-
-
-def test_a_429_pauses_reads_for_everyone_but_not_writes(client, sandbox, settings):
-    seen = new_ticket()
-    other = new_ticket("bob@example.com")
-    sign_in_as(client)
-    assert client.get(f"/tickets/{seen.id}/").status_code == 200
-    settings.PORTAL_CACHE_SECONDS = 0
-    set_faults(sandbox, next=["429"], retry_after=120)
-    reads.ticket(seen.id)  # meets the 429; answered from its copy
-    paused = budget.usage()["paused_until"]
-    assert paused is not None and paused > time.time() + 100
-    before = api_requests(sandbox)
-    with pytest.raises(RateLimited):  # another ticket, as another process would ask
-        reads.ticket(other.id)
-    assert client.get(f"/tickets/{seen.id}/").status_code == 200  # from the copy
-    assert api_requests(sandbox) == before  # nobody asked Tixallo
-    assert client.post("/", NEW_REQUEST).status_code == 302  # writes still go
-    assert api_requests(sandbox) == before + 1
-
-
-NEW_REQUEST = {
-    "subject": "Printer on fire",
-    "description": "Smoke everywhere.",
-    "customer_email": "ada@example.com",
-    "customer_name": "Ada",
-    "priority": "high",
-}
-
-
-# --- breaker and refusals (review finding: the breaker counted retries) ------------
-
-
-def test_one_call_failing_after_its_retries_counts_once(sandbox, settings):
-    settings.TIXALLO_BREAKER = (2, 30, 15)
-    set_faults(sandbox, force_status=503)
-    with pytest.raises(Exception):  # noqa: B017 - Unavailable after five attempts
-        client.list_tickets()
-    assert not breaker.is_open()
-
-
-def test_a_not_found_is_no_failure(sandbox, settings):
-    settings.TIXALLO_BREAKER = (2, 30, 15)
-    breaker.record_failure()
-    with pytest.raises(NotFound):
-        client.get_ticket("tkt_nobody")
-    breaker.record_failure()
-    assert not breaker.is_open()  # Tixallo answered in between
+# --- refusals kept briefly, the last copy while Tixallo is down ---------------------
 
 
 def test_not_found_answers_are_kept_briefly(sandbox):
@@ -356,9 +185,19 @@ def test_not_found_answers_are_kept_briefly(sandbox):
     assert api_requests(sandbox) == before + 1
 
 
-def test_refused_cursors_are_kept_briefly(client, sandbox):
-    sign_in_as(client)
+def test_refused_cursors_are_kept_briefly(client, sandbox, signed_in):
     before = api_requests(sandbox)
     for _ in range(3):
         assert client.get("/tickets/?cursor=forged").status_code == 302
     assert api_requests(sandbox) == before + 1
+
+
+def test_it_serves_the_last_copy_while_tixallo_is_down(client, sandbox, settings):
+    ticket = new_ticket(subject="Still readable")
+    link = ticket_link(ticket.id)
+    assert client.get(link).status_code == 200
+    reads.forget_ticket(ticket.id)  # the fresh copy is gone; the last one seen stays
+    set_faults(sandbox, force_status=503)
+    response = client.get(link)
+    assert response.status_code == 200
+    assert "Still readable" in response.content.decode()

@@ -14,7 +14,7 @@ from portal.outbox import tasks
 from portal.outbox.models import Submission
 from portal.tixallo import breaker
 from portal.webhooks.models import ReceivedEvent
-from tests.helpers import api_requests, new_ticket, set_faults
+from tests.factories import api_requests, make_submission, new_ticket, set_faults
 
 pytestmark = pytest.mark.django_db
 
@@ -28,12 +28,6 @@ def state(admin_client, part: str) -> tuple[str, str]:
                       html, re.S)  # fmt: skip
     assert found, f"no {part} on the page"
     return found.group(1), " ".join(re.sub(r"<[^>]+>", " ", found.group(2)).split())
-
-
-def submission(key: str, **fields) -> Submission:
-    fields = {"kind": "ticket", "payload": {}, "customer_email": "a@example.com",
-              "site_url": "http://testserver/"} | fields  # fmt: skip
-    return Submission.objects.create(idempotency_key=key, **fields)
 
 
 def test_it_is_for_staff_only(client):
@@ -145,12 +139,12 @@ def test_webhooks_arriving_by_type(admin_client, settings):
 
 
 def test_outbox_ok_stuck_and_failed(admin_client):
-    submission("k1")
+    make_submission("k1")
     assert state(admin_client, "queue")[0] == "ok"
     Submission.objects.update(created_at=timezone.now() - timedelta(minutes=11))
     found, text = state(admin_client, "queue")
     assert (found, "waited more than 10 minutes" in text) == ("warning", True)
-    submission("k2", state=Submission.State.FAILED)
+    make_submission("k2", state=Submission.State.FAILED)
     found, text = state(admin_client, "queue")
     assert found == "problem"
     assert "Send again now" in text
@@ -158,7 +152,7 @@ def test_outbox_ok_stuck_and_failed(admin_client):
 
 def test_worker_unknown_overdue_and_ok(admin_client):
     assert state(admin_client, "worker")[0] == "unknown"
-    row = submission("k1")
+    row = make_submission("k1")
     late = timezone.now() - timedelta(minutes=5)
     tasks.deliver_submission.using(run_after=late).enqueue(row.pk)
     found, text = state(admin_client, "worker")
@@ -179,7 +173,7 @@ def test_the_health_page_and_the_admin_banner_agree_on_the_worker(admin_client, 
     is running; one that started nothing for ten minutes is not."""
     from django_tasks_db.models import DBTaskResult
 
-    row = submission("k1")
+    row = make_submission("k1")
     tasks.deliver_submission.using(run_after=timezone.now() - timedelta(minutes=5)).enqueue(row.pk)
     tasks.deliver_submission.enqueue(row.pk)
     busy = DBTaskResult.objects.order_by("run_after").last()

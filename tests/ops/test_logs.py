@@ -11,7 +11,7 @@ import sys
 import pytest
 
 from portal.ops.logs import JsonFormatter, RequestIdFilter
-from tests.helpers import new_ticket, sign_in_as
+from tests.factories import new_ticket, set_faults, sign_in_as
 
 pytestmark = pytest.mark.django_db
 
@@ -56,8 +56,6 @@ def test_a_request_is_one_json_line_with_what_matters(client, sandbox, json_line
 
 def test_every_line_of_a_request_carries_its_id(client, sandbox, settings, json_lines):
     settings.TIXALLO_RETRY_BUDGET = 0
-    from tests.helpers import set_faults
-
     ticket = new_ticket()
     sign_in_as(client)
     set_faults(sandbox, force_status=503)

@@ -17,19 +17,12 @@ from portal.sandbox import webhooks
 from portal.tixallo import breaker
 from portal.tixallo import client as api
 from portal.tixallo.errors import TixalloError
-from tests.helpers import new_ticket, set_faults
+from tests.factories import FORM, make_submission, new_ticket, set_faults
 
 pytestmark = pytest.mark.django_db
 
 TOKEN = "metrics-token-5f1c2a9e"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
-VALID = {
-    "subject": "Refund please",
-    "description": "I was charged twice for order 5521.",
-    "customer_email": "alex@example.com",
-    "customer_name": "Alex Example",
-    "priority": "medium",
-}
 
 
 @pytest.fixture(autouse=True)
@@ -74,8 +67,8 @@ def test_it_is_not_behind_the_customer_rate_limits(client, sandbox, settings):
     settings.RATE_LIMITS = {
         scope: {"address": (1, 3600), "email": (1, 3600)} for scope in settings.RATE_LIMITS
     }
-    client.post("/", VALID)
-    assert client.post("/", VALID).status_code == 429
+    client.post("/", FORM)
+    assert client.post("/", FORM).status_code == 429
     for _ in range(5):
         assert client.get("/metrics", headers=AUTH).status_code == 200
 
@@ -174,12 +167,12 @@ def test_webhook_events_by_type_and_outcome_and_their_lag(client, settings):
 def test_emails_sent_and_failed(client, sandbox, settings):
     name, labels = "portal_emails_total", {"kind": "ticket_confirmation"}
     before = scrape(client)
-    client.post("/", VALID)
+    client.post("/", FORM)
     smtp = {"host": "127.0.0.1", "port": 9, "timeout": 1}  # nothing listens there
     settings.MAILERS = {
         "default": {"BACKEND": "django.core.mail.backends.smtp.EmailBackend", "OPTIONS": smtp}
     }
-    client.post("/", VALID | {"idempotency_key": "b" * 32})
+    client.post("/", FORM | {"idempotency_key": "b" * 32})
     after = scrape(client)
     for outcome in ("sent", "failed"):
         assert value(after, name, **labels, outcome=outcome) == 1 + value(
@@ -190,7 +183,7 @@ def test_emails_sent_and_failed(client, sandbox, settings):
 def test_refusals_by_rate_limit_and_spam_checks(client, sandbox, settings):
     name = "portal_refused_total"
     before = scrape(client)
-    client.post("/", VALID | {"website": "http://spam.example"})
+    client.post("/", FORM | {"website": "http://spam.example"})
     settings.MIN_FILL_SECONDS = 60
     from portal.tickets.forms import started_now
 
@@ -199,7 +192,7 @@ def test_refusals_by_rate_limit_and_spam_checks(client, sandbox, settings):
     settings.RATE_LIMITS = {
         scope: {"address": (0, 3600), "email": (0, 3600)} for scope in settings.RATE_LIMITS
     }
-    client.post("/", VALID)
+    client.post("/", FORM)
     after = scrape(client)
     for labels in ({"action": "submit", "reason": "honeypot"},
                    {"action": "signin", "reason": "too_fast"},
@@ -208,14 +201,11 @@ def test_refusals_by_rate_limit_and_spam_checks(client, sandbox, settings):
 
 
 def test_outbox_depth_oldest_waiting_and_worker_last_run(client):
-    Submission.objects.create(kind="ticket", payload={}, customer_email="a@example.com",
-                              idempotency_key="k1", site_url="http://testserver/")  # fmt: skip
+    make_submission("k1")
     Submission.objects.filter(idempotency_key="k1").update(
         created_at=timezone.now() - timedelta(minutes=12)
     )
-    Submission.objects.create(kind="ticket", payload={}, customer_email="a@example.com",
-                              idempotency_key="k2", site_url="http://testserver/",
-                              state="failed")  # fmt: skip
+    make_submission("k2", state="failed")
     samples = scrape(client)
     assert value(samples, "portal_outbox_submissions", state="queued") == 1
     assert value(samples, "portal_outbox_submissions", state="failed") == 1

@@ -4,7 +4,7 @@ import pytest
 from django.core.cache import cache
 from django.db import connection
 
-from tests.helpers import api_requests
+from tests.factories import api_requests, set_faults
 
 pytestmark = pytest.mark.django_db
 
@@ -55,3 +55,11 @@ def test_probes_are_never_redirected_to_https(client, settings):
     settings.SECURE_SSL_REDIRECT = True
     assert client.get("/readyz").status_code == 200
     assert client.get("/").status_code == 301
+
+
+def test_it_answers_healthz_without_touching_tixallo(client, sandbox, settings):
+    set_faults(sandbox, next=["500"] * 5)
+    response = client.get("/healthz", HTTP_HOST="internal-probe")
+    assert response.status_code == 200
+    assert response.json()["status"] == "ok"
+    assert api_requests(sandbox) == 0

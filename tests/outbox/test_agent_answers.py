@@ -12,15 +12,9 @@ from portal.config.models import PortalSettings
 from portal.outbox.agent_answers import mail_answer
 from portal.outbox.models import Submission
 from portal.sandbox import agents, webhooks
-from tests.helpers import new_ticket
-from tests.webhooks.test_receiver import SECRET, deliver, dispatch_to
+from tests.factories import deliver_event, new_ticket, ticket_link, webhook_dispatcher
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def secret(settings):
-    settings.TIXALLO_WEBHOOK_SECRET = SECRET
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("webhook_secret")]
 
 
 @pytest.fixture
@@ -38,7 +32,7 @@ def run_mail_tasks() -> list[bool]:
 
 def test_an_agents_public_reply_is_emailed_once_with_the_private_link(client, sandbox, switched_on):
     ticket = new_ticket()
-    dispatcher = dispatch_to(client, sandbox)
+    dispatcher = webhook_dispatcher(client, sandbox)
     message = agents.agent_reply(sandbox, ticket.id, "We found it: a fix ships today.", "Rita")
     dispatcher.run_once()
     assert run_mail_tasks() == [True]
@@ -51,13 +45,13 @@ def test_an_agents_public_reply_is_emailed_once_with_the_private_link(client, sa
     # The same message again, under a new event id (a replay from Tixallo's side): no mail.
     event = {"id": "evt_again", "type": "message.created", "created_at": message["created_at"],
              "data": message}  # fmt: skip
-    assert deliver(client, event).status_code == 200
+    assert deliver_event(client, event).status_code == 200
     assert run_mail_tasks() == []
 
 
 def test_internal_notes_and_customer_messages_send_nothing(client, sandbox, switched_on):
     ticket = new_ticket()
-    dispatcher = dispatch_to(client, sandbox)
+    dispatcher = webhook_dispatcher(client, sandbox)
     agents.add_note(sandbox, ticket.id, "internal only")
     client.post(f"/tickets/{ticket.id}/", {"body": "me again"})  # not signed in: refused
     dispatcher.run_once()
@@ -69,14 +63,12 @@ def test_a_change_to_solved_is_emailed_but_not_when_the_customer_solved_it(
     client, sandbox, switched_on
 ):
     first, second = new_ticket(), new_ticket(subject="Second")
-    dispatcher = dispatch_to(client, sandbox)
+    dispatcher = webhook_dispatcher(client, sandbox)
     agents.set_status(sandbox, first.id, "solved")
     dispatcher.run_once()
     assert run_mail_tasks() == [True]
     assert mail.outbox[-1].subject == "Your request #1001 is solved"
     assert "If it isn't fixed, reply" in mail.outbox[-1].body
-    from tests.helpers import ticket_link
-
     client.post(ticket_link(second.id), {"action": "solve"})
     dispatcher.run_once()
     assert run_mail_tasks() == []
@@ -84,7 +76,7 @@ def test_a_change_to_solved_is_emailed_but_not_when_the_customer_solved_it(
 
 def test_nothing_is_emailed_while_the_switch_is_off(client, sandbox):
     ticket = new_ticket()
-    dispatcher = dispatch_to(client, sandbox)
+    dispatcher = webhook_dispatcher(client, sandbox)
     agents.agent_reply(sandbox, ticket.id, "Answer", "Rita")
     dispatcher.run_once()
     assert run_mail_tasks() == []
@@ -100,7 +92,7 @@ def test_the_email_is_in_the_language_the_customer_used(client, sandbox, switche
     assert response.status_code == 302
     submission = Submission.objects.get()
     assert submission.language == "de"
-    dispatcher = dispatch_to(client, sandbox)
+    dispatcher = webhook_dispatcher(client, sandbox)
     dispatcher.run_once()  # ticket.created
     agents.agent_reply(sandbox, submission.ticket_id, "Wir kümmern uns.", "Rita")
     dispatcher.run_once()
@@ -114,7 +106,7 @@ def test_the_answer_email_links_to_the_portal_address_not_the_webhooks_host(
 ):
     settings.PORTAL_URL = "https://support.example.com"
     ticket = new_ticket()
-    dispatcher = dispatch_to(client, sandbox)
+    dispatcher = webhook_dispatcher(client, sandbox)
     agents.agent_reply(sandbox, ticket.id, "Here is the answer.", "Rita")
     dispatcher.run_once()
     assert run_mail_tasks() == [True]
@@ -126,6 +118,12 @@ def test_a_numeric_message_id_is_taken_as_text_like_the_client_does(client, sand
     ticket = new_ticket()
     data = {"id": 42, "ticket_id": ticket.id, "author_type": "agent", "public": True}
     event = {"id": "evt_numeric", "type": "message.created", "data": data}
-    assert deliver(client, event).status_code == 200
+    assert deliver_event(client, event).status_code == 200
     booked = DBTaskResult.objects.get(task_path__endswith="mail_answer")
     assert booked.args_kwargs["args"][:2] == [ticket.id, "42"]
+
+
+def test_the_agent_answer_email_is_not_sent_for_the_customers_own_solve(client, sandbox):
+    ticket = new_ticket()
+    client.post(ticket_link(ticket.id), {"action": "solve"})
+    assert not [m for m in mail.outbox if "solved" in m.subject]

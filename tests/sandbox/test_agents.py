@@ -13,7 +13,7 @@ from portal.sandbox.management.commands import sandbox_agent
 from portal.sandbox.seed import seed
 from portal.sandbox.server import SandboxServer
 from portal.sandbox.store import Store
-from tests.sandbox_helpers import create_ticket, in_process_client
+from tests.factories import create_ticket, in_process_client
 
 
 @pytest.fixture

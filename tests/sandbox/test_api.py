@@ -5,12 +5,14 @@ import threading
 import pytest
 
 from portal.sandbox import agents
-from tests.sandbox_helpers import (
+from portal.tixallo import client as tixallo
+from tests.factories import (
     API_KEY,
-    NEW_TICKET,
+    TICKET,
     create_ticket,
     in_process_client,
     make_app,
+    new_ticket,
     ticket_count,
 )
 
@@ -31,7 +33,7 @@ def test_it_refuses_requests_without_the_right_key(app, key):
 
 
 def test_it_creates_a_ticket_numbered_from_1001_for_a_new_customer(api):
-    ticket = create_ticket(api)
+    ticket = create_ticket(api, priority="high")
     assert ticket["id"].startswith("tkt_")
     assert ticket["ticket_number"] == 1001
     assert (ticket["status"], ticket["source"], ticket["priority"]) == ("new", "api", "high")
@@ -59,7 +61,7 @@ def test_it_returns_one_ticket_with_description_customer_and_messages(api):
     response = api.get(f"/tickets/{created['id']}")
     assert response.status_code == 200
     ticket = response.json()["data"]
-    assert ticket["description"] == NEW_TICKET["description"]
+    assert ticket["description"] == TICKET["description"]
     assert set(ticket["customer"]) == {"id", "email", "name"}
     assert ticket["messages"] == []
 
@@ -204,13 +206,13 @@ def test_it_refuses_a_message_from_someone_else_or_on_a_closed_ticket(app, api):
 
 def test_it_replays_the_first_response_for_a_repeated_idempotency_key(app, api):
     headers = {"Idempotency-Key": "key-123"}
-    first = api.post("/tickets", json=NEW_TICKET, headers=headers)
-    again = api.post("/tickets", json=NEW_TICKET | {"subject": "Other"}, headers=headers)
+    first = api.post("/tickets", json=TICKET, headers=headers)
+    again = api.post("/tickets", json=TICKET | {"subject": "Other"}, headers=headers)
     assert again.status_code == first.status_code == 201
     assert again.json() == first.json()
     assert again.headers["Idempotent-Replayed"] == "true"
-    assert ticket_count(app) == 1
-    other_key = api.post("/tickets", json=NEW_TICKET, headers={"Idempotency-Key": "key-456"})
+    assert ticket_count(app.store) == 1
+    other_key = api.post("/tickets", json=TICKET, headers={"Idempotency-Key": "key-456"})
     assert other_key.json()["data"]["id"] != first.json()["data"]["id"]
 
 
@@ -218,7 +220,7 @@ def test_it_creates_one_ticket_when_the_same_key_races(app, api):
     results = []
 
     def post():
-        response = api.post("/tickets", json=NEW_TICKET, headers={"Idempotency-Key": "race"})
+        response = api.post("/tickets", json=TICKET, headers={"Idempotency-Key": "race"})
         results.append(response.json()["data"]["id"])
 
     threads = [threading.Thread(target=post) for _ in range(8)]
@@ -227,14 +229,14 @@ def test_it_creates_one_ticket_when_the_same_key_races(app, api):
     for thread in threads:
         thread.join()
     assert len(set(results)) == 1
-    assert ticket_count(app) == 1
+    assert ticket_count(app.store) == 1
 
 
 def test_it_does_not_remember_a_rejected_request_under_its_key(app, api):
     headers = {"Idempotency-Key": "fix-and-retry"}
     assert api.post("/tickets", json={}, headers=headers).status_code == 422
-    assert api.post("/tickets", json=NEW_TICKET, headers=headers).status_code == 201
-    assert ticket_count(app) == 1
+    assert api.post("/tickets", json=TICKET, headers=headers).status_code == 201
+    assert ticket_count(app.store) == 1
 
 
 def test_it_keeps_its_state_across_restarts(tmp_path):
@@ -246,3 +248,9 @@ def test_it_keeps_its_state_across_restarts(tmp_path):
     with in_process_client(second) as client:
         assert client.get(f"/tickets/{ticket['id']}").status_code == 200
     second.store.close()
+
+
+def test_the_sandbox_keeps_an_existing_customers_name(sandbox):
+    new_ticket("alex@example.com", customer_name="Alex Example")
+    ticket = new_ticket("alex@example.com", customer_name="Mallory")
+    assert tixallo.get_ticket(ticket.id).customer.name == "Alex Example"

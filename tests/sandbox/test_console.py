@@ -1,14 +1,13 @@
-"""The agent console: escaped HTML, replies and notes with POST-redirect-GET, mountable."""
+"""The agent console: escaped HTML, replies and notes with POST-redirect-GET, mountable,
+no form posts from other sites (nor from an opaque origin, "null")."""
 
 import io
 from wsgiref.util import setup_testing_defaults
 
-import httpx
 import pytest
 
 from portal.sandbox import agents
-from portal.sandbox.transport import SandboxTransport
-from tests.sandbox_helpers import IN_PROCESS_URL, create_ticket, in_process_client
+from tests.factories import console_client, create_ticket, in_process_client
 
 EVIL = '<script>alert("x")</script>'
 
@@ -21,7 +20,7 @@ def ticket(app):
 
 @pytest.fixture
 def console(app):
-    with httpx.Client(transport=SandboxTransport(app), base_url=IN_PROCESS_URL) as client:
+    with console_client(app) as client:
         yield client
 
 
@@ -79,11 +78,12 @@ def test_it_tells_the_agent_a_closed_ticket_cannot_change(app, console, ticket):
     assert agents.get_ticket(app.store, 1001)["messages"] == []
 
 
-def test_it_refuses_a_cross_site_form_post(app, console, ticket):
+@pytest.mark.parametrize("origin", ["https://evil.example", "null"])
+def test_it_refuses_a_cross_site_form_post(app, console, ticket, origin):
     response = console.post(
         "/console/tickets/1001",
         data={"body": "Hi", "kind": "reply"},
-        headers={"Origin": "https://evil.example"},
+        headers={"Origin": origin},
     )
     assert response.status_code == 403
     assert agents.get_ticket(app.store, 1001)["messages"] == []
@@ -142,3 +142,9 @@ def test_it_refuses_nonsense_fault_values_and_keeps_the_old_ones(app, console):
         assert response.headers["Location"] == "/console/?done=bad-faults"
     assert app.store.get_faults().error_rate == 0.10
     assert "Faults not changed" in console.get("/console/?done=bad-faults").text
+
+
+def test_the_fault_form_refuses_origin_null(app, console):
+    response = console.post("/console/faults", data={"down": "1"}, headers={"Origin": "null"})
+    assert response.status_code == 403
+    assert app.store.get_faults().force_status is None

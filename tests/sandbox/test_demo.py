@@ -9,7 +9,7 @@ from django.core.management import call_command
 
 from portal.sandbox import inprocess
 from portal.sandbox.management.commands import demo
-from tests.helpers import ticket_count
+from tests.factories import ticket_count
 
 pytestmark = pytest.mark.django_db
 
@@ -112,3 +112,13 @@ def test_sigterm_stops_the_demo_and_its_outbox_worker(tmp_path):
     finally:
         demo_process.kill()
         demo_process.wait()
+
+
+def test_it_has_the_demo_sandbox_deliver_to_the_portal(sandbox, settings):
+    settings.TIXALLO_WEBHOOK_SECRET = "whsec_sandbox_demo_secret"
+    shown = demo.Command()._send_webhooks_to_portal("127.0.0.1:8000")
+    assert shown == "http://127.0.0.1:8000/webhooks/tixallo"
+    assert sandbox.webhook() == (shown, "whsec_sandbox_demo_secret")
+    assert demo.webhook_url("8000") == "http://127.0.0.1:8000/webhooks/tixallo"
+    assert demo.webhook_url("0.0.0.0:9000") == "http://127.0.0.1:9000/webhooks/tixallo"
+    assert demo.webhook_url("[::]:8000") == "http://[::1]:8000/webhooks/tixallo"

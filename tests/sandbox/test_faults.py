@@ -9,10 +9,10 @@ import pytest
 
 from portal.sandbox.faults import FaultConfigError, Faults
 from portal.sandbox.server import SandboxServer
-from portal.sandbox.transport import SandboxTransport
-from tests.sandbox_helpers import (
+from tests.factories import (
     IN_PROCESS_URL,
-    NEW_TICKET,
+    TICKET,
+    console_client,
     create_ticket,
     http_client,
     in_process_client,
@@ -50,20 +50,20 @@ def test_it_times_out_without_creating_anything(app, api):
     app.store.set_faults(next=["timeout"])
     started = time.monotonic()
     with pytest.raises(httpx.ReadTimeout):
-        api.post("/tickets", json=NEW_TICKET)
+        api.post("/tickets", json=TICKET)
     assert time.monotonic() - started < 2
-    assert ticket_count(app) == 0
+    assert ticket_count(app.store) == 0
     assert api.get("/tickets").status_code == 200
 
 
 def test_it_commits_then_drops_the_response(app, api):
     app.store.set_faults(next=["drop"])
     with pytest.raises(httpx.RemoteProtocolError):
-        api.post("/tickets", json=NEW_TICKET, headers={"Idempotency-Key": "dropped-once"})
-    assert ticket_count(app) == 1
-    retry = api.post("/tickets", json=NEW_TICKET, headers={"Idempotency-Key": "dropped-once"})
+        api.post("/tickets", json=TICKET, headers={"Idempotency-Key": "dropped-once"})
+    assert ticket_count(app.store) == 1
+    retry = api.post("/tickets", json=TICKET, headers={"Idempotency-Key": "dropped-once"})
     assert retry.status_code == 201
-    assert ticket_count(app) == 1
+    assert ticket_count(app.store) == 1
 
 
 def test_it_rate_limits_with_a_retry_after_header(app, api):
@@ -159,7 +159,7 @@ def test_it_repeats_seeded_random_faults_after_each_reset(app):
 
 
 def test_it_changes_faults_over_http_and_validates_them(app):
-    with httpx.Client(transport=SandboxTransport(app), base_url=IN_PROCESS_URL) as c:
+    with console_client(app) as c:
         assert c.get("/_sandbox/faults").json() == Faults().to_dict()
         changed = c.put("/_sandbox/faults", json={"next": [500, "drop"], "latency_ms": 5})
         assert changed.status_code == 200

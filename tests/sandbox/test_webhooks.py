@@ -11,7 +11,7 @@ from http.server import BaseHTTPRequestHandler, HTTPServer
 import pytest
 
 from portal.sandbox import agents, webhooks
-from tests.sandbox_helpers import create_ticket, in_process_client
+from tests.factories import create_ticket, in_process_client
 
 SECRET = "whsec_test_only"
 

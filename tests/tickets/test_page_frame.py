@@ -7,7 +7,7 @@ import re
 import pytest
 from django.core.cache import caches
 
-from tests.helpers import new_ticket, sign_in_as
+from tests.factories import SETTINGS_URL, new_ticket, settings_form, sign_in_as
 
 pytestmark = pytest.mark.django_db
 
@@ -41,10 +41,10 @@ def test_embedded_pages_keep_their_links_within_embed_after_a_first_party_page(c
 
 
 def test_the_portal_name_and_footer_follow_the_settings(admin_client, client, sandbox):
-    from tests.config.test_admin import URL, form_data
-
     assert "Support portal" in client.get("/").content.decode()
-    admin_client.post(URL, form_data(portal_name="Acme Help", footer_text="Open 9 to 5"))
+    admin_client.post(
+        SETTINGS_URL, settings_form(portal_name="Acme Help", footer_text="Open 9 to 5")
+    )
     html = client.get("/").content.decode()
     assert "Acme Help" in re.search(r'<a class="brand".*?</a>', html, re.S).group(0)
     assert "<p>Open 9 to 5</p>" in html
@@ -66,9 +66,8 @@ def test_the_csrf_token_and_sign_out_stay_each_visitors_own(client, sandbox):
     assert 'name="next" value="/?subject=Hi"' in client.get("/?subject=Hi").content.decode()
 
 
-def test_my_requests_filters_follow_the_language_and_the_shown_filter(client, sandbox):
+def test_my_requests_filters_follow_the_language_and_the_shown_filter(client, sandbox, signed_in):
     new_ticket(subject="Still open")
-    sign_in_as(client)
     english = client.get("/tickets/").content.decode()
     assert re.search(r'aria-current="page">All</a>', english)
     opened = client.get("/tickets/?status=open").content.decode()

@@ -1,21 +1,20 @@
 """An unchanged poll is decided from fingerprints alone: no rendering, no database
 query, no session write, no Tixallo call. A change still shows at the next poll."""
 
-import re
-
 import pytest
 
 from portal.sandbox import agents
-from tests.helpers import api_requests, new_ticket, sign_in_as, ticket_link, webhook_dispatcher
+from tests.factories import (
+    api_requests,
+    new_ticket,
+    poll_url,
+    ticket_link,
+    webhook_dispatcher,
+)
 
 pytestmark = pytest.mark.django_db
 
 HTMX = {"HX-Request": "true"}
-
-
-def poll_url(html: str, page: str) -> str:
-    found = re.search(r'hx-get="([^"]+)"', html).group(1).replace("&amp;", "&")
-    return found if found.startswith("/") else page + found
 
 
 def test_an_unchanged_ticket_poll_costs_no_query_and_no_render(
@@ -34,9 +33,10 @@ def test_an_unchanged_ticket_poll_costs_no_query_and_no_render(
     assert api_requests(sandbox) == before
 
 
-def test_an_unchanged_list_poll_costs_no_query(client, sandbox, django_assert_num_queries):
+def test_an_unchanged_list_poll_costs_no_query(
+    client, sandbox, django_assert_num_queries, signed_in
+):
     new_ticket()
-    sign_in_as(client)
     poll = poll_url(client.get("/tickets/").content.decode(), "/tickets/")
     client.get(poll, headers=HTMX)
     with django_assert_num_queries(0):
@@ -45,11 +45,10 @@ def test_an_unchanged_list_poll_costs_no_query(client, sandbox, django_assert_nu
     assert "sessionid" not in response.cookies
 
 
-def test_an_answer_still_shows_at_the_next_poll_after_its_event(client, sandbox, settings):
+def test_an_answer_still_shows_at_the_next_poll_after_its_event(client, sandbox, webhook_secret):
     """With the long trust webhooks allow, the event is what makes the next poll change."""
-    settings.TIXALLO_WEBHOOK_SECRET = "whsec_test_polls"
     ticket = new_ticket()
-    send = webhook_dispatcher(client, sandbox, "whsec_test_polls")
+    send = webhook_dispatcher(client, sandbox)
     send.run_once()  # ticket.created: webhooks are now known to arrive
     link = ticket_link(ticket.id)
     poll = poll_url(client.get(link).content.decode(), link)
@@ -61,13 +60,12 @@ def test_an_answer_still_shows_at_the_next_poll_after_its_event(client, sandbox,
     assert "Here is your answer" in response.content.decode()
 
 
-def test_another_process_answers_an_unchanged_poll_the_same(client, sandbox):
+def test_another_process_answers_an_unchanged_poll_the_same(client, sandbox, signed_in):
     """Several workers without Redis each have their own cache: the page's version must
     come from what it shows, not from anything one process happened to keep."""
     from django.core.cache import cache
 
     ticket = new_ticket()
-    sign_in_as(client)
     ticket_poll = poll_url(client.get(f"/tickets/{ticket.id}/").content.decode(), "/")
     list_poll = poll_url(client.get("/tickets/").content.decode(), "/tickets/")
     session = client.session.session_key

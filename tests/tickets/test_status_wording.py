@@ -4,8 +4,7 @@ import pytest
 
 from portal.tickets import status
 from portal.tickets.models import StatusWording
-from portal.tickets.templatetags.portal import message_text
-from tests.helpers import new_ticket, set_status, ticket_link
+from tests.factories import new_ticket, set_status, ticket_link
 
 pytestmark = pytest.mark.django_db
 
@@ -69,10 +68,3 @@ def test_admin_takes_another_status_code_tixallo_sends(admin_client):
     )
     assert refused.status_code == 200
     assert "Type the status code Tixallo sends." in refused.content.decode()
-
-
-def test_it_renders_message_text_escaped_with_breaks_and_safe_links():
-    html = message_text("<i>hi</i>\nsee https://example.com/x?a=1&b=2")
-    assert html.startswith("&lt;i&gt;hi&lt;/i&gt;<br>")
-    assert 'rel="noopener nofollow"' in html
-    assert "a=1&amp;b=2" in html

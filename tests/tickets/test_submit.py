@@ -1,20 +1,24 @@
-"""The "Submit a request" page, through Django's test client against the sandbox."""
+"""The "Submit a request" page (/): the form, what it creates in Tixallo, its errors, what
+it fills in for a known customer. Spam checks on it: test_submit_spam.py."""
 
 import re
 
 import pytest
+from django.core.cache import cache
 
-from tests.helpers import api_requests, find_ticket, set_faults, ticket_count
+from portal.outbox.models import Submission
+from tests.factories import (
+    FORM,
+    api_requests,
+    find_ticket,
+    new_ticket,
+    set_faults,
+    sign_in_as,
+    ticket_count,
+    tixallo_refuses,
+)
 
 pytestmark = pytest.mark.django_db
-
-VALID = {
-    "subject": "Cannot log in after password reset",
-    "description": "I reset my password and now the login page says 'invalid token'.",
-    "customer_email": "alex@example.com",
-    "customer_name": "Alex Example",
-    "priority": "high",
-}
 
 
 def key(n: int) -> str:
@@ -31,27 +35,35 @@ def test_it_shows_the_form(client, sandbox):
 
 
 def test_it_creates_a_ticket_and_shows_its_number(client, sandbox):
-    response = client.post("/", VALID | {"idempotency_key": key(1)}, follow=True)
+    response = client.post("/", FORM | {"priority": "high", "idempotency_key": key(1)}, follow=True)
     assert response.status_code == 200
     number = re.search(r"#(\d+)", response.content.decode()).group(1)
     ticket = find_ticket(sandbox, int(number))
-    assert ticket["subject"] == VALID["subject"]
+    assert ticket["subject"] == FORM["subject"]
     assert ticket["priority"] == "high"
 
 
 def test_it_redirects_after_a_post_so_a_reload_does_not_resend(client, sandbox):
-    response = client.post("/", VALID | {"idempotency_key": key(2)})
+    response = client.post("/", FORM | {"idempotency_key": key(2)})
     assert response.status_code == 302
     assert response["Location"].startswith("/submitted/")
 
 
 def test_it_creates_one_ticket_when_the_same_form_is_sent_twice(client, sandbox):
     before = ticket_count(sandbox)
-    first = client.post("/", VALID | {"idempotency_key": key(3)})
-    second = client.post("/", VALID | {"idempotency_key": key(3)})
+    first = client.post("/", FORM | {"idempotency_key": key(3)})
+    second = client.post("/", FORM | {"idempotency_key": key(3)})
     # Same signed reference; the signature's timestamp may differ by a second.
     assert first["Location"].split(":")[0] == second["Location"].split(":")[0]
     assert ticket_count(sandbox) == before + 1
+
+
+def test_it_never_hands_one_customers_ticket_to_another_with_the_same_form_key(client, sandbox):
+    key = "d" * 32
+    first = client.post("/", FORM | {"idempotency_key": key})
+    second = client.post("/", FORM | {"idempotency_key": key, "customer_email": "b@example.com"})
+    assert first["Location"] != second["Location"]
+    assert ticket_count(sandbox) == 2
 
 
 @pytest.mark.parametrize(
@@ -70,61 +82,19 @@ def test_it_rejects_each_invalid_field_and_keeps_what_was_typed(
     client, sandbox, field, value, message
 ):
     before = ticket_count(sandbox)
-    response = client.post("/", VALID | {field: value})
+    response = client.post("/", FORM | {field: value})
     assert response.status_code == 422
     html = response.content.decode()
     assert message in html
-    assert "I reset my password" in html or field == "description"
+    assert "I was charged twice" in html or field == "description"
     assert ticket_count(sandbox) == before
 
 
 def test_it_keeps_one_line_subjects(client, sandbox):
-    response = client.post("/", VALID | {"subject": "Help\r\nBcc: evil@example.com"}, follow=True)
+    response = client.post("/", FORM | {"subject": "Help\r\nBcc: evil@example.com"}, follow=True)
     assert response.status_code == 200
     ticket = find_ticket(sandbox, int(re.search(r"#(\d+)", response.content.decode()).group(1)))
     assert ticket["subject"] == "Help Bcc: evil@example.com"
-
-
-@pytest.mark.parametrize("fault", ["500", "timeout", "429", "401", "malformed", "drop"])
-def test_it_queues_the_request_with_a_reference_when_tixallo_fails(
-    client, sandbox, settings, fault
-):
-    from portal.outbox.models import Submission
-
-    settings.TIXALLO_RETRY_BUDGET = 0  # no retries: the first failure is final
-    set_faults(sandbox, next=[fault] * 5)
-    response = client.post("/", VALID, follow=True)
-    assert response.status_code == 200
-    html = response.content.decode()
-    submission = Submission.objects.get()
-    assert submission.reference in html and "ticket number will follow" in html
-    assert submission.payload["description"] == VALID["description"]
-    assert "Traceback" not in html
-
-
-def test_it_shows_tixallos_own_field_errors(client, sandbox, monkeypatch):
-    from portal.tixallo import client as tixallo
-    from portal.tixallo.errors import Invalid
-
-    def refuse(**kwargs):
-        raise Invalid("HTTP 422", fields={"customer_email": "This domain is blocked."})
-
-    monkeypatch.setattr(tixallo, "create_ticket", refuse)
-    response = client.post("/", VALID)
-    assert response.status_code == 422
-    assert "This domain is blocked." in response.content.decode()
-
-
-def test_it_answers_404_for_a_tampered_confirmation(client, sandbox):
-    assert client.get("/submitted/not-a-signed-token/").status_code == 404
-
-
-def test_it_answers_healthz_without_touching_tixallo(client, sandbox, settings):
-    set_faults(sandbox, next=["500"] * 5)
-    response = client.get("/healthz", HTTP_HOST="internal-probe")
-    assert response.status_code == 200
-    assert response.json()["status"] == "ok"
-    assert api_requests(sandbox) == 0
 
 
 def test_it_uses_the_admins_priority_when_customers_may_not_choose(client, sandbox):
@@ -132,6 +102,91 @@ def test_it_uses_the_admins_priority_when_customers_may_not_choose(client, sandb
 
     PortalSettings(allow_priority=False, default_priority="low").save()
     assert 'name="priority"' not in client.get("/").content.decode()
-    response = client.post("/", VALID | {"priority": "urgent"}, follow=True)
+    response = client.post("/", FORM | {"priority": "urgent"}, follow=True)
     number = int(re.search(r"#(\d+)", response.content.decode()).group(1))
     assert find_ticket(sandbox, number)["priority"] == "low"
+
+
+@pytest.mark.parametrize("fault", ["500", "timeout", "429", "401", "malformed", "drop"])
+def test_it_queues_the_request_with_a_reference_when_tixallo_fails(
+    client, sandbox, settings, fault
+):
+    settings.TIXALLO_RETRY_BUDGET = 0  # no retries: the first failure is final
+    set_faults(sandbox, next=[fault] * 5)
+    response = client.post("/", FORM, follow=True)
+    assert response.status_code == 200
+    html = response.content.decode()
+    submission = Submission.objects.get()
+    assert submission.reference in html and "ticket number will follow" in html
+    assert submission.payload["description"] == FORM["description"]
+    assert "Traceback" not in html
+
+
+def test_it_shows_tixallos_own_field_errors(client, sandbox, monkeypatch):
+    tixallo_refuses(monkeypatch, customer_email="This domain is blocked.")
+    response = client.post("/", FORM)
+    assert response.status_code == 422
+    assert "This domain is blocked." in response.content.decode()
+
+
+def test_it_does_not_let_a_browser_cache_the_form(client, sandbox):
+    assert "no-store" in client.get("/")["Cache-Control"]
+
+
+def test_email_and_name_fields_help_the_browser_fill_them(client, sandbox):
+    html = client.get("/").content.decode()
+    assert re.search(r'<input type="email" name="customer_email"[^>]*autocomplete="email"', html)
+    assert re.search(r'<input type="text" name="customer_name"[^>]*autocomplete="name"', html)
+    signin = client.get("/signin/").content.decode()
+    assert re.search(r'<input type="email" name="email"[^>]*autocomplete="email"', signin)
+
+
+# --- filled in for the customer -------------------------------------------------------
+
+
+def test_start_a_new_request_with_this_text_prefills_the_form_and_sends_nothing(client, sandbox):
+    response = client.post(
+        "/",
+        {"prefill": "1", "subject": "Follow-up to #1001: Cannot log in", "description": "Still"},
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'value="Follow-up to #1001: Cannot log in"' in html
+    assert re.search(r">\s*Still</textarea>", html)
+    assert "This field is required" not in html
+    assert not Submission.objects.exists()
+    embedded = client.post("/embed/", {"prefill": "1", "description": "In the frame"})
+    assert re.search(r">\s*In the frame</textarea>", embedded.content.decode())
+
+
+def test_it_prefills_email_and_name_for_a_known_customer(client, sandbox):
+    client.post("/", FORM)
+    sign_in_as(client)
+    html = client.get("/").content.decode()
+    assert 'value="alex@example.com"' in html
+    assert 'value="Alex Example"' in html
+
+
+def test_a_signed_in_customer_gets_their_name_filled_in(client, sandbox):
+    new_ticket("alex@example.com", customer_name="Alex Example")
+    sign_in_as(client)  # by email link: the session knows the email only
+    html = client.get("/").content.decode()
+    assert re.search(r'name="customer_name" value="Alex Example"', html)
+
+
+def test_a_signed_in_customer_is_not_named_by_whoever_typed_their_email(client, sandbox, holding):
+    new_ticket("alex@example.com", customer_name="Alex Example")
+    attacker = client.__class__()
+    attacker.post("/", FORM | {"customer_name": "Mallory"})  # held, with that name
+    sign_in_as(client, "alex@example.com")
+    html = client.get("/").content.decode()
+    assert 'value="Alex Example"' in html and "Mallory" not in html
+
+
+def test_a_name_not_found_is_looked_up_once(client, sandbox):
+    sign_in_as(client, "new@example.com")
+    client.get("/")
+    before = api_requests(sandbox)
+    cache.clear()  # the cached reads expired: the lookup must not run again
+    client.get("/")
+    assert api_requests(sandbox) == before

@@ -1,7 +1,9 @@
-"""The Tixallo client against the sandbox, in-process and over real HTTP on loopback.
+"""The Tixallo client (`portal.tixallo.client`) against the sandbox, in-process and over
+real HTTP on loopback.
 
-The `tixallo` fixture runs every test twice: once through httpx.WSGITransport, once
-through a sandbox served on 127.0.0.1.
+The `tixallo` fixture runs a test twice: once through httpx.WSGITransport, once through a
+sandbox served on 127.0.0.1. The guards at the end pin what the review's mutation run
+(issue 9) found untested.
 """
 
 import logging
@@ -17,34 +19,36 @@ from portal.tixallo.errors import (
     Misconfigured,
     NotFound,
     RateLimited,
+    TixalloError,
     Unavailable,
 )
 from portal.tixallo.types import Ticket
-from tests.helpers import api_requests, set_faults, ticket_count
-
-NEW = {
-    "subject": "Webhook delivery delayed",
-    "description": "Our order.created webhook took 12s to fire.",
-    "customer_email": "alex@example.com",
-    "customer_name": "Alex Example",
-    "priority": "high",
-}
+from tests.factories import (
+    TICKET,
+    api_requests,
+    new_ticket,
+    set_faults,
+    set_status,
+    ticket_count,
+)
 
 
 def test_it_creates_and_fetches_a_ticket(tixallo):
-    created = client.create_ticket(**NEW)
+    created = client.create_ticket(**TICKET)
     assert isinstance(created, Ticket)
     assert created.ticket_number >= 1001
     assert created.status == "new"
     fetched = client.get_ticket(created.id)
-    assert fetched.subject == NEW["subject"]
-    assert fetched.description == NEW["description"]
+    assert fetched.subject == TICKET["subject"]
+    assert fetched.description == TICKET["description"]
     assert fetched.customer.email == "alex@example.com"
     assert fetched.messages == ()
 
 
 def test_it_lists_tickets_newest_first_across_pages(tixallo):
-    numbers = [client.create_ticket(**NEW | {"subject": f"T{i}"}).ticket_number for i in range(5)]
+    numbers = [
+        client.create_ticket(**TICKET | {"subject": f"T{i}"}).ticket_number for i in range(5)
+    ]
     seen, cursor = [], None
     while True:
         page = client.list_tickets(limit=2, cursor=cursor, customer_email="alex@example.com")
@@ -56,8 +60,8 @@ def test_it_lists_tickets_newest_first_across_pages(tixallo):
 
 
 def test_it_filters_by_customer_and_status(tixallo, sandbox):
-    mine = client.create_ticket(**NEW)
-    client.create_ticket(**NEW | {"customer_email": "someone@example.org"})
+    mine = client.create_ticket(**TICKET)
+    client.create_ticket(**TICKET | {"customer_email": "someone@example.org"})
     assert [t.id for t in client.list_tickets(customer_email="alex@example.com").tickets] == [
         mine.id
     ]
@@ -66,7 +70,7 @@ def test_it_filters_by_customer_and_status(tixallo, sandbox):
 
 
 def test_it_adds_a_customer_message(tixallo):
-    ticket = client.create_ticket(**NEW)
+    ticket = client.create_ticket(**TICKET)
     message = client.add_message(ticket.id, body="Any news?", customer_email="alex@example.com")
     assert message.author_type == "customer"
     assert message.public is True
@@ -75,15 +79,13 @@ def test_it_adds_a_customer_message(tixallo):
 
 def test_it_reports_validation_errors_per_field(tixallo):
     with pytest.raises(Invalid) as caught:
-        client.create_ticket(**NEW | {"subject": "", "customer_email": "nope"})
+        client.create_ticket(**TICKET | {"subject": "", "customer_email": "nope"})
     assert set(caught.value.fields) >= {"subject", "customer_email"}
     assert caught.value.status == 422
 
 
 def test_it_reports_a_refused_reply_to_a_closed_ticket(tixallo, sandbox):
-    from tests.helpers import set_status
-
-    ticket = client.create_ticket(**NEW)
+    ticket = client.create_ticket(**TICKET)
     set_status(sandbox, ticket.id, "closed")
     with pytest.raises(Invalid) as caught:
         client.add_message(ticket.id, body="Hello?", customer_email="alex@example.com")
@@ -91,9 +93,7 @@ def test_it_reports_a_refused_reply_to_a_closed_ticket(tixallo, sandbox):
 
 
 def test_it_marks_a_ticket_solved_for_its_customer(tixallo, sandbox):
-    from tests.helpers import set_status
-
-    ticket = client.create_ticket(**NEW)
+    ticket = client.create_ticket(**TICKET)
     solved = client.mark_solved(ticket.id)
     assert solved.id == ticket.id and solved.status == "solved"
     assert client.get_ticket(ticket.id).status == "solved"
@@ -156,7 +156,7 @@ def test_a_write_waits_for_retry_after_on_429(tixallo, sandbox, monkeypatch):
     waits = []
     monkeypatch.setattr(client.time, "sleep", waits.append)
     set_faults(sandbox, next=["429"], retry_after=1)
-    assert client.create_ticket(**NEW).ticket_number
+    assert client.create_ticket(**TICKET).ticket_number
     assert waits and waits[0] >= 1
 
 
@@ -196,15 +196,15 @@ def test_it_treats_a_malformed_body_as_an_error_not_a_crash(tixallo, sandbox, se
 def test_it_creates_exactly_one_ticket_when_a_response_is_dropped(tixallo, sandbox):
     before_tickets = ticket_count(sandbox)
     set_faults(sandbox, next=["drop"])
-    ticket = client.create_ticket(**NEW, idempotency_key="k" * 32)
+    ticket = client.create_ticket(**TICKET, idempotency_key="k" * 32)
     assert ticket_count(sandbox) == before_tickets + 1
-    assert client.get_ticket(ticket.id).subject == NEW["subject"]
+    assert client.get_ticket(ticket.id).subject == TICKET["subject"]
 
 
 def test_it_retries_a_post_only_with_the_same_key(tixallo, sandbox):
     set_faults(sandbox, next=["500", "drop", "timeout"])
-    first = client.create_ticket(**NEW, idempotency_key="a" * 32)
-    again = client.create_ticket(**NEW, idempotency_key="a" * 32)
+    first = client.create_ticket(**TICKET, idempotency_key="a" * 32)
+    again = client.create_ticket(**TICKET, idempotency_key="a" * 32)
     assert first.id == again.id
     assert ticket_count(sandbox) == 1
 
@@ -218,7 +218,7 @@ def test_it_sends_bearer_auth_json_and_a_user_agent(tixallo, monkeypatch):
         return real_send(self, request, **kwargs)
 
     monkeypatch.setattr(httpx.Client, "send", spy)
-    client.create_ticket(**NEW)
+    client.create_ticket(**TICKET)
     request = seen[-1]
     assert request.headers["Authorization"].startswith("Bearer ")
     assert request.headers["Content-Type"] == "application/json"
@@ -295,3 +295,103 @@ def test_it_honours_proxy_variables_for_real_deployments(settings, monkeypatch):
         )
     finally:
         client.reset_http()
+
+
+# --- guards -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://10.0.0.5/api/v1",
+        "http://192.168.1.2/api/v1",
+        "http://172.16.0.1/api/v1",
+        "http://169.254.169.254/latest",
+        "http://localhost.evil.example/api",
+        "http://[fd00::1]/api",
+        "ftp://127.0.0.1/api",
+        "https:///nohost",
+    ],
+)
+def test_plain_http_carries_the_key_only_to_loopback(url):
+    with pytest.raises(Misconfigured):
+        client.base_url(client.Connection(url, "k"))
+
+
+@pytest.mark.parametrize(
+    "host", ["127.0.0.1", "127.8.9.1", "[::1]", "localhost", "LOCALHOST", "api.localhost"]
+)
+def test_loopback_hosts_may_use_plain_http(host):
+    conn = client.Connection(f"http://{host}:8100/api/v1/", "k")
+    assert client.base_url(conn) == f"http://{host}:8100/api/v1"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("ticket_id", ["", ".", "..", "x" * 201, "a\nb", "\x00"])
+def test_odd_ids_are_refused_before_any_request(sandbox, ticket_id):
+    before = api_requests(sandbox)
+    with pytest.raises(NotFound):
+        client.get_ticket(ticket_id)
+    with pytest.raises(NotFound):
+        client.add_message(ticket_id, body="x", customer_email="a@x.com")
+    assert api_requests(sandbox) == before
+
+
+@pytest.mark.django_db
+def test_a_reply_sent_again_with_its_key_is_one_message(sandbox):
+    ticket = new_ticket()
+    key = client.new_idempotency_key()
+    set_faults(sandbox, next=["drop"])  # Tixallo takes it, the answer is lost
+    client.add_message(ticket.id, body="Thanks!", customer_email="alex@example.com",
+                       idempotency_key=key)  # fmt: skip
+    client.add_message(ticket.id, body="Thanks!", customer_email="alex@example.com",
+                       idempotency_key=key)  # fmt: skip
+    messages = [m for m in client.get_ticket(ticket.id).messages if m.body == "Thanks!"]
+    assert len(messages) == 1
+
+
+def test_backoff_doubles_with_jitter_up_to_the_cap(settings, monkeypatch):
+    settings.TIXALLO_RETRY_BASE_DELAY = 1.0
+    error = Unavailable("x")
+    monkeypatch.setattr(client.random, "uniform", lambda low, high: high)
+    assert [client._backoff(n, error) for n in (1, 2, 3, 4, 9)] == [1.0, 2.0, 4.0, 4.0, 4.0]
+    monkeypatch.setattr(client.random, "uniform", lambda low, high: low)
+    assert [client._backoff(n, error) for n in (1, 2, 3, 4)] == [0.5, 1.0, 2.0, 2.0]
+    assert client._backoff(1, RateLimited("x", retry_after=7.5)) == 7.5
+    assert client._backoff(3, RateLimited("x", retry_after=0.1)) == 2.0
+    assert client._backoff(1, RateLimited("x", retry_after=None)) == 0.5
+
+
+@pytest.mark.django_db
+def test_the_retry_budget_bounds_the_attempts(sandbox, settings):
+    set_faults(sandbox, force_status=503)
+    settings.TIXALLO_RETRY_BUDGET = 0.0
+    before = api_requests(sandbox)
+    with pytest.raises(Unavailable):
+        client.list_tickets()
+    assert api_requests(sandbox) - before == 1
+    settings.TIXALLO_RETRY_BUDGET = 30.0
+    settings.TIXALLO_RETRY_BASE_DELAY = 0.0
+    before = api_requests(sandbox)
+    with pytest.raises(Unavailable):
+        client.list_tickets()
+    assert api_requests(sandbox) - before == client.MAX_ATTEMPTS
+
+
+@pytest.mark.django_db
+def test_errors_are_named_by_status(sandbox):
+    named = {401: "AuthFailed", 403: "AuthFailed", 404: "NotFound", 409: "TixalloError",
+             422: "Invalid", 503: "Unavailable"}  # fmt: skip
+    for status, kind in named.items():
+        set_faults(sandbox, force_status=status)
+        with pytest.raises(TixalloError) as raised:
+            client.check_connection(client.connection())
+        assert type(raised.value).__name__ == kind and raised.value.status == status
+
+
+def test_the_auth_never_shows_the_key_in_its_repr():
+    assert repr(client.BearerAuth("tx_secret_value")) == "BearerAuth(***)"
+
+
+def test_it_keeps_the_key_out_of_the_auth_objects_repr():
+    assert "secret-key" not in repr(client.BearerAuth("secret-key"))
