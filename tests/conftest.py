@@ -1,9 +1,13 @@
-"""Shared test setup: no network beyond loopback, a fresh sandbox per test."""
+"""Shared test setup: no network beyond loopback, a fresh sandbox and cache per test, and
+the fixtures built on tests/factories.py (a signed-in customer, embedding, a vouched-for
+customer, a webhook secret)."""
 
 import ipaddress
 import socket
 
 import pytest
+
+from tests.factories import IDENTITY_SECRET, WEBHOOK_SECRET, sign_in_as, vouch_for
 
 _real_connect = socket.socket.connect
 _real_getaddrinfo = socket.getaddrinfo
@@ -57,16 +61,6 @@ def sandbox(settings, tmp_path, db):
 
 
 @pytest.fixture
-def app(tmp_path):
-    """A bare sandbox WSGI app on its own store, for the sandbox's own tests."""
-    from tests.sandbox_helpers import make_app
-
-    app = make_app(tmp_path)
-    yield app
-    app.store.close()
-
-
-@pytest.fixture
 def network_transport(monkeypatch):
     """The API client over real sockets (e.g. to a SandboxServer on loopback) instead of the
     in-process sandbox the demo app hands it; handed back after the test."""
@@ -108,3 +102,45 @@ def _fresh_cache():
     trust.forget_memo()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _back_to_english():
+    """A German request leaves German active in this thread; later tests expect English."""
+    from django.utils import translation
+
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture
+def signed_in(client):
+    """Django's test client (`client`) signed in as alex@example.com."""
+    sign_in_as(client)
+
+
+@pytest.fixture
+def embedding(settings):
+    """Embedding on: one host site may frame the portal and vouches for its customers."""
+    settings.PORTAL_ALLOWED_ORIGINS = ["https://www.example.com"]
+    settings.PORTAL_IDENTITY_SECRET = IDENTITY_SECRET
+
+
+@pytest.fixture
+def vouched(client, embedding):
+    """`client` in the host site's frame, vouched for as Alex Example."""
+    vouch_for(client)
+
+
+@pytest.fixture
+def webhook_secret(settings):
+    """The portal's webhook signing secret, as Tixallo's sender (the sandbox's) has it."""
+    settings.TIXALLO_WEBHOOK_SECRET = WEBHOOK_SECRET
+
+
+@pytest.fixture
+def holding(db):
+    """The admin's switch on: requests from unconfirmed addresses wait for their link."""
+    from portal.config.models import PortalSettings
+
+    PortalSettings(hold_unverified=True, hold_hours=48).save()

@@ -16,8 +16,8 @@ ROOT = Path(__file__).resolve().parent.parent
 SIGNATURE = "portal/webhooks/signature.py"
 IDENTITY = "portal/customers/identity.py"
 TESTS = {
-    SIGNATURE: ["tests/test_guards.py", "tests/test_webhooks.py"],
-    IDENTITY: ["tests/test_guards.py", "tests/test_embed_identity.py"],
+    SIGNATURE: ["tests/webhooks/test_signature.py", "tests/webhooks/test_receiver.py"],
+    IDENTITY: ["tests/customers/test_identity.py"],
 }
 MUTANTS = [
     (SIGNATURE, "now - timestamp > TOLERANCE", "now - timestamp >= TOLERANCE"),

@@ -26,8 +26,8 @@ STORAGES = {
 }
 MIN_FILL_SECONDS = 0
 TIXALLO_BREAKER_FAILURES = 1000  # off unless a test is about it
-WEB_CONCURRENCY = 1  # one process: webhooks may be trusted without Redis (test_mirror.py)
-TIXALLO_REQUESTS_PER_MINUTE = 100_000  # the budget too (tests/test_mirror.py is about it)
+WEB_CONCURRENCY = 1  # one process: webhooks may be trusted without Redis (tests/mirror/)
+TIXALLO_REQUESTS_PER_MINUTE = 100_000  # the budget too (tests/mirror/ is about it)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     # A file, not shared-cache memory: threads (the outbox workers' test) then wait for
     # each other's writes as on a real deployment instead of failing "table is locked".

@@ -20,16 +20,8 @@ from django.db import connections
 from django.utils import timezone
 
 from portal.outbox.models import Submission
+from tests.factories import FORM, make_submission, ticket_count
 from tests.faultproxy import FaultProxy
-from tests.helpers import ticket_count
-
-VALID = {
-    "subject": "Printer on fire",
-    "description": "Smoke everywhere.",
-    "customer_email": "alex@example.com",
-    "customer_name": "Alex Example",
-    "priority": "urgent",
-}
 
 
 def _reachable(port: int) -> bool:
@@ -75,7 +67,7 @@ def test_pages_keep_answering_while_redis_is_down_and_recover(live_server, sandb
             assert caches["default"].get("probe") == "up"
             proxy.cut()  # Redis stops mid-traffic
             assert browser.get("/").status_code == 200
-            sent = _post_form(browser, "/", VALID)
+            sent = _post_form(browser, "/", FORM)
             assert sent.status_code == 302
             assert browser.get(sent.headers["Location"]).status_code == 200
             assert _post_form(browser, "/signin/", {"email": "alex@example.com"}).status_code == 200
@@ -83,7 +75,7 @@ def test_pages_keep_answering_while_redis_is_down_and_recover(live_server, sandb
             token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', browser.get(link).text)
             browser.post(link, data={"csrfmiddlewaretoken": token.group(1)})
             mine = browser.get("/tickets/")
-            assert mine.status_code == 200 and "Printer on fire" in mine.text
+            assert mine.status_code == 200 and "Refund please" in mine.text
             assert ticket_count(sandbox) == 1  # the submission went through
             assert caches["default"].get("probe") is None  # no cache, no error
             proxy.restore()  # Redis is back: the portal uses it again by itself
@@ -112,11 +104,11 @@ def test_a_postgres_restart_is_a_calm_503_then_recovers(live_server, sandbox):
             # The form needs no database (settings and sessions are cached): still there.
             assert browser.get("/").status_code == 200
             # Saving a submission does: a calm 503, never a 500.
-            during = browser.post("/", data=VALID | {"csrfmiddlewaretoken": token})
+            during = browser.post("/", data=FORM | {"csrfmiddlewaretoken": token})
             assert during.status_code == 503 and during.headers["Retry-After"] == "30"
             assert "back in a moment" in during.text and "Traceback" not in during.text
             proxy.restore()  # and is back: no restart of the portal
-            assert _post_form(browser, "/", VALID).status_code == 302
+            assert _post_form(browser, "/", FORM).status_code == 302
             assert ticket_count(sandbox) == 1
     finally:
         database["HOST"], database["PORT"] = original
@@ -148,10 +140,7 @@ def test_a_worker_killed_mid_delivery_delivers_exactly_once(sandbox, settings, n
     with SandboxServer(app) as server:
         settings.TIXALLO_BASE_URL = server.api_url
         client.reset_http()
-        submission = Submission.objects.create(
-            kind="ticket", payload=VALID, customer_email=VALID["customer_email"],
-            idempotency_key="f" * 32, site_url="http://testserver/",
-        )  # fmt: skip
+        submission = make_submission("f" * 32, payload=FORM, customer_email=FORM["customer_email"])
         connections.close_all()  # the child opens its own
         worker = multiprocessing.get_context("fork").Process(
             target=_deliver_in_child, args=(submission.pk,)

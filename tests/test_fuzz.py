@@ -15,9 +15,8 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from portal.outbox.models import Submission
-from portal.sandbox import webhooks
 from portal.webhooks.models import ReceivedEvent
-from tests.helpers import new_ticket, sign_in_as, ticket_count
+from tests.factories import new_ticket, post_webhook, sign_in_as, signature_header, ticket_count
 
 settings.register_profile(
     "suite",
@@ -114,21 +113,14 @@ def test_odd_ids_and_links_in_paths_never_fail(client, sandbox, segment):
         assert client.get(f"{prefix}{quoted}/").status_code < 500
 
 
-SECRET = "whsec_fuzz"
-
-
 @given(event=JSONISH, signed=st.booleans(), content_type=st.sampled_from(
     ["application/json", "text/plain", "application/json; charset=utf-8"]))  # fmt: skip
 def test_the_webhook_never_fails_and_applies_nothing_invalid(
-    client, settings, event, signed, content_type
+    client, webhook_secret, event, signed, content_type
 ):
-    settings.TIXALLO_WEBHOOK_SECRET = SECRET
     body = json.dumps(event).encode()
-    headers = {webhooks.SIGNATURE_HEADER: webhooks.sign(body, SECRET, int(time.time()))}
     before = ReceivedEvent.objects.count()
-    response = client.post(
-        "/webhooks/tixallo", body, content_type=content_type, headers=headers if signed else {}
-    )
+    response = post_webhook(client, body, signature_header(body) if signed else {}, content_type)
     assert response.status_code < 500
     if response.status_code != 200:
         assert ReceivedEvent.objects.count() == before
@@ -143,16 +135,12 @@ def test_the_webhook_never_fails_and_applies_nothing_invalid(
 @example(kind="ticket.updated", event_id="\ud800", ticket_id="tkt_1", at=None)
 @example(kind="message.created", event_id="evt_1", ticket_id="a\x00b", at="2026-01-01")
 @settings(max_examples=60)
-def test_well_formed_events_with_odd_values_never_fail(client, settings, kind, event_id,
+def test_well_formed_events_with_odd_values_never_fail(client, webhook_secret, kind, event_id,
                                                        ticket_id, at):  # fmt: skip
-    settings.TIXALLO_WEBHOOK_SECRET = SECRET
     data = {"id": ticket_id, "ticket_id": ticket_id, "updated_at": at, "created_at": at}
     body = json.dumps({"id": event_id, "type": kind, "data": data}).encode()
-    headers = {webhooks.SIGNATURE_HEADER: webhooks.sign(body, SECRET, int(time.time()))}
     before = ReceivedEvent.objects.count()
-    response = client.post(
-        "/webhooks/tixallo", body, content_type="application/json", headers=headers
-    )
+    response = post_webhook(client, body, signature_header(body))
     assert response.status_code < 500
     if response.status_code != 200:
         assert ReceivedEvent.objects.count() == before
@@ -168,7 +156,7 @@ def test_well_formed_events_with_odd_values_never_fail(client, settings, kind, e
 @example(kind="ticket.updated", status="x" * 33, item_id="tkt_1", emails_on=True)
 @example(kind="message.created", status="open", item_id="\ud800", emails_on=True)
 @settings(max_examples=40)
-def test_odd_statuses_and_message_ids_never_fail(client, settings, kind, status, item_id,
+def test_odd_statuses_and_message_ids_never_fail(client, webhook_secret, kind, status, item_id,
                                                  emails_on):  # fmt: skip
     """With the agent-answer emails on, the status and the message id reach the outbox's
     own tables (`portal.outbox.agent_answers`), not only the receiver's."""
@@ -176,14 +164,10 @@ def test_odd_statuses_and_message_ids_never_fail(client, settings, kind, status,
 
     PortalSettings.objects.update_or_create(pk=1, defaults={"email_agent_answers": emails_on})
     cache.clear()
-    settings.TIXALLO_WEBHOOK_SECRET = SECRET
     data = {"id": item_id, "ticket_id": "tkt_1", "status": status, "author_type": "agent",
             "updated_at": "2026-01-01T00:00:00Z", "created_at": "2026-01-01T00:00:00Z"}  # fmt: skip
     body = json.dumps({"id": f"evt_{time.monotonic_ns()}", "type": kind, "data": data}).encode()
-    headers = {webhooks.SIGNATURE_HEADER: webhooks.sign(body, SECRET, int(time.time()))}
-    response = client.post(
-        "/webhooks/tixallo", body, content_type="application/json", headers=headers
-    )
+    response = post_webhook(client, body, signature_header(body))
     assert response.status_code < 500
 
 

@@ -2,7 +2,9 @@
 entry points (portal/local_state.py), before the settings read them."""
 
 import json
+import multiprocessing
 import os
+import stat
 import subprocess
 import sys
 
@@ -46,3 +48,27 @@ def test_without_a_key_file_the_settings_say_how_to_get_one(tmp_path):
     with pytest.raises(ImproperlyConfigured, match="set SECRET_KEY, or start the portal"):
         local_state.read_secret_key(tmp_path / "secret_key")
     assert not (tmp_path / "secret_key").exists()
+
+
+def _read_key(path, barrier, results):
+    barrier.wait()
+    results.put(local_state.ensure_secret_key(path))
+
+
+def test_workers_starting_together_agree_on_one_generated_key(tmp_path):
+    # The race lost about 2 trials in 15 before the fix: 10 trials of 8 workers each.
+    context = multiprocessing.get_context("fork")
+    for trial in range(10):
+        path = tmp_path / str(trial) / "secret_key"
+        barrier, results = context.Barrier(8), context.Queue()
+        workers = [
+            context.Process(target=_read_key, args=(path, barrier, results)) for _ in range(8)
+        ]
+        for worker in workers:
+            worker.start()
+        keys = {results.get(timeout=30) for _ in workers}
+        for worker in workers:
+            worker.join()
+        assert len(keys) == 1 and len(keys.pop()) == 64
+        assert stat.S_IMODE(path.stat().st_mode) == 0o600
+        assert [p.name for p in path.parent.iterdir()] == ["secret_key"]  # no leftovers

@@ -22,6 +22,7 @@ import pytest
 
 from portal.sandbox import agents, tickets, webhooks
 from portal.sandbox.store import Store
+from tests.factories import ticket_link
 
 ROOT = Path(__file__).resolve().parent.parent
 POSTGRES_URL = os.environ.get(
@@ -127,9 +128,7 @@ def test_a_webhook_to_one_process_refreshes_the_page_another_serves(portals):
             customer_email="alex@example.com",
             customer_name="Alex Example",
         )
-    from portal.customers.access import ticket_link_token
-
-    link = f"/t/{ticket_link_token(ticket['id'])}/"
+    link = ticket_link(ticket["id"])
     with httpx.Client(timeout=10, trust_env=False) as http:
         page = http.get(portal_b + link)
         assert page.status_code == 200 and "Two instances" in page.text

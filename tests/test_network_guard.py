@@ -1,3 +1,5 @@
+"""The suite's own guard (tests/conftest.py): no test reaches beyond loopback."""
+
 import socket
 
 import pytest

@@ -8,6 +8,7 @@ Fixtures (more in each one's docstring):
   page        a Page with JavaScript, its own context, base_url = the portal, CSP enforced
   nojs_page   the same with JavaScript disabled
   screenshot  `screenshot(page, "name")` saves a full-page PNG when SCREENSHOTS_DIR is set
+  live        polls every second and no cache window: changes show within a second or two
   browser_errors  the CSP violations and uncaught JS errors seen so far; any left at the end
                   of a test fail it
 
@@ -113,7 +114,7 @@ def browser() -> Iterator[Browser]:
 @dataclass(frozen=True)
 class Portal:
     url: str  # the live server, e.g. "http://localhost:40123" (pages get it as base_url)
-    store: Store  # the sandbox behind it: pass to tests.helpers / portal.sandbox.agents
+    store: Store  # the sandbox behind it: pass to tests.factories / portal.sandbox.agents
 
 
 @pytest.fixture
@@ -205,3 +206,10 @@ def nojs_page(new_page) -> Page:
 def screenshot() -> Callable[..., Path | None]:
     """`screenshot(page, "name")`: a full-page PNG in $SCREENSHOTS_DIR, or nothing if unset."""
     return save_screenshot
+
+
+@pytest.fixture
+def live(settings) -> None:
+    """Polls every second and no cache window, so changes show within a second or two."""
+    settings.PORTAL_POLL_SECONDS = 1
+    settings.PORTAL_CACHE_SECONDS = 0

@@ -1,6 +1,7 @@
 """A customer follows their requests in a real browser: a private link, sign-in by
-email, My requests, a conversation that updates live, replies — with and without
-JavaScript, and without serious accessibility problems."""
+email, My requests, a conversation that updates live (a ticket closed while its page is
+open included), replies and "This is solved", the language switcher — with and without
+JavaScript, without serious accessibility problems or console errors."""
 
 import re
 
@@ -9,15 +10,9 @@ from django.core import mail
 from playwright.sync_api import Page, expect
 
 from portal.sandbox import agents
+from portal.sandbox.seed import seed
 from tests.browser.a11y import axe_violations
-from tests.helpers import new_ticket, ticket_link
-
-
-@pytest.fixture
-def live(settings):
-    """Polls every second and no cache window, so changes show within a second or two."""
-    settings.PORTAL_POLL_SECONDS = 1
-    settings.PORTAL_CACHE_SECONDS = 0
+from tests.factories import new_ticket, ticket_link
 
 
 def sign_in(page: Page, email: str = "alex@example.com") -> None:
@@ -126,3 +121,79 @@ def test_it_fits_a_320px_phone_without_sideways_scrolling(new_page, portal):
     for url in ("/", ticket_link(ticket.id)):
         page.goto(url)
         assert page.evaluate("document.documentElement.scrollWidth") <= 320
+
+
+def test_a_live_close_removes_the_reply_box_and_keeps_what_was_typed(
+    page, portal, live, screenshot
+):
+    ticket = new_ticket(subject="Bell rattles")
+    page.goto(ticket_link(ticket.id))
+    page.get_by_label("Your reply").fill("It rattles on cobbles too.")
+
+    agents.set_status(portal.store, ticket.id, "closed")
+
+    closed = page.get_by_text("This request is closed, so it can't take new replies.")
+    expect(closed).to_be_visible()
+    expect(page.get_by_label("Your reply")).to_have_count(0)
+    expect(page.locator("#announcer")).to_contain_text("Status changed: Closed")
+    kept = page.get_by_label("Your unsent reply")
+    expect(kept).to_have_value("It rattles on cobbles too.")
+    screenshot(page, "closed-while-open")
+    page.get_by_role("button", name="Start a new request with this text").click()
+
+    expect(page.get_by_role("heading", name="Submit a request")).to_be_visible()
+    expect(page.get_by_label("Subject")).to_have_value("Follow-up to #1001: Bell rattles")
+    expect(page.get_by_label("How can we help?")).to_have_value("It rattles on cobbles too.")
+
+
+def test_without_javascript_solve_and_a_late_reply_work_too(nojs_page, portal):
+    page = nojs_page
+    ticket = new_ticket(subject="Saddle squeaks")
+    page.goto(ticket_link(ticket.id))
+    page.get_by_role("button", name="This is solved").click()
+    expect(page.locator(".badge", has_text="Solved")).to_be_visible()
+    expect(page.get_by_role("button", name="This is solved")).to_have_count(0)
+
+    agents.set_status(portal.store, ticket.id, "closed")  # while the customer types
+    page.get_by_label("Your reply").fill("Squeaks again after the rain.")
+    page.get_by_role("button", name="Send reply").click()
+
+    expect(page.get_by_text("closed before your reply arrived")).to_be_visible()
+    expect(page.get_by_label("Your unsent reply")).to_have_value("Squeaks again after the rain.")
+    page.get_by_role("button", name="Start a new request with this text").click()
+    expect(page.get_by_label("How can we help?")).to_have_value("Squeaks again after the rain.")
+    expect(page.get_by_label("Subject")).to_have_value("Follow-up to #1001: Saddle squeaks")
+
+
+@pytest.mark.parametrize("javascript", [True, False])
+def test_the_language_switcher_keeps_the_choice(new_page, portal, javascript):
+    page = new_page(java_script_enabled=javascript)
+    page.goto("/signin/")
+    page.get_by_role("button", name="Deutsch").click()
+    expect(page.get_by_role("heading", name="Ihre Anfragen ansehen")).to_be_visible()
+    page.get_by_role("link", name="Anfrage stellen").first.click()
+    expect(page.get_by_role("heading", name="Anfrage stellen")).to_be_visible()
+    expect(page.locator("html")).to_have_attribute("lang", "de")
+    page.get_by_role("button", name="English").click()
+    expect(page.get_by_role("heading", name="Submit a request")).to_be_visible()
+
+
+def test_pages_log_nothing_to_the_console_dark_german_on_a_phone(new_page, portal):
+    """No CSP violation (the fixture fails on any) and no failed load, such as a missing
+    /favicon.ico, on the pages a walk-through visits."""
+    seed(portal.store)
+    page = new_page(
+        color_scheme="dark", locale="de-DE", viewport={"width": 360, "height": 720},
+        permissions=["local-network-access"],
+    )  # fmt: skip
+    failures = []
+    page.on("console", lambda m: failures.append(m.text) if "Failed to load" in m.text else None)
+    ticket = new_ticket(subject="Klingel klappert")
+    for url in ("/", "/signin/", ticket_link(ticket.id), "/embed/demo/?as=alex"):
+        page.goto(url)
+        expect(page.locator("h1").first).to_be_visible()
+    expect(page.frame_locator("iframe").get_by_label("Ihre E-Mail-Adresse")).to_have_value(
+        "alex@example.com"
+    )
+    page.goto("/favicon.ico")
+    assert failures == []

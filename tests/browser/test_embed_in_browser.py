@@ -9,18 +9,20 @@ import pytest
 from playwright.sync_api import Frame, Page, expect
 
 from portal.customers import identity
+from portal.sandbox.seed import seed
 from tests.browser.a11y import axe_violations
-from tests.helpers import find_ticket, new_ticket
+from tests.factories import IDENTITY_SECRET, find_ticket, new_ticket, set_faults
 
 SHOP = "http://shop.localhost"
-SECRET = "a-shared-secret-long-enough-for-hs256-and-for-hs512-too-64-bytes"
+SLOW = 15_000  # ms: an upper bound to wait for, never a delay
 TICKET_NUMBER = re.compile(r"Your ticket number is #(\d+)")
 
 
 @pytest.fixture
-def embedding(settings):
+def shop_embedding(settings):
+    """The shop may frame the portal, and vouches for its customers."""
     settings.PORTAL_ALLOWED_ORIGINS = [SHOP]
-    settings.PORTAL_IDENTITY_SECRET = SECRET
+    settings.PORTAL_IDENTITY_SECRET = IDENTITY_SECRET
 
 
 @pytest.fixture
@@ -69,7 +71,7 @@ def wait_until_fitted(page: Page, frame: Frame) -> int:
     return height
 
 
-def test_the_frame_follows_the_height_of_its_content(page, portal, embedding):
+def test_the_frame_follows_the_height_of_its_content(page, portal, shop_embedding):
     open_host_page(page, portal.url)
     inside = page.frame_locator("iframe")
     expect(inside.get_by_role("heading", name="Submit a request")).to_be_visible()
@@ -84,7 +86,7 @@ def test_the_frame_follows_the_height_of_its_content(page, portal, embedding):
     assert after > before
 
 
-def test_a_customer_submits_a_request_inside_the_frame(page, portal, embedding):
+def test_a_customer_submits_a_request_inside_the_frame(page, portal, shop_embedding):
     open_host_page(page, portal.url, subject="Order 5521", priority="high")
     inside = page.frame_locator("iframe")
     expect(inside.get_by_label("Subject")).to_have_value("Order 5521")  # from data-subject
@@ -105,9 +107,9 @@ def test_a_customer_submits_a_request_inside_the_frame(page, portal, embedding):
     assert "/embed/submitted/" in portal_frame(page).url  # still embedded after navigating
 
 
-def test_a_customer_the_host_vouches_for_sees_their_requests(page, portal, embedding):
+def test_a_customer_the_host_vouches_for_sees_their_requests(page, portal, shop_embedding):
     new_ticket("alex@example.com", subject="Where is my parcel?")
-    token = identity.mint("alex@example.com", "Alex Example", SECRET)
+    token = identity.mint("alex@example.com", "Alex Example", IDENTITY_SECRET)
     open_host_page(page, portal.url, identity_token=token, page="requests")
     inside = page.frame_locator("iframe")
     expect(inside.get_by_role("heading", name="My requests")).to_be_visible()
@@ -120,7 +122,9 @@ def test_a_customer_the_host_vouches_for_sees_their_requests(page, portal, embed
     expect(inside.get_by_label("Your name", exact=True)).to_have_value("Alex Example")
 
 
-def test_a_site_not_on_the_list_cannot_frame_the_portal(page, portal, embedding, browser_errors):
+def test_a_site_not_on_the_list_cannot_frame_the_portal(
+    page, portal, shop_embedding, browser_errors
+):
     with page.expect_console_message(lambda m: "frame-ancestors" in m.text) as refusal:
         open_host_page(page, portal.url, origin="http://elsewhere.localhost")
     assert "violates" in refusal.value.text and "has been blocked" in refusal.value.text
@@ -131,7 +135,7 @@ def test_a_site_not_on_the_list_cannot_frame_the_portal(page, portal, embedding,
     browser_errors.clear()  # provoked on purpose and checked above
 
 
-def test_the_framed_portal_has_no_serious_accessibility_problems(page, portal, embedding):
+def test_the_framed_portal_has_no_serious_accessibility_problems(page, portal, shop_embedding):
     open_host_page(page, portal.url)
     expect(
         page.frame_locator("iframe").get_by_role("heading", name="Submit a request")
@@ -139,7 +143,7 @@ def test_the_framed_portal_has_no_serious_accessibility_problems(page, portal, e
     assert axe_violations(page, frame=portal_frame(page)) == []
 
 
-def test_with_cookies_blocked_it_says_so_and_keeps_what_was_typed(page, portal, embedding):
+def test_with_cookies_blocked_it_says_so_and_keeps_what_was_typed(page, portal, shop_embedding):
     def without_cookies(route):
         # As a browser that blocks this frame's cookies: none reaches the page, and the
         # jar route.fetch() shares with the page is emptied again.
@@ -181,3 +185,64 @@ def test_the_demo_shop_embeds_the_portal_for_alex(page, portal):
     expect(inside.get_by_label("Your email address")).not_to_be_editable()
     inside.get_by_role("link", name="My requests").click()
     expect(inside.get_by_role("heading", name="My requests")).to_be_visible()
+
+
+def test_a_slow_send_says_sending_inside_the_frame_too(page, portal, shop_embedding):
+    open_host_page(page, portal.url, lang="de")
+    inside = page.frame_locator("iframe")
+    inside.get_by_label("Betreff").fill("Langsam")
+    inside.get_by_label("Wie können wir Ihnen helfen?").fill("Ein langsamer Test.")
+    inside.get_by_label("Ihre E-Mail-Adresse").fill("robin@example.com")
+    inside.get_by_label("Ihr Name", exact=True).fill("Robin Rider")
+    set_faults(portal.store, latency_ms=3000)
+
+    inside.get_by_role("button", name="Anfrage senden").click()
+
+    form = inside.locator("#ticket-form")
+    expect(form).to_have_attribute("aria-busy", "true")
+    expect(form.locator("button[type=submit]")).to_have_text("Wird gesendet …")
+    expect(inside.get_by_text("Ihre Ticketnummer lautet")).to_be_visible(timeout=SLOW)
+
+
+def test_embed_js_shows_a_new_tab_link_where_the_portal_may_not_be_framed(
+    page, portal, shop_embedding, browser_errors
+):
+    with page.expect_console_message(
+        lambda message: message.type == "warning" and "Tixallo Portal" in message.text,
+        timeout=SLOW,
+    ) as logged:
+        open_host_page(page, portal.url, origin="http://elsewhere.localhost")
+        link = page.get_by_role("link", name="Open support in a new tab")
+        expect(link).to_be_visible(timeout=SLOW)
+    assert "http://elsewhere.localhost" in logged.value.text
+    assert "portal settings" in logged.value.text
+    expect(link).to_have_attribute("href", f"{portal.url}/")
+    expect(page.locator("iframe")).to_have_count(0)
+    # Chromium's own report of the refused frame is the point of this test, not a bug.
+    assert all("frame-ancestors" in error for error in browser_errors)
+    browser_errors.clear()
+
+
+def test_embed_js_keeps_the_frame_on_an_allowed_site(page, portal, shop_embedding):
+    open_host_page(page, portal.url)
+    inside = page.frame_locator("iframe")
+    expect(inside.get_by_role("heading", name="Submit a request")).to_be_visible()
+    # The frame said hello back: the diagnostics stand down for good.
+    page.wait_for_function("() => document.querySelector('iframe').style.height !== '600px'")
+    expect(page.get_by_role("link", name="Open support in a new tab")).to_have_count(0)
+
+
+def test_the_demo_shop_vouches_for_alex_and_the_frame_leaves_sign_out_to_it(
+    page, portal, screenshot
+):
+    seed(portal.store)
+    page.goto("/embed/demo/?as=alex")
+    expect(page.get_by_text("Signed in as Alex Example")).to_be_visible()
+    inside = page.frame_locator("iframe")
+    expect(inside.get_by_label("Your email address")).to_have_value("alex@example.com")
+    expect(inside.get_by_role("button", name="Sign out")).to_have_count(0)
+    inside.get_by_role("link", name="My requests").click()
+    expect(inside.locator(".ticket-row")).to_have_count(6)
+    expect(inside.get_by_role("button", name="Sign out")).to_have_count(0)
+    page.wait_for_function("() => document.querySelector('iframe').style.height !== '600px'")
+    screenshot(page, "embedded")

@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.browser.a11y import axe_violations
-from tests.helpers import find_ticket, ticket_count
+from tests.factories import find_ticket, set_faults, ticket_count
 
 REQUEST = {
     "subject": "The export button does nothing",
@@ -24,6 +24,7 @@ LABELS = {
     "customer_name": "Your name",
     "priority": "Priority",
 }
+SLOW = 15_000  # ms: an upper bound to wait for, never a delay
 TICKET_NUMBER = re.compile(r"Your ticket number is #(\d+)")
 
 
@@ -143,3 +144,19 @@ def test_it_has_no_serious_accessibility_problems_on_any_step(page, portal, sche
     shown_ticket_number(page)
     screenshot(page, f"submitted-{scheme}")
     assert axe_violations(page) == [], "the confirmation"
+
+
+def test_a_slow_send_says_sending_and_marks_the_form_busy(page, portal):
+    page.goto("/")
+    page.get_by_label("Subject").fill("Slow helpdesk")
+    page.get_by_label("How can we help?").fill("Testing a slow answer.")
+    page.get_by_label("Your email address").fill("robin@example.com")
+    page.get_by_label("Your name", exact=True).fill("Robin Rider")
+    set_faults(portal.store, latency_ms=3000)  # Tixallo takes its time
+
+    page.get_by_role("button", name="Send request").click()
+
+    form = page.locator("#ticket-form")
+    expect(form).to_have_attribute("aria-busy", "true")
+    expect(form.get_by_role("button")).to_have_text("Sending…")
+    expect(page.get_by_text("Your ticket number is")).to_be_visible(timeout=SLOW)

@@ -1,0 +1,76 @@
+"""Who may see what (`portal.customers.access`): one-time expiring sign-in links, signed
+ticket links, the session's verified email."""
+
+import pytest
+from django.core import signing
+from django.http import Http404
+
+from portal.customers import access
+from tests.factories import new_ticket, request_with_session
+
+
+@pytest.mark.django_db
+def test_every_sign_in_link_works_once_for_anyone():
+    first, second, third = (access.signin_token(e) for e in ("a@x.com", "b@x.com", "a@x.com"))
+    assert access.redeem_signin_token(first) == "a@x.com"
+    assert access.redeem_signin_token(second) == "b@x.com"
+    assert access.redeem_signin_token(third) == "a@x.com"
+    for used in (first, second, third):
+        with pytest.raises(access.LinkUsed):
+            access.redeem_signin_token(used)
+
+
+@pytest.mark.django_db
+def test_sign_in_links_expire_and_forgeries_are_404(settings):
+    token = access.signin_token("a@x.com")
+    assert access.peek_signin_token(token) == "a@x.com"
+    settings.SIGNIN_LINK_MAX_AGE = -1
+    with pytest.raises(access.LinkExpired):
+        access.peek_signin_token(token)
+    settings.SIGNIN_LINK_MAX_AGE = 60
+    forged = [
+        token + "x",
+        signing.dumps({"e": "a@x.com", "n": "1"}, salt="other"),
+        signing.dumps({"e": "a@x.com"}, salt=access.SIGNIN_SALT),
+        signing.dumps({"n": "1"}, salt=access.SIGNIN_SALT),
+        signing.dumps(["a@x.com", "1"], salt=access.SIGNIN_SALT),
+    ]
+    for bad in forged:
+        with pytest.raises(Http404):
+            access.redeem_signin_token(bad)
+
+
+def test_ticket_links_carry_only_a_string_id():
+    assert access.ticket_id_from_link(access.ticket_link_token("tkt_1")) == "tkt_1"
+    for bad in ("nope", signing.dumps(7, salt=access.TICKET_LINK_SALT),
+                signing.dumps("tkt_1", salt="other")):  # fmt: skip
+        with pytest.raises(Http404):
+            access.ticket_id_from_link(bad)
+
+
+@pytest.mark.django_db
+def test_who_may_see_a_ticket(sandbox):
+    ticket = new_ticket("Alex@Example.com")
+    owner, stranger = request_with_session("alex@example.com"), request_with_session("b@x.com")
+    assert access.ticket_for(owner, ticket.id).id == ticket.id
+    assert access.ticket_for(stranger, ticket.id, via_link=True).id == ticket.id
+    for request in (stranger, request_with_session()):
+        with pytest.raises(Http404):
+            access.ticket_for(request, ticket.id)
+    with pytest.raises(Http404):
+        access.ticket_for(owner, "tkt_does_not_exist")
+    with pytest.raises(Http404):  # the API answered for another id than asked
+        access.ticket_for(owner, ticket.id.upper())
+
+
+@pytest.mark.django_db
+def test_signing_in_normalises_and_signing_out_forgets():
+    request = request_with_session()
+    assert access.verified_email(request) == ""
+    access.sign_in(request, "Alex@Example.COM")
+    assert access.verified_email(request) == "alex@example.com"
+    request.session[access.SESSION_NAME] = "Alex"
+    access.sign_in(request, "alex@example.com")
+    assert request.session[access.SESSION_NAME] == "Alex"  # same customer: kept
+    access.sign_out(request)
+    assert access.verified_email(request) == ""

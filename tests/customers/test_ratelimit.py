@@ -1,0 +1,60 @@
+"""Rate limits (`portal.customers.ratelimit`): fixed windows per scope and subject, emails
+counted without case or spaces, the client address taken from our own proxies only."""
+
+from django.test import RequestFactory
+
+from portal.customers import ratelimit
+
+
+def test_the_email_budget_ignores_case_and_spaces():
+    assert ratelimit.hit("s", " A@X.com", (1, 60)) == 0
+    assert ratelimit.hit("s", "a@x.com", (1, 60)) > 0
+
+
+def test_scopes_and_subjects_have_separate_budgets():
+    assert ratelimit.hit("one", "x", (1, 60)) == 0
+    assert ratelimit.hit("two", "x", (1, 60)) == 0
+    assert ratelimit.hit("one", "y", (1, 60)) == 0
+    assert ratelimit.hit("one", "x", (1, 60)) > 0
+
+
+def test_the_limit_allows_exactly_its_hits_then_the_rest_of_the_window(monkeypatch):
+    monkeypatch.setattr(ratelimit.time, "time", lambda: 600 * 5000 + 45.5)
+    assert [ratelimit.hit("w", "x", (3, 600)) for _ in range(4)] == [0, 0, 0, 555]
+    monkeypatch.setattr(ratelimit.time, "time", lambda: 600 * 5001 + 1.0)  # the next window
+    assert ratelimit.hit("w", "x", (3, 600)) == 0
+
+
+def test_an_evicted_counter_counts_the_hit_as_the_first(monkeypatch):
+    from django.core.cache import cache
+
+    def evicted(*args, **kwargs):
+        raise ValueError("gone")
+
+    monkeypatch.setattr(cache, "incr", evicted)
+    assert ratelimit.hit("e", "x", (1, 60)) == 0
+    monkeypatch.undo()
+    assert ratelimit.hit("e", "x", (1, 60)) > 0  # the fallback stored that first hit
+
+
+def test_the_scope_limits_come_from_the_settings(settings):
+    settings.RATE_LIMITS = settings.RATE_LIMITS | {"reply": {"address": (1, 60), "email": (2, 60)}}
+    request = RequestFactory().get("/", REMOTE_ADDR="192.0.2.1")
+    assert ratelimit.address_wait("reply", request) == 0
+    assert ratelimit.address_wait("reply", request) > 0
+    assert [ratelimit.email_wait("reply", "a@x.com") > 0 for _ in range(3)] == [False] * 2 + [True]
+
+
+def _address(settings, forwarded: str | None, hops: int = 1, behind: bool = True) -> str:
+    settings.BEHIND_HTTPS_PROXY, settings.PROXY_HOPS = behind, hops
+    headers = {"X-Forwarded-For": forwarded} if forwarded is not None else {}
+    request = RequestFactory().get("/", REMOTE_ADDR="10.0.0.2", headers=headers)
+    return ratelimit.client_address(request)
+
+
+def test_the_client_address_comes_from_our_own_proxies_hops(settings):
+    assert _address(settings, "1.1.1.1", behind=False) == "10.0.0.2"  # a direct client's claim
+    assert _address(settings, "6.6.6.6, 203.0.113.5") == "203.0.113.5"  # forged first hop
+    assert _address(settings, "6.6.6.6, 203.0.113.5, 10.0.0.9", hops=2) == "203.0.113.5"
+    assert _address(settings, "203.0.113.5", hops=2) == "10.0.0.2"  # fewer hops than proxies
+    assert _address(settings, None) == "10.0.0.2"

@@ -1,0 +1,75 @@
+"""An unchanged poll is decided from fingerprints alone: no rendering, no database
+query, no session write, no Tixallo call. A change still shows at the next poll."""
+
+import pytest
+
+from portal.sandbox import agents
+from tests.factories import (
+    api_requests,
+    new_ticket,
+    poll_url,
+    ticket_link,
+    webhook_dispatcher,
+)
+
+pytestmark = pytest.mark.django_db
+
+HTMX = {"HX-Request": "true"}
+
+
+def test_an_unchanged_ticket_poll_costs_no_query_and_no_render(
+    client, sandbox, django_assert_num_queries, monkeypatch
+):
+    ticket = new_ticket()
+    link = ticket_link(ticket.id)
+    poll = poll_url(client.get(link).content.decode(), link)
+    client.get(poll, headers=HTMX)  # settles what the first view left to do
+    monkeypatch.setattr("django.template.loader.render_to_string", None)  # nothing renders
+    before = api_requests(sandbox)
+    with django_assert_num_queries(0):
+        response = client.get(poll, headers=HTMX)
+    assert response.status_code == 204
+    assert "sessionid" not in response.cookies
+    assert api_requests(sandbox) == before
+
+
+def test_an_unchanged_list_poll_costs_no_query(
+    client, sandbox, django_assert_num_queries, signed_in
+):
+    new_ticket()
+    poll = poll_url(client.get("/tickets/").content.decode(), "/tickets/")
+    client.get(poll, headers=HTMX)
+    with django_assert_num_queries(0):
+        response = client.get(poll, headers=HTMX)
+    assert response.status_code == 204
+    assert "sessionid" not in response.cookies
+
+
+def test_an_answer_still_shows_at_the_next_poll_after_its_event(client, sandbox, webhook_secret):
+    """With the long trust webhooks allow, the event is what makes the next poll change."""
+    ticket = new_ticket()
+    send = webhook_dispatcher(client, sandbox)
+    send.run_once()  # ticket.created: webhooks are now known to arrive
+    link = ticket_link(ticket.id)
+    poll = poll_url(client.get(link).content.decode(), link)
+    agents.agent_reply(sandbox, ticket.id, "Here is your answer")
+    assert client.get(poll, headers=HTMX).status_code == 204  # not told yet: trusted copy
+    send.run_once()
+    response = client.get(poll, headers=HTMX)
+    assert response.status_code == 200
+    assert "Here is your answer" in response.content.decode()
+
+
+def test_another_process_answers_an_unchanged_poll_the_same(client, sandbox, signed_in):
+    """Several workers without Redis each have their own cache: the page's version must
+    come from what it shows, not from anything one process happened to keep."""
+    from django.core.cache import cache
+
+    ticket = new_ticket()
+    ticket_poll = poll_url(client.get(f"/tickets/{ticket.id}/").content.decode(), "/")
+    list_poll = poll_url(client.get("/tickets/").content.decode(), "/tickets/")
+    session = client.session.session_key
+    cache.clear()  # as a worker with a cache of its own sees it
+    client.cookies["sessionid"] = session
+    assert client.get(ticket_poll, headers=HTMX).status_code == 204
+    assert client.get(list_poll, headers=HTMX).status_code == 204
