@@ -122,6 +122,19 @@ def test_no_two_packages_import_each_other_however_indirectly():
     assert find_cycle(graph) == []
 
 
+def test_no_two_modules_import_each_other_either():
+    """Within a package too (models.py and status.py once did, through a lazy import)."""
+    modules = {module_name(path): path for path in PORTAL.rglob("*.py")}
+    graph: dict[str, set[str]] = {}
+    for name, path in modules.items():
+        for imported in imports_of(path):
+            while imported not in modules and "." in imported:  # a name, not a module
+                imported = imported.rsplit(".", 1)[0]
+            if imported in modules and imported != name:
+                graph.setdefault(name, set()).add(imported)
+    assert find_cycle(graph) == []
+
+
 def test_every_arrow_between_packages_is_an_allowed_one():
     unexpected = {
         f"{source} → {target}": sorted(files)
