@@ -234,7 +234,7 @@ def seed(env: dict[str, str], clients: int) -> list[tuple[str, str]]:
     would (same SECRET_KEY), in a child process with the portal's settings."""
     code = (
         "import django, json, sys; django.setup()\n"
-        "from portal.tickets import access\n"
+        "from portal.customers import access\n"
         "from portal.tixallo import client\n"
         "out = []\n"
         f"for n in range({clients}):\n"

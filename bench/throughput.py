@@ -101,7 +101,7 @@ call_command("migrate", verbosity=0)
 call_command("collectstatic", verbosity=0, interactive=False)
 from django.contrib.sessions.backends.db import SessionStore
 from portal.sandbox import agents, inprocess
-from portal.tickets.access import ticket_link_token
+from portal.customers.access import ticket_link_token
 from portal.tixallo import client
 email = "alex@example.com"
 ids = [client.create_ticket(subject=f"Question {n}", description="Where is my order? " * 20,
