@@ -65,8 +65,8 @@ from django.core.cache.backends import locmem  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.test import Client, override_settings  # noqa: E402
 from django.test.utils import setup_test_environment  # noqa: E402
-from portal.customers.access import ticket_link_token  # noqa: E402
 
+from portal.customers.access import ticket_link_token  # noqa: E402
 from portal.mirror import budget, reads, trust  # noqa: E402
 from portal.sandbox import agents, inprocess, tickets, webhooks  # noqa: E402
 
