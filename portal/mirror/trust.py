@@ -26,6 +26,7 @@ _memo: tuple[float, bool] | None = None
 
 
 def event_arrived() -> None:
+    """A signed delivery came in (whatever its outcome: duplicates prove it too)."""
     cache.set(LAST_EVENT, time.time(), KEEP)
     forget_memo()
 
@@ -42,6 +43,7 @@ def forget_memo() -> None:
 
 
 def webhooks_arriving() -> bool:
+    """True while webhooks are known to be arriving recently."""
     global _memo
     memo = _memo
     if memo is not None and time.monotonic() - memo[0] < MEMO_SECONDS:

@@ -5,6 +5,7 @@ portal process show a change at its next poll, instead of when its cache runs ou
 it once (deduplicated by event id, out-of-order deliveries ignored), `views` is the
 endpoint, `POST /webhooks/tixallo`.
 
-May import: mirror (what an event invalidates, `liveness`), outbox (an applied event
-may call for an email to the customer), config, tixallo (its types), telemetry.
+May import: mirror (what an event invalidates; `trust`, told of every signed delivery),
+outbox (an applied event may call for an email to the customer), config, tixallo (its
+types), telemetry.
 """

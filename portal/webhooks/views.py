@@ -12,9 +12,10 @@ from django.http import HttpRequest, HttpResponse
 from django.views.decorators.csrf import csrf_exempt
 
 from portal.config.current import absolute_url, for_request
+from portal.mirror import trust
 from portal.outbox import agent_answers
 from portal.telemetry import metrics
-from portal.webhooks import events, liveness, signature
+from portal.webhooks import events, signature
 
 log = logging.getLogger(__name__)
 
@@ -49,7 +50,7 @@ def tixallo(request: HttpRequest) -> HttpResponse:
         event = events.parse(body)
     except (signature.BadSignature, events.BadEvent) as refusal:
         return _refuse(400, str(refusal))
-    liveness.arrived()  # signed by Tixallo: proof that deliveries reach this portal
+    trust.event_arrived()  # signed by Tixallo: proof that deliveries reach this portal
     outcome = events.apply(event)
     metrics.webhook(event.type, outcome.split(":")[0], _lag(event))
     if outcome in (events.APPLIED, events.STALE):  # news for the customer? (emails, if on)

@@ -7,10 +7,9 @@ import time
 
 import pytest
 
-from portal.mirror import reads
+from portal.mirror import reads, trust
 from portal.sandbox import agents
 from portal.tixallo.errors import NotFound
-from portal.webhooks import liveness
 from tests.factories import (
     api_requests,
     new_ticket,
@@ -50,7 +49,7 @@ def test_an_event_newer_than_the_copy_wins_even_with_long_trust(client, sandbox,
     settings.PORTAL_WEBHOOK_CACHE_SECONDS = 3600
     ticket = new_ticket()
     send = webhook_dispatcher(client, sandbox)
-    liveness.arrived()
+    trust.event_arrived()
     assert reads.ticket(ticket.id).messages == ()
     agents.agent_reply(sandbox, ticket.id, "Newer than the copy")
     before = api_requests(sandbox)
