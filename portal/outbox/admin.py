@@ -59,52 +59,29 @@ def retry_report(
     retried: int, delivered: int, queued: int, held: int, expired: int, health: QueueHealth
 ) -> list[tuple[str, int]]:
     """What "Send again now" did, and why not for the rest, in plain words."""
-    report = []
-    if retried:
-        text = ngettext(
+    counted = (
+        (retried, messages.SUCCESS, ngettext(
             "%d submission queued again: the worker sends it within seconds.",
-            "%d submissions queued again: the worker sends them within seconds.",
-            retried,
-        )
-        report.append((text % retried, messages.SUCCESS))
-    if delivered:
-        text = ngettext(
+            "%d submissions queued again: the worker sends them within seconds.", retried)),
+        (delivered, messages.INFO, ngettext(
             "%d was not sent again: it is delivered already.",
-            "%d were not sent again: they are delivered already.",
-            delivered,
-        )
-        report.append((text % delivered, messages.INFO))
-    if queued:
-        text = ngettext(
+            "%d were not sent again: they are delivered already.", delivered)),
+        (queued, messages.INFO, ngettext(
             "%d was not sent again: it is queued already, with a try booked.",
-            "%d were not sent again: they are queued already, with a try booked.",
-            queued,
-        )
-        report.append((text % queued, messages.INFO))
-    if held:
-        text = ngettext(
+            "%d were not sent again: they are queued already, with a try booked.", queued)),
+        (held, messages.INFO, ngettext(
             "%d was not sent: it is waiting for the customer's confirmation of their email.",
             "%d were not sent: they are waiting for the customer's confirmation of their email.",
-            held,
-        )
-        report.append((text % held, messages.INFO))
-    if expired:
-        text = ngettext(
+            held)),
+        (expired, messages.INFO, ngettext(
             "%d was not sent: the customer never confirmed their email.",
-            "%d were not sent: the customer never confirmed their email.",
-            expired,
-        )
-        report.append((text % expired, messages.INFO))
+            "%d were not sent: the customer never confirmed their email.", expired)),
+    )  # fmt: skip
+    report = [(text % count, level) for count, level, text in counted if count]
     if (retried or queued) and health.worker_missing:
-        report.append(
-            (
-                _(
-                    "No outbox worker has run recently, so nothing queued is sent until one "
-                    "is started (manage.py db_worker)."
-                ),
-                messages.WARNING,
-            )
+        text = _(
+            "No outbox worker has run recently, so nothing queued is sent until one "
+            "is started (manage.py db_worker)."
         )
-    if not (retried or delivered or queued or held or expired):
-        report.append((_("Nothing was selected to send again."), messages.INFO))
-    return report
+        report.append((text, messages.WARNING))
+    return report or [(_("Nothing was selected to send again."), messages.INFO)]
