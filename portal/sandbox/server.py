@@ -99,14 +99,3 @@ class SandboxServer:
 
     def __exit__(self, *exc_info: object) -> None:
         self.close()
-
-
-def serve(app: Any, host: str = "127.0.0.1", port: int = 8100) -> None:
-    """Serve in the foreground until Ctrl-C."""
-    server = SandboxServer(app, host, port)
-    try:
-        server.serve_forever()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        server.close()
