@@ -79,6 +79,18 @@ def wait_for(url: str, seconds: float = 60) -> None:
     raise SystemExit(f"{url} did not come up")
 
 
+def stop(servers: list[subprocess.Popen]) -> None:
+    """SIGTERM to each, the last started first (they talk to the ones before them), then
+    wait; whatever is still running after 20 s is killed."""
+    for server in reversed(servers):
+        server.send_signal(signal.SIGTERM)
+    for server in servers:
+        try:
+            server.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            server.kill()
+
+
 def ensure_database(url: str) -> None:
     """Create the PostgreSQL database named in the URL when it does not exist yet."""
     if not url.startswith("postgres"):
@@ -245,13 +257,9 @@ def seed(env: dict[str, str], clients: int) -> list[tuple[str, str]]:
         " f'/signin/{access.signin_token(email)}/'])\n"
         "print(json.dumps(out))\n"
     )
-    done = subprocess.run(
-        [sys.executable, "-c", code], env=env | {"DJANGO_SETTINGS_MODULE": "portal.settings"},
-        cwd=ROOT, capture_output=True, text=True, check=True, timeout=300,
-    )  # fmt: skip
     import json
 
-    return [tuple(pair) for pair in json.loads(done.stdout.strip().splitlines()[-1])]
+    return [tuple(pair) for pair in json.loads(in_django(code, env, timeout=300))]
 
 
 def outbox_left(env: dict[str, str]) -> int:
@@ -260,11 +268,16 @@ def outbox_left(env: dict[str, str]) -> int:
         "from portal.outbox.models import Submission\n"
         "print(Submission.objects.filter(state='queued').count())\n"
     )
+    return int(in_django(code, env, timeout=60))
+
+
+def in_django(code: str, env: dict[str, str], timeout: float) -> str:
+    """Run `code` in a child process with the portal's settings; the last line it printed."""
     done = subprocess.run(
         [sys.executable, "-c", code], env=env | {"DJANGO_SETTINGS_MODULE": "portal.settings"},
-        cwd=ROOT, capture_output=True, text=True, check=True, timeout=60,
+        cwd=ROOT, capture_output=True, text=True, check=True, timeout=timeout,
     )  # fmt: skip
-    return int(done.stdout.strip().splitlines()[-1])
+    return done.stdout.strip().splitlines()[-1]
 
 
 def tickets_by_subject(sandbox_db: Path, run: str) -> dict[str, int]:
@@ -361,13 +374,7 @@ def main() -> int:
             time.sleep(1)
         ok = report(stats, elapsed, tickets_by_subject(tmp / "sandbox.sqlite3", run), args)
     finally:
-        for server in reversed(servers):
-            server.send_signal(signal.SIGTERM)
-        for server in servers:
-            try:
-                server.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                server.kill()
+        stop(servers)
     print(f"server logs: {tmp / 'servers.log'}")
     return 0 if ok else 1
 

@@ -16,7 +16,6 @@ and 3xx; with PostgreSQL down calm 503s and never a 500; after each comes back, 
 """
 
 import asyncio
-import signal
 import subprocess
 import sys
 import tempfile
@@ -93,13 +92,7 @@ def main() -> int:
             rows.append((f"{name} back", asyncio.run(phase(base, PHASE_SECONDS))))
         restarted = servers[1].poll() is not None or [servers[1].pid] != pids
     finally:
-        for server in servers:
-            server.send_signal(signal.SIGTERM)
-        for server in servers:
-            try:
-                server.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                server.kill()
+        load.stop(servers)
         postgres.close()
         redis.close()
     ok = not restarted
