@@ -10,6 +10,9 @@ handler500 = "portal.ops.outage.server_error_or_outage"
 
 urlpatterns = [
     path("brand.css", branding.accent_css, name="brand-css"),
+    # The host page's accent (inside its frame) had an address of its own until it joined
+    # brand.css: frames drawn before keep their colour.
+    path("embed/accent.css", branding.accent_css),
     path("brand/logo-<str:version>", branding.logo, name="brand-logo"),
     path("admin/health/", admin.site.admin_view(ops.health), name="ops-health"),
     path("admin/", admin.site.urls),

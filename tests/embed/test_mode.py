@@ -76,6 +76,14 @@ def test_the_accent_stylesheet_keeps_text_readable(client, sandbox):
     assert client.get("/brand.css?c=nonsense").content == b""
 
 
+def test_the_accent_stylesheets_first_address_still_answers(client, sandbox):
+    """Frames drawn before the host page's accent joined /brand.css link it here."""
+    response = client.get("/embed/accent.css?c=ffeb3b")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/css; charset=utf-8"
+    assert "--button: #ffeb3b; --button-ink: #000000;" in response.content.decode()
+
+
 def test_the_frame_follows_data_lang_and_has_no_switcher(client, sandbox):
     client.post("/language/", {"language": "de", "next": "/"})
     client.get("/embed/start/", {"lang": "en"})
