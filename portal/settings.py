@@ -93,9 +93,6 @@ TIXALLO_BREAKER_WINDOW = env_int("TIXALLO_BREAKER_WINDOW", 30)
 TIXALLO_BREAKER_PAUSE = env_int("TIXALLO_BREAKER_PAUSE", 15)
 # Threads per gunicorn worker; the HTTP pool is sized from it (see tech notes).
 WEB_THREADS = env_int("WEB_THREADS", 4)
-# gunicorn's worker processes (gunicorn.conf.py reads the same variable). Several of them
-# without a shared cache (REDIS_URL) cannot tell each other of webhooks (portal.mirror.trust).
-WEB_CONCURRENCY = env_int("WEB_CONCURRENCY", 2)
 
 # --- Customer portal ----------------------------------------------------------
 # How long a ticket or list read from Tixallo is reused (polls within it are free).
@@ -319,7 +316,9 @@ METRICS_TOKEN = env_str("METRICS_TOKEN")
 PROMETHEUS_MULTIPROC_DIR = env_str("PROMETHEUS_MULTIPROC_DIR")
 # How many gunicorn worker processes and portal instances run, for the system checks
 # (SQLite and a per-process cache do not mix with several). gunicorn.conf.py sets
-# WEB_CONCURRENCY for its workers; PORTAL_INSTANCES is the operator's to set.
+# WEB_CONCURRENCY for its workers; PORTAL_INSTANCES is the operator's to set. Several
+# workers without a shared cache (REDIS_URL) cannot tell each other of webhooks either
+# (portal.mirror.trust).
 WEB_CONCURRENCY = env_int("WEB_CONCURRENCY", 1)
 PORTAL_INSTANCES = env_int("PORTAL_INSTANCES", 1)
 # "json": one JSON object per log line; anything else: plain text.

@@ -3,6 +3,7 @@
 then admin, then defaults), branding, allowed origins, the embed snippet the admin
 shows, "Test connection", and the "being set up" page until Tixallo is connected.
 
-May import: tixallo (the Connection it supplies to the client, "Test connection").
+May import: tixallo (the Connection it supplies to the client, "Test connection",
+its base-URL and loopback checks).
 Every other package may read it; it imports none of them.
 """

@@ -1,3 +1,4 @@
+import copy
 import hashlib
 import math
 import re
@@ -43,7 +44,28 @@ def prefill(query: QueryDict) -> dict[str, str]:
     return found
 
 
-class HumanForm(forms.Form):
+class _SharedFields(dict):
+    def __deepcopy__(self, memo: dict) -> dict:
+        return dict(self)
+
+
+class CustomerForm(forms.Form):
+    """A form the customer pages build on every view. Django deep-copies a form class's
+    fields for each form (about a tenth of drawing the submit page) so that one form may
+    change its own; these forms share them instead, and a form that changes a field
+    copies that one first (`own_field`)."""
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        self.base_fields = _SharedFields(type(self).base_fields)  # read by super().__init__
+        super().__init__(*args, **kwargs)
+
+    def own_field(self, name: str) -> forms.Field:
+        """This form's own copy of a field, to change without changing every form's."""
+        self.fields[name] = copy.deepcopy(self.fields[name])
+        return self.fields[name]
+
+
+class HumanForm(CustomerForm):
     """Spam checks without a CAPTCHA: a field people never see, and a minimum fill time."""
 
     # Named like a field bots love to fill; hidden from people and screen readers.
@@ -91,7 +113,7 @@ def _first_action(token: str, action: str) -> bool:
     return cache.get(key) == action
 
 
-class IdempotentForm(forms.Form):
+class IdempotentForm(CustomerForm):
     """One key per filled-in form: a resent or reloaded POST creates nothing twice."""
 
     idempotency_key = forms.CharField(widget=forms.HiddenInput, required=False)
@@ -145,8 +167,9 @@ class TicketForm(HumanForm, IdempotentForm):
         read-only, and whatever the browser posts for it is replaced, so editing the
         page cannot send a request in another customer's name."""
         self.initial[name] = value
-        self.fields[name].widget.attrs["readonly"] = True
-        self.fields[name].help_text = _("Confirmed by the website you came from.")
+        field = self.own_field(name)
+        field.widget.attrs["readonly"] = True
+        field.help_text = _("Confirmed by the website you came from.")
         if self.is_bound:
             self.data = self.data.copy()
             self.data[name] = value
