@@ -6,6 +6,8 @@ invalidate Tixallo's tickets through here, never through the client directly.
   a change an event told of;
 - `owners`: which email a Tixallo customer id (and a ticket) belongs to, learnt
   from the tickets read, so an event refreshes only that customer's lists;
+- `public_times`: when each ticket fetched last changed in a way its customer sees (an
+  internal note doesn't count), for the order of My requests;
 - `trust`: whether webhooks are arriving, which decides how long a copy is trusted;
 - `budget`: the share of Tixallo's rate limit the portal may spend, shared by every
   process, writes first, then first views, then polls (handed to the client at start).

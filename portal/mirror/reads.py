@@ -27,7 +27,7 @@ from typing import NamedTuple
 from django.conf import settings
 from django.core.cache import cache
 
-from portal.mirror import budget, owners, trust
+from portal.mirror import budget, owners, public_times, trust
 from portal.telemetry import metrics
 from portal.tixallo import client
 from portal.tixallo.errors import Invalid, NotFound, RateLimited, Unavailable
@@ -301,6 +301,7 @@ def _marks(mark_keys: tuple[str, ...], found: dict) -> tuple[int, ...]:
 
 def _learn_ticket(copy: Copy, value: Ticket, old: Copy | None, marker: tuple | None) -> None:
     owners.learn([value])
+    public_times.learn(value)
     # Read again only because the copy had grown old (`old`, else None), and it changed
     # long enough ago that its event should have come: an event went missing.
     if old is None or old.updated_at is None or copy.updated_at is None:

@@ -123,6 +123,21 @@ def test_it_says_calmly_when_a_ticket_cannot_be_read(client, sandbox, fault):
     assert "Try again" in response.content.decode()
 
 
+def test_a_second_view_of_an_unchanged_ticket_writes_nothing_to_the_cache(
+    client, sandbox, monkeypatch
+):
+    # Cost follows changes: what a fetch learns is written once, not on every view.
+    from django.core.cache import cache
+
+    link = ticket_link(new_ticket().id)
+    client.get(link)
+    writes = []
+    for name in ("set", "set_many", "add"):
+        monkeypatch.setattr(cache, name, lambda *a, _name=name, **k: writes.append(_name))
+    assert client.get(link).status_code == 200
+    assert writes == []
+
+
 # --- live polling --------------------------------------------------------------------
 
 

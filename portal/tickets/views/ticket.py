@@ -18,7 +18,7 @@ from portal.customers import access, ratelimit
 from portal.mirror import reads
 from portal.outbox import queue, solve
 from portal.outbox.models import Submission
-from portal.tickets import activity, status, trouble
+from portal.tickets import status, trouble
 from portal.tickets.forms import ReplyForm
 from portal.tickets.views import action_key, fragment_key, version_of, wants_fragment
 from portal.tixallo import client
@@ -65,7 +65,6 @@ def _ticket_page(request: HttpRequest, ticket_id: str, url: str, via_link: bool)
     if wants_fragment(request) and request.GET.get("v") == version:
         return HttpResponse(status=204)  # a poll with nothing new swaps nothing
     context = _context(request, copy, url, ReplyForm(initial=_fresh_key()), version)
-    activity.remember(context["ticket"])  # its last public change, for My requests
     if wants_fragment(request) and not context["can_reply"]:
         # Closed while the page was open: the reply box goes too (out of band).
         context["form_oob"] = True
