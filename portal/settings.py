@@ -256,9 +256,6 @@ CACHES = {
 # {% cache %} looks for this alias first: without it, every fragment raises and catches
 # an InvalidCacheBackendError before using "default" (the same store: same LOCATION).
 CACHES["template_fragments"] = CACHES["default"]
-# The page frame's fragments (base.html: static URLs, links, translations), kept in each
-# process: they belong to this process's code, so a deploy never finds an old one.
-CACHES["frame"] = {"BACKEND": "portal.caches.local.LocalCache", "LOCATION": "frame"}
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("de", "Deutsch")]

@@ -1,12 +1,13 @@
 """The page frame (base.html) and My requests' filters are drawn once per process and
-kept ({% cache %} in the "frame" cache): whatever differs between visitors must still
-differ. Each test draws one page first, so the second reads the kept fragments."""
+kept ({% frame %}, portal/tickets/templatetags/frame.py): whatever differs between
+visitors must still differ. Each test draws one page first, so the second reads the
+kept fragments."""
 
 import re
 
 import pytest
-from django.core.cache import caches
 
+from portal.tickets.templatetags import frame
 from tests.factories import SETTINGS_URL, new_ticket, settings_form, sign_in_as
 
 pytestmark = pytest.mark.django_db
@@ -14,9 +15,9 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture(autouse=True)
 def _empty_frame_cache():
-    caches["frame"].clear()
+    frame.forget()
     yield
-    caches["frame"].clear()
+    frame.forget()
 
 
 def nav(html: str) -> str:
