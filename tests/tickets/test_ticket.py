@@ -138,6 +138,17 @@ def test_a_second_view_of_an_unchanged_ticket_writes_nothing_to_the_cache(
     assert writes == []
 
 
+def test_a_view_asks_the_outbox_once_for_the_replies_being_sent(client, sandbox, monkeypatch):
+    from portal.outbox import queue
+
+    link = ticket_link(new_ticket().id)
+    asked = []
+    real = queue.pending
+    monkeypatch.setattr(queue, "pending", lambda *a, **k: asked.append(a) or real(*a, **k))
+    assert client.get(link).status_code == 200
+    assert len(asked) == 1
+
+
 # --- live polling --------------------------------------------------------------------
 
 

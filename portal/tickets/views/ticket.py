@@ -61,10 +61,11 @@ def _ticket_page(request: HttpRequest, ticket_id: str, url: str, via_link: bool)
     if request.method == "POST":
         return _reply(request, copy, url)
     # Decided from fingerprints alone: an unchanged poll renders and queries nothing.
-    version = _version(copy)
+    sending = _sending(copy)
+    version = _version(copy, sending)
     if wants_fragment(request) and request.GET.get("v") == version:
         return HttpResponse(status=204)  # a poll with nothing new swaps nothing
-    context = _context(request, copy, url, ReplyForm(initial=_fresh_key()), version)
+    context = _context(request, copy, url, ReplyForm(initial=_fresh_key()), version, sending)
     if wants_fragment(request) and not context["can_reply"]:
         # Closed while the page was open: the reply box goes too (out of band).
         context["form_oob"] = True
@@ -112,7 +113,7 @@ def _reply(request: HttpRequest, copy: reads.Copy, url: str) -> HttpResponse:
 def _closed_meanwhile(request: HttpRequest, copy: reads.Copy, url: str, text: str) -> HttpResponse:
     """The request was closed before this reply arrived: nothing is sent, the text stays
     on screen, and a new request can start with it (prefilled)."""
-    context = _context(request, copy, url, ReplyForm(), _version(copy))
+    context = _context(request, copy, url, ReplyForm())
     context |= {"can_reply": False, "kept_text": text}
     if not request.htmx:
         return render(request, TEMPLATE, context, status=422)
@@ -130,7 +131,7 @@ def _mark_solved(request: HttpRequest, copy: reads.Copy, url: str) -> HttpRespon
         return redirect(url)
     # The email counts only posts that passed the address limit (as for replies).
     if wait := ratelimit.address_wait("reply", request) or ratelimit.email_wait("reply", email):
-        context = _context(request, copy, url, ReplyForm(initial=_fresh_key()), _version(copy))
+        context = _context(request, copy, url, ReplyForm(initial=_fresh_key()))
         return trouble.too_many(request, TEMPLATE, context, wait)
     try:
         solve.mark_solved(ticket, email)
@@ -165,17 +166,17 @@ def _after_reply(request: HttpRequest, ticket_id: str, url: str) -> HttpResponse
         copy = reads.ticket_copy(ticket_id)
     except TixalloError:
         return HttpResponse(headers={"HX-Refresh": "true"})
-    context = _context(request, copy, url, ReplyForm(initial=_fresh_key()), _version(copy))
+    context = _context(request, copy, url, ReplyForm(initial=_fresh_key()))
     form_html = render_to_string(TEMPLATE + "#reply-form", context, request)
     conversation = render_to_string(TEMPLATE + "#conversation", context | {"oob": True}, request)
     return HttpResponse(form_html + conversation)
 
 
-def _version(copy: reads.Copy) -> str:
+def _version(copy: reads.Copy, sending: list) -> str:
     """Changes whenever anything the customer sees does: the ticket (internal notes
     don't count) or their replies waiting in the outbox (cached until they change).
     The same in every process for the same content: any of them may answer a poll."""
-    return version_of(copy.fingerprint, [s.reference for s in _sending(copy)])
+    return version_of(copy.fingerprint, [s.reference for s in sending])
 
 
 def _sending(copy: reads.Copy) -> list:
@@ -183,10 +184,18 @@ def _sending(copy: reads.Copy) -> list:
 
 
 def _context(
-    request: HttpRequest, copy: reads.Copy, url: str, form: ReplyForm, version: str
+    request: HttpRequest,
+    copy: reads.Copy,
+    url: str,
+    form: ReplyForm,
+    version: str | None = None,
+    sending: list | None = None,
 ) -> dict[str, object]:
+    """The page's context; `version` and `sending` when the caller has read them already
+    (each read asks the cache), else read here."""
     ticket = copy.value
-    sending = _sending(copy)
+    sending = _sending(copy) if sending is None else sending
+    version = _version(copy, sending) if version is None else version
     wording = status.wording(ticket.status)
     # The conversation (status box and messages) is the same for everyone who sees this
     # ticket: drawn once per change, language and minute ({% cache %} in the template).
