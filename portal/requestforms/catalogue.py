@@ -67,10 +67,6 @@ def offered() -> list[Definition]:
     return found
 
 
-def find(slug: str) -> Definition | None:
-    return next((form for form in offered() if form.slug == slug), None)
-
-
 def _active() -> list[RequestForm]:
     return list(RequestForm.objects.filter(active=True).prefetch_related("fields"))
 

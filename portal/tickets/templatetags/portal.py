@@ -57,7 +57,7 @@ def fields_key(form: forms.Form) -> str:
         return ""
     seen = [
         (f.name, str(f.label), str(f.help_text), f.field.widget.attrs, f.value(),
-         f.field.required, getattr(f.field, "choices", None))
+         f.field.required, [(v, str(label)) for v, label in getattr(f.field, "choices", ())])
         for f in form.visible_fields()
     ]  # fmt: skip
     text = repr((type(form).__name__, get_language(), seen))

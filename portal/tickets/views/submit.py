@@ -34,7 +34,8 @@ def submit(request: HttpRequest) -> HttpResponse:
     config = for_request(request)
     # "Start a new request with this text" (a closed ticket's page): a fresh form with it.
     carried = request.method == "POST" and request.POST.get("prefill") == "1"
-    request_form = _request_form(request)
+    offered = catalogue.offered()
+    request_form = _request_form(request, offered)
     if request_form in (CHOOSE, UNKNOWN):
         return chooser(request, unknown=request_form == UNKNOWN)
     choose_priority, fixed = _priority_rule(config.allow_priority, request_form)
@@ -46,7 +47,7 @@ def submit(request: HttpRequest) -> HttpResponse:
         request_form=request_form,
     )
     template = "tickets/submit.html" + ("#ticket-form" if wants_fragment(request) else "")
-    context = {"form": form, "request_form": request_form, "forms": len(catalogue.offered())}
+    context = {"form": form, "request_form": request_form, "forms": len(offered)}
     if not form.is_bound:
         return render(request, template, context)
     if wait := ratelimit.address_wait("submit", request):
@@ -82,15 +83,15 @@ def submit(request: HttpRequest) -> HttpResponse:
     return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
 
 
-def _request_form(request: HttpRequest) -> Definition | str | None:
+def _request_form(request: HttpRequest, offered: list[Definition]) -> Definition | str | None:
     """The request form this page is for: named by ?form= (or the posted form), the only
     one there is, or none (no forms; a post without one, such as a carried-over text).
     CHOOSE when there are several and none was named; UNKNOWN for a wrong name."""
+    named = {form.slug: form for form in offered}
     if request.method == "POST":  # a form deleted meanwhile: sent as a plain request
-        return catalogue.find(request.POST.get("form", ""))
-    offered = catalogue.offered()
+        return named.get(request.POST.get("form", ""))
     if slug := request.GET.get("form"):
-        return catalogue.find(slug) or UNKNOWN
+        return named.get(slug, UNKNOWN)
     if len(offered) > 1:
         return CHOOSE
     return offered[0] if offered else None
