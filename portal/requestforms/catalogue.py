@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.utils.translation import get_language
@@ -105,5 +106,7 @@ def _definition(form: RequestForm) -> Definition:
 @receiver([post_save, post_delete], sender=RequestForm)
 @receiver([post_save, post_delete], sender=FormField)
 def forget(**kwargs: object) -> None:
-    """An admin changed a form: every page shows the change from its next render."""
+    """An admin changed a form: every page shows the change from its next render. Dropped
+    again once the admin's transaction commits: a page reading meanwhile kept the old."""
     cache.delete(CACHE_KEY)
+    transaction.on_commit(lambda: cache.delete(CACHE_KEY))

@@ -206,3 +206,12 @@ def test_an_admins_change_shows_at_the_next_view(client, sandbox, billing):
     html = client.get("/").content.decode()
     assert "Starter plan" in html and "Free plan" not in html
     assert "(optional)" in html
+
+
+def test_a_too_quick_sender_keeps_the_forms_fields(client, sandbox, settings, billing):
+    settings.MIN_FILL_SECONDS = 60
+    response = client.post("/", filled(billing))
+    assert response.status_code == 429
+    html = response.content.decode()
+    assert 'value="12345"' in html and '<option value="Pro plan" selected>' in html
+    assert '<input type="hidden" name="form" value="billing">' in html
