@@ -22,8 +22,9 @@ ALLOWED = {
     # request forms: their fields on the submit form and in the description.
     "tickets": {"customers", "outbox", "mirror", "config", "tixallo", "requestforms"},
     # The same pages in a frame: the identity the host vouches for (customers), the
-    # submit form's prefill rules (tickets.forms, never its views), the loopback check.
-    "embed": {"customers", "config", "tickets", "tixallo"},
+    # submit form's prefill rules (tickets.forms, never its views), the loopback check;
+    # a request form's field labels, to give back what was typed when cookies are blocked.
+    "embed": {"customers", "config", "tickets", "tixallo", "requestforms"},
     # Who the visitor is: proven email, signed links, the session; the ticket check
     # reads through the mirror; refusals are counted.
     "customers": {"mirror", "config", "tixallo", "telemetry"},
