@@ -170,6 +170,7 @@ INSTALLED_APPS = [
     "portal.outbox",
     "django_tasks_db",
     "portal.customers",
+    "portal.requestforms",
     "portal.tickets",
     "portal.embed",
     "portal.webhooks",

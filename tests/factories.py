@@ -41,6 +41,35 @@ TICKET = {
 }
 
 
+def request_form(slug: str = "billing", *fields: tuple, **options: Any):
+    """A request form as an admin makes it; `fields` as (kind, label, required, options)
+    tuples, e.g. ("choice", "Product", True, "Free plan\nPro plan")."""
+    from portal.requestforms.models import FormField, RequestForm
+
+    options = {"name": slug.replace("-", " ").capitalize()} | options
+    form = RequestForm.objects.create(slug=slug, **options)
+    for order, (kind, label, required, *choices) in enumerate(fields):
+        FormField.objects.create(
+            form=form, order=order, kind=kind, label=label, required=required,
+            options=choices[0] if choices else "",
+        )  # fmt: skip
+    return form
+
+
+def typed_into(form, **by_label: str) -> dict[str, str]:
+    """A post's values for a request form's fields, named by their labels
+    (`Order_number="5521"` for the field "Order number")."""
+    keys = {field.label.replace(" ", "_"): f"field_{field.pk}" for field in form.fields.all()}
+    return {keys[label]: value for label, value in by_label.items()}
+
+
+# The fields of a billing form.
+BILLING_FIELDS = [
+    ("text", "Order number", True),
+    ("choice", "Product", True, "Free plan\nPro plan"),
+]
+
+
 def sign_in_as(django_client, email: str = "alex@example.com") -> None:
     """Put a verified email in the session, as a redeemed sign-in link does."""
     session = django_client.session

@@ -18,11 +18,13 @@ PORTAL = Path(__file__).resolve().parent.parent / "portal"
 ALLOWED = {
     # The customer pages: who the visitor is (customers), reads through the mirror,
     # writes handed to the outbox, the configuration. From tixallo only its vocabulary:
-    # types, errors, field limits and idempotency keys (no client calls).
-    "tickets": {"customers", "outbox", "mirror", "config", "tixallo"},
+    # types, errors, field limits and idempotency keys (no client calls). The admin's
+    # request forms: their fields on the submit form and in the description.
+    "tickets": {"customers", "outbox", "mirror", "config", "tixallo", "requestforms"},
     # The same pages in a frame: the identity the host vouches for (customers), the
-    # submit form's prefill rules (tickets.forms, never its views), the loopback check.
-    "embed": {"customers", "config", "tickets", "tixallo"},
+    # submit form's prefill rules (tickets.forms, never its views), the loopback check;
+    # a request form's field labels, to give back what was typed when cookies are blocked.
+    "embed": {"customers", "config", "tickets", "tixallo", "requestforms"},
     # Who the visitor is: proven email, signed links, the session; the ticket check
     # reads through the mirror; refusals are counted.
     "customers": {"mirror", "config", "tixallo", "telemetry"},
@@ -36,6 +38,9 @@ ALLOWED = {
     "mirror": {"tixallo", "telemetry"},
     # Health page, probes, /metrics, system checks: read only, of everything below it.
     "ops": {"outbox", "mirror", "config", "webhooks", "tixallo", "telemetry"},
+    # Request forms and their fields: the priority words and the embed snippet (config),
+    # Tixallo's field limits for the composed subject and description.
+    "requestforms": {"config", "tixallo"},
     # The settings row, its admin, "Test connection" and the Connection it supplies.
     "config": {"tixallo"},
     "tixallo": set(),  # the API client: HTTP only; the apps plug in what it needs
@@ -43,8 +48,9 @@ ALLOWED = {
     "caches": set(),  # cache backends named by settings.CACHES
     "sandbox": set(),  # the stand-in Tixallo: a real install has none
     # The one wiring point to the sandbox, installed with it: hands the client its
-    # transport, runs `manage.py demo` (the outbox's worker, the settings row).
-    "demo": {"sandbox", "tixallo", "outbox", "config"},
+    # transport, runs `manage.py demo` (the outbox's worker, the settings row, the
+    # request forms it seeds).
+    "demo": {"sandbox", "tixallo", "outbox", "config", "requestforms"},
 }
 # Who may import these packages at all: the sandbox is known only to the demo's wiring,
 # and the demo to nobody (portal/urls.py includes its URLs by name, with the sandbox on).

@@ -12,6 +12,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 from django.utils.cache import get_conditional_response
+from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
@@ -19,6 +20,7 @@ from django.views.decorators.http import require_safe
 from portal.config.current import for_request, portal_origin
 from portal.customers import access, identity
 from portal.embed import mode
+from portal.requestforms import catalogue
 from portal.tickets.forms import prefill
 
 log = logging.getLogger(__name__)
@@ -95,13 +97,20 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     a page left open past its session: say so, give back what was typed, and offer
     the same page in a new tab, where the cookies work."""
     mode.enter(request)  # EmbedMiddleware.process_view does not run after a CSRF failure
+    new_tab_url = mode.first_party_url(request)
+    fields = list(TYPED_FIELDS)
+    # A request form's fields after the subject, and the new tab opens that form.
+    posted = request.POST.get("form", "")
+    if form := next((form for form in catalogue.offered() if form.slug == posted), None):
+        fields[1:1] = [(spec.key, spec.label) for spec in form.fields]
+        new_tab_url += ("&" if "?" in new_tab_url else "?") + urlencode({"form": form.slug})
     context = {
         "typed": [
             (f"typed-{name}", label, request.POST[name].strip())
-            for name, label in TYPED_FIELDS
+            for name, label in fields
             if request.POST.get(name, "").strip()
         ],
-        "new_tab_url": mode.first_party_url(request),
+        "new_tab_url": new_tab_url,
     }
     template = "embed/csrf_failure.html" + ("#refusal" if getattr(request, "htmx", False) else "")
     return render(request, template, context, status=403)

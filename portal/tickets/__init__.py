@@ -4,7 +4,7 @@ module per page, "page.html#part" for htmx requests. Also the status wordings th
 pages use and their admin.
 
 May import: customers (who is asking), mirror (reads), outbox (writes: it hands over a
-submission and renders), config, tixallo (types, errors, field limits and fresh
-idempotency keys only). Nothing imports its views: they are reached by URL (embed
-mounts them a second time).
+submission and renders), config, requestforms (the admin's forms and their fields),
+tixallo (types, errors, field limits and fresh idempotency keys only). Nothing imports
+its views: they are reached by URL (embed mounts them a second time).
 """

@@ -10,8 +10,11 @@ from django.core import signing
 from django.core.cache import cache
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from portal.config.models import PRIORITY_WORDS
+from portal.requestforms import compose
+from portal.requestforms.catalogue import Definition
 from portal.tixallo import client
 from portal.tixallo.types import PRIORITIES
 
@@ -19,6 +22,7 @@ PRIORITY_CHOICES = PRIORITY_WORDS  # the admin's default priority uses the same 
 assert [value for value, _label in PRIORITY_CHOICES] == list(PRIORITIES)
 
 IDEMPOTENCY_KEY = re.compile(r"[0-9a-f]{32}")
+FORM_SLUG = re.compile(r"[-a-zA-Z0-9_]{1,50}")  # models.SlugField's
 STARTED_SALT = "tickets.form-started"
 STARTED_MAX_AGE = 24 * 3600  # a page left open all day still sends; a replayed token doesn't
 
@@ -34,8 +38,11 @@ def one_line(text: str) -> str:
 
 def prefill(query: QueryDict) -> dict[str, str]:
     """What a link may fill in on the submit form (such as the embed snippet's
-    data-subject and data-priority): a subject, a known priority; the rest is left out."""
+    data-subject, data-priority and data-form): a subject, a known priority, a request
+    form's slug (whether it exists is the page's to say); the rest is left out."""
     found = {}
+    if FORM_SLUG.fullmatch(query.get("form", "")):
+        found["form"] = query["form"]
     subject = one_line(query.get("subject", ""))[: client.SUBJECT_MAX]
     if subject:
         found["subject"] = subject
@@ -151,13 +158,21 @@ class TicketForm(HumanForm, IdempotentForm):
         *args: object,
         locked: dict[str, str] | None = None,
         choose_priority: bool = True,
+        request_form: Definition | None = None,
         **kwargs: object,
     ) -> None:
         super().__init__(*args, **kwargs)
         # To make it again the same way (`trouble.too_many`).
-        self.options = {"locked": locked, "choose_priority": choose_priority}
+        self.options = {
+            "locked": locked, "choose_priority": choose_priority, "request_form": request_form,
+        }  # fmt: skip
         if not choose_priority:  # the admin sets it (portal settings' default)
             del self.fields["priority"]
+        self.request_form = request_form
+        if request_form is not None:  # its own fields, after the subject
+            own = {spec.key: compose.form_field(spec) for spec in request_form.fields}
+            self.fields.update(own)
+            self.order_fields(["subject", *own, *self.field_order[1:]])
         for name, value in (locked or {}).items():
             if value:
                 self._lock(name, value)
@@ -182,6 +197,27 @@ class TicketForm(HumanForm, IdempotentForm):
 
     def clean_customer_email(self) -> str:
         return self.cleaned_data["customer_email"].strip().lower()
+
+    def clean(self) -> dict:
+        """With a request form: its fields on top of the description, within Tixallo's
+        limit, and its name before the subject when the admin asked for it."""
+        cleaned = super().clean()
+        form = self.request_form
+        if form is None or self.errors:
+            return cleaned
+        cleaned["subject"] = compose.subject(form, cleaned["subject"])
+        described = compose.describe(form, cleaned, cleaned["description"])
+        if (over := len(described) - client.DESCRIPTION_MAX) > 0:
+            too_long = ngettext(
+                "With this form's fields it is %(over)d character too long: please shorten it.",
+                "With this form's fields it is %(over)d characters too long: please shorten it.",
+                over,
+            )
+            self.add_error("description", forms.ValidationError(
+                too_long, code="max_length", params={"over": over}
+            ))  # fmt: skip
+        cleaned["description"] = described
+        return cleaned
 
 
 class ReplyForm(IdempotentForm):

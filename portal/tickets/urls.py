@@ -1,10 +1,11 @@
 from django.urls import path
 
-from portal.tickets.views import confirm, filed, my_tickets, saved, signin, submit, ticket
+from portal.tickets.views import choose, confirm, filed, my_tickets, saved, signin, submit, ticket
 
 app_name = "tickets"
 urlpatterns = [
     path("", submit.submit, name="submit"),
+    path("forms/", choose.choose, name="choose"),
     # After a submission: Tixallo took it at once (filed), or it waits in the outbox (saved).
     path("submitted/<str:token>/", filed.filed, name="filed"),
     path("received/<str:token>/", saved.saved, name="saved"),

@@ -22,6 +22,7 @@
     accent: data.accent,
     subject: data.subject,
     priority: data.priority,
+    form: data.form, // a request form's short name: opens it directly
     page: data.page,
     token: data.identityToken // the host's server minted it for its signed-in customer
   };

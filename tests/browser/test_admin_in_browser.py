@@ -1,5 +1,6 @@
 """Django admin in Chromium: Health readable, styled under the admin's CSP and accessible;
-the settings page's snippet copy button and branding preview."""
+the settings page's snippet copy button and branding preview; a request form built with
+its fields on one page."""
 
 import re
 
@@ -49,3 +50,22 @@ def test_the_admin_copies_the_snippet_and_previews_the_branding(new_page, portal
     expect(preview.get_by_role("link", name="Bramblewood Help")).to_be_visible()
     expect(page.get_by_label("Priority when customers don't choose")).to_contain_text("Normal")
     screenshot(page, "admin-settings")
+
+
+def test_an_admin_builds_a_request_form_customers_then_fill_in(page, portal):
+    User.objects.create_superuser("boss", "boss@example.com", "pass-for-tests-only")
+    page.goto("/admin/login/?next=/admin/requestforms/requestform/add/")
+    page.get_by_label("Username").fill("boss")
+    page.get_by_label("Password").fill("pass-for-tests-only")
+    page.get_by_role("button", name="Log in").click()
+    page.locator("#id_name").press_sequentially("Billing question")
+    expect(page.locator("#id_slug")).to_have_value("billing-question")  # filled from the name
+    page.get_by_role("button", name=re.compile("Add another field", re.I)).click()
+    page.locator("#id_fields-0-label").fill("Order number")
+    page.locator("#id_fields-0-required").check()
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect(page.get_by_text("was added successfully")).to_be_visible()
+
+    page.goto("/")
+    expect(page.get_by_role("heading", name="Billing question")).to_be_visible()
+    expect(page.get_by_label("Order number")).to_have_attribute("required", "")

@@ -9,6 +9,7 @@ import pytest
 from playwright.sync_api import Frame, Page, expect
 
 from portal.customers import identity
+from portal.demo import request_forms
 from portal.sandbox.seed import seed
 from tests.browser.a11y import axe_violations
 from tests.factories import IDENTITY_SECRET, find_ticket, new_ticket, set_faults
@@ -246,3 +247,23 @@ def test_the_demo_shop_vouches_for_alex_and_the_frame_leaves_sign_out_to_it(
     expect(inside.get_by_role("button", name="Sign out")).to_have_count(0)
     page.wait_for_function("() => document.querySelector('iframe').style.height !== '600px'")
     screenshot(page, "embedded")
+
+
+def test_data_form_opens_a_request_form_inside_the_frame(page, portal, shop_embedding):
+    request_forms.seed()
+    open_host_page(page, portal.url, form="technical")
+    inside = page.frame_locator("iframe")
+    expect(inside.get_by_role("heading", name="Technical problem")).to_be_visible()
+    inside.get_by_label("Subject").fill("Sync stops")
+    inside.get_by_label("Steps to see the problem").fill("Open the app\nTap Sync")
+    inside.get_by_label("How can we help?").fill("It stops at 80 %.")
+    inside.get_by_label("Your email address").fill("robin@example.com")
+    inside.get_by_label("Your name", exact=True).fill("Robin Rider")
+    assert axe_violations(page, frame=portal_frame(page)) == []
+
+    inside.get_by_role("button", name="Send request").click()
+
+    confirmation = inside.get_by_text(TICKET_NUMBER)
+    expect(confirmation).to_be_visible()
+    ticket = find_ticket(portal.store, int(TICKET_NUMBER.search(confirmation.inner_text())[1]))
+    assert "Steps to see the problem:\n  Open the app\n  Tap Sync" in ticket["description"]

@@ -8,8 +8,9 @@ from django.contrib.auth import authenticate
 from django.core.management import call_command
 
 from portal.demo.management.commands import demo
+from portal.requestforms.models import RequestForm
 from portal.sandbox import inprocess
-from tests.factories import ticket_count
+from tests.factories import page_text, ticket_count
 
 pytestmark = pytest.mark.django_db
 
@@ -61,11 +62,19 @@ def test_it_seeds_creates_an_admin_and_serves_on_port_8000(sandbox, served, sett
     assert settings.TIXALLO_API_KEY not in output
 
 
+def test_it_seeds_two_request_forms_the_customer_chooses_from(sandbox, served, client):
+    run_demo()
+    assert sorted(RequestForm.objects.values_list("slug", flat=True)) == ["billing", "technical"]
+    text = page_text(client.get("/", HTTP_ACCEPT_LANGUAGE="de"))
+    assert "Frage zur Rechnung" in text and "Technisches Problem" in text
+
+
 def test_it_can_run_twice_without_duplicating_data(sandbox, served):
     run_demo()
     count = ticket_count(sandbox)
     output = run_demo()
     assert ticket_count(sandbox) == count
+    assert RequestForm.objects.count() == 2
     password = re.search(r"password (\S+)", output).group(1)
     assert authenticate(username="admin", password=password) is not None
 

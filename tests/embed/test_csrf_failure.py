@@ -6,7 +6,7 @@ import re
 import pytest
 from django.test import Client
 
-from tests.factories import FORM, new_ticket, ticket_link
+from tests.factories import FORM, new_ticket, request_form, ticket_link, typed_into
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("embedding")]
 
@@ -24,6 +24,18 @@ def test_a_csrf_failure_is_friendly_and_gives_back_what_was_typed(sandbox):
     assert 'class="embedded"' in html
     assert "X-Frame-Options" not in response  # shown inside the frame, where it happened
     assert "https://www.example.com" in response["Content-Security-Policy"]
+
+
+def test_a_csrf_failure_gives_back_a_request_forms_fields_and_opens_that_form(sandbox):
+    form = request_form("billing", ("text", "Order number", True), ("text", "Coupon", False))
+    browser = Client(enforce_csrf_checks=True)
+    posted = FORM | typed_into(form, Order_number="5521") | {"form": "billing"}
+    html = browser.post("/embed/", posted).content.decode()
+    order = f"typed-field_{form.fields.get(label='Order number').pk}"
+    assert re.search(rf'<label for="{order}">Order number</label>\s*<textarea id="{order}"', html)
+    assert "Coupon" not in html  # left empty: nothing to give back
+    assert html.index("Refund please") < html.index("5521") < html.index("charged twice")
+    assert 'href="/?form=billing" target="_blank"' in html
 
 
 def test_a_csrf_failure_on_a_reply_keeps_the_reply(sandbox):

@@ -3,7 +3,7 @@ the host page's language, accent and prefilled subject and priority (/embed/star
 
 import pytest
 
-from tests.factories import FORM
+from tests.factories import FORM, request_form
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("embedding")]
 
@@ -67,6 +67,20 @@ def test_the_snippet_can_prefill_subject_and_priority(client, sandbox):
     html = client.get(start["Location"]).content.decode()
     assert 'name="subject" value="Order 5521"' in html
     assert '<option value="high" selected>' in html
+
+
+def test_the_snippet_can_open_a_request_form(client, sandbox):
+    request_form("billing", ("text", "Order number", True), name="Billing question")
+    request_form("technical", name="Technical problem")
+    start = client.get("/embed/start/", {"form": "billing", "subject": "Order 5521"})
+    assert start["Location"] == "/embed/?form=billing&subject=Order+5521"
+    html = client.get(start["Location"]).content.decode()
+    assert "Order number" in html and 'name="subject" value="Order 5521"' in html
+    assert 'action="/embed/"' in html and 'href="/embed/forms/"' in html  # still in the frame
+
+
+def test_the_embed_script_passes_data_form_on(client):
+    assert "form: data.form" in client.get("/embed.js").content.decode()
 
 
 def test_the_accent_stylesheet_keeps_text_readable(client, sandbox):

@@ -50,13 +50,15 @@ def priority_label(priority: str) -> str:
 @register.filter
 def fields_key(form: forms.Form) -> str:
     """For an unbound form: a key naming everything its visible fields show (form,
-    language, labels, attributes, initial values), so their HTML can be kept
+    language, labels, attributes, initial values, whether required, a request form's
+    options), so their HTML can be kept
     (`{% cache %}` in tickets/_fields.html); "" for a bound form, drawn every time."""
     if form.is_bound:
         return ""
     seen = [
-        (f.name, str(f.label), str(f.help_text), f.field.widget.attrs, f.value())
+        (f.name, str(f.label), str(f.help_text), f.field.widget.attrs, f.value(),
+         f.field.required, [(v, str(label)) for v, label in getattr(f.field, "choices", ())])
         for f in form.visible_fields()
-    ]
+    ]  # fmt: skip
     text = repr((type(form).__name__, get_language(), seen))
     return hashlib.sha256(text.encode()).hexdigest()[:32]

@@ -10,14 +10,18 @@ from portal.config.current import absolute_url, for_request
 from portal.customers import access, identity, names, ratelimit
 from portal.outbox import queue
 from portal.outbox.models import Submission
+from portal.requestforms import catalogue
+from portal.requestforms.catalogue import Definition
 from portal.tickets import trouble
 from portal.tickets.forms import TicketForm, prefill, started_now
 from portal.tickets.views import action_key, wants_fragment
+from portal.tickets.views.choose import chooser
 from portal.tickets.views.filed import filed_url
 from portal.tickets.views.saved import saved_url
 from portal.tixallo import client
 from portal.tixallo.errors import Invalid
 
+CHOOSE, UNKNOWN = "choose", "unknown"  # no form named among several; a name not known
 TICKET_FIELDS = ("subject", "description", "customer_email", "customer_name", "priority")
 
 
@@ -30,14 +34,20 @@ def submit(request: HttpRequest) -> HttpResponse:
     config = for_request(request)
     # "Start a new request with this text" (a closed ticket's page): a fresh form with it.
     carried = request.method == "POST" and request.POST.get("prefill") == "1"
+    offered = catalogue.offered()
+    request_form = _request_form(request, offered)
+    if request_form in (CHOOSE, UNKNOWN):
+        return chooser(request, unknown=request_form == UNKNOWN)
+    choose_priority, fixed = _priority_rule(config.allow_priority, request_form)
     form = TicketForm(
         None if carried else request.POST or None,
         initial=_initial(request) | (_carried_over(request.POST) if carried else {}),
         locked=locked,
-        choose_priority=config.allow_priority,
+        choose_priority=choose_priority,
+        request_form=request_form,
     )
     template = "tickets/submit.html" + ("#ticket-form" if wants_fragment(request) else "")
-    context = {"form": form}
+    context = {"form": form, "request_form": request_form, "forms": len(offered)}
     if not form.is_bound:
         return render(request, template, context)
     if wait := ratelimit.address_wait("submit", request):
@@ -50,7 +60,7 @@ def submit(request: HttpRequest) -> HttpResponse:
     if wait := ratelimit.email_wait("submit", typed["customer_email"]):
         return trouble.too_many(request, template, context, wait)
     payload = {name: typed.get(name) for name in TICKET_FIELDS}
-    payload["priority"] = payload["priority"] or config.default_priority
+    payload["priority"] = payload["priority"] or fixed or config.default_priority
     email = typed["customer_email"]
     submission, error = queue.submit(
         kind=Submission.Kind.TICKET,
@@ -71,6 +81,29 @@ def submit(request: HttpRequest) -> HttpResponse:
     else:  # held for the email's confirmation, or queued: the worker will deliver it
         url = saved_url(request, submission)
     return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
+
+
+def _request_form(request: HttpRequest, offered: list[Definition]) -> Definition | str | None:
+    """The request form this page is for: named by ?form= (or the posted form), the only
+    one there is, or none (no forms; a post without one, such as a carried-over text).
+    CHOOSE when there are several and none was named; UNKNOWN for a wrong name."""
+    named = {form.slug: form for form in offered}
+    if request.method == "POST":  # a form deleted meanwhile: sent as a plain request
+        return named.get(request.POST.get("form", ""))
+    if slug := request.GET.get("form"):
+        return named.get(slug, UNKNOWN)
+    if len(offered) > 1:
+        return CHOOSE
+    return offered[0] if offered else None
+
+
+def _priority_rule(allow_priority: bool, request_form: Definition | None) -> tuple[bool, str]:
+    """Whether the customer chooses the priority, and the one set when they don't (""
+    for the portal settings' default): the request form's rule, else the settings'."""
+    rule = request_form.priority if request_form else ""
+    if rule in ("", "ask"):
+        return rule == "ask" or allow_priority, ""
+    return False, rule
 
 
 def _initial(request: HttpRequest) -> dict[str, str]:

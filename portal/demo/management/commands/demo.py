@@ -15,6 +15,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from portal.demo import request_forms
 from portal.sandbox import inprocess
 from portal.sandbox.seed import seed
 
@@ -34,6 +35,7 @@ class Command(BaseCommand):
         call_command("migrate", interactive=False, verbosity=0)
         call_command("collectstatic", interactive=False, verbosity=0)
         added = seed(inprocess.store())
+        request_forms.seed()  # the portal's side of the demo data
         password = self._reset_admin_password()
         hooks = self._send_webhooks_to_portal(addrport)
         _email_answers_on_first_run()
