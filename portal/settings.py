@@ -301,7 +301,9 @@ SECURE_CSP = {
     "form-action": [CSP.SELF],
     "base-uri": [CSP.NONE],
     "object-src": [CSP.NONE],
-    "frame-ancestors": [CSP.SELF],
+    # As X-Frame-Options: DENY says (browsers obey this one): admin and the rest are framed
+    # by nobody. The customer pages widen it (portal/embed/middleware.py).
+    "frame-ancestors": [CSP.NONE],
 }
 
 # --- Operations (portal/ops) ---------------------------------------------------
