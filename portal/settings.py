@@ -186,6 +186,10 @@ MIDDLEWARE = [
     "portal.ops.probes.ProbesMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Pages compressed (with Django's BREACH length randomisation; why that is safe here:
+    # README "Compression"). Below WhiteNoise, which serves its own precompressed static
+    # files; above every middleware that touches a response's body, so it sees the last one.
+    "django.middleware.gzip.GZipMiddleware",
     # Outside the session and CSRF middlewares, so it sees the cookies they set.
     "portal.embed.cookies.PartitionedCookiesMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
