@@ -43,7 +43,8 @@ def test_the_demo_shop_does_not_jump_when_the_frame_fits_its_page(new_page, port
         page.frame_locator("iframe").get_by_role("heading", name="Submit a request")
     ).to_be_visible()
     wait_until_fitted(page)
-    assert page.evaluate("() => window.__cls") == 0
+    # Measured 0 (was 0.019 on a desktop, 0.021 on a phone; Lighthouse once saw 0.156).
+    assert page.evaluate("() => window.__cls") < 0.001
 
 
 def test_the_frame_starts_at_the_snippets_first_height(new_page, portal, settings):
