@@ -187,6 +187,10 @@ MIDDLEWARE = [
     "portal.ops.probes.ProbesMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Pages compressed (with Django's BREACH length randomisation; why that is safe here:
+    # README "Compression"). Below WhiteNoise, which serves its own precompressed static
+    # files; above every middleware that touches a response's body, so it sees the last one.
+    "django.middleware.gzip.GZipMiddleware",
     # Outside the session and CSRF middlewares, so it sees the cookies they set.
     "portal.embed.cookies.PartitionedCookiesMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -302,7 +306,9 @@ SECURE_CSP = {
     "form-action": [CSP.SELF],
     "base-uri": [CSP.NONE],
     "object-src": [CSP.NONE],
-    "frame-ancestors": [CSP.SELF],
+    # As X-Frame-Options: DENY says (browsers obey this one): admin and the rest are framed
+    # by nobody. The customer pages widen it (portal/embed/middleware.py).
+    "frame-ancestors": [CSP.NONE],
 }
 
 # --- Operations (portal/ops) ---------------------------------------------------

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 
 from portal.config import connection_check, crypto
 from portal.config.current import DEFAULT_BASE_URL, load_row
-from portal.config.forms import SECRETS, PortalSettingsForm, from_environment
+from portal.config.forms import SECRETS, PortalSettingsForm, from_environment, removable
 from portal.config.models import PortalSettings
 from portal.config.origins import url_origin
 from portal.config.snippet import iframe_html, snippet_html
@@ -31,6 +31,21 @@ class PortalSettingsAdmin(admin.ModelAdmin):
         (gettext_lazy("Submit form"), {"fields": ["allow_priority", "default_priority"]}),
         (gettext_lazy("Emails"), {"fields": ["email_agent_answers"]}),
     ]  # fmt: skip
+
+    def get_fieldsets(self, request: HttpRequest, obj: PortalSettings | None = None) -> list:
+        # No greyed "remove" box when there is nothing to remove (its form field goes too).
+        shown = removable(obj)
+        return [
+            (
+                title,
+                {
+                    "fields": [
+                        f for f in opts["fields"] if not f.startswith("remove_") or f in shown
+                    ]
+                },
+            )
+            for title, opts in self.fieldsets
+        ]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # one row, edited in place

@@ -12,7 +12,7 @@ def check() -> tuple[int, str]:
     """A message level and a sentence: works, wrong key, unreachable or server error."""
     conn = connection()
     try:
-        newest = client.check_connection(conn)
+        latest = client.check_connection(conn)
     except Misconfigured as error:
         return messages.ERROR, _("Not connected: %(problem)s.") % {"problem": error.message}
     except AuthFailed:
@@ -32,8 +32,9 @@ def check() -> tuple[int, str]:
         return messages.ERROR, _("Tixallo answered unexpectedly: %(problem)s.") % {
             "problem": error.message
         }
-    if newest is None:
+    if latest is None:
         return messages.SUCCESS, _("Connected to Tixallo. The workspace has no tickets yet.")
-    return messages.SUCCESS, _("Connected to Tixallo. The newest ticket is #%(number)s.") % {
-        "number": newest.ticket_number
-    }
+    # Tixallo lists tickets by their last change, not by number: say which one this is.
+    return messages.SUCCESS, _(
+        "Connected to Tixallo. The most recently updated ticket is #%(number)s."
+    ) % {"number": latest.ticket_number}

@@ -97,7 +97,6 @@ class PortalSettingsForm(forms.ModelForm):
                 }
         if self.instance.logo:
             self.fields["logo_file"].help_text = current_logo(self.instance)
-        self.fields["remove_logo"].disabled = not self.instance.logo
 
     def _show_environment(self, name: str, variable: str) -> None:
         """Read-only, with the value in force: a secret masked to its last four characters."""
@@ -105,7 +104,6 @@ class PortalSettingsForm(forms.ModelForm):
         field.disabled, field.required = True, False
         value = getattr(settings, variable)
         if name in SECRETS:
-            self.fields[f"remove_{name}"].disabled = True
             field.widget = forms.TextInput(attrs={"readonly": True, "autocomplete": "off"})
             value = "…" + value[-4:]
         else:
@@ -134,19 +132,15 @@ class PortalSettingsForm(forms.ModelForm):
         return origin_of(url) if url else ""
 
     def clean_allowed_origins(self) -> str:
-        origins = [origin_of(line) for line in self.cleaned_data["allowed_origins"].split()]
-        if bad := [
-            line
-            for line, origin in zip(
-                self.cleaned_data["allowed_origins"].split(), origins, strict=True
-            )
-            if not origin
-        ]:
+        # One origin a line: a line is quoted whole when it is not one (never split at spaces).
+        lines = [line.strip() for line in self.cleaned_data["allowed_origins"].splitlines()]
+        lines = [line for line in lines if line]
+        if bad := [line for line in lines if not origin_of(line)]:
             raise forms.ValidationError(
-                _("Not an origin: %(bad)s. Write each like https://www.example.com "
-                  "(no path).") % {"bad": ", ".join(bad)}
+                _("Not an origin: %(bad)s. Write one a line, like https://www.example.com "
+                  "(no path).") % {"bad": ", ".join(f"“{line}”" for line in bad)}
             )  # fmt: skip
-        return "\n".join(dict.fromkeys(origins))
+        return "\n".join(dict.fromkeys(origin_of(line) for line in lines))
 
     def clean_accent_colour(self) -> str:
         colour = self.cleaned_data["accent_colour"].strip()
@@ -165,6 +159,18 @@ class PortalSettingsForm(forms.ModelForm):
         if not kind:
             raise forms.ValidationError(_("The logo must be a PNG, JPEG or GIF image."))
         return head + upload.read(), kind
+
+
+def removable(obj: PortalSettings | None) -> set[str]:
+    """The "remove" boxes worth showing: for what is saved here (not in the environment)."""
+    if obj is None:
+        return set()
+    saved = {
+        f"remove_{name}"
+        for name in SECRETS
+        if getattr(obj, f"{name}_encrypted") and not from_environment(name)
+    }
+    return saved | ({"remove_logo"} if obj.logo else set())
 
 
 def current_logo(obj: PortalSettings) -> str:

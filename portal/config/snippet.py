@@ -8,11 +8,15 @@ from django.utils.translation import gettext as _
 from portal.config.current import for_request, portal_origin
 
 IFRAME_HEIGHT = "800px"  # without the script nothing fits the frame to its content
+# The frame's height before its page says how tall it is: about the request form's, on a
+# desktop and a phone, so fitting it moves the host page by a few pixels, not hundreds.
+FIRST_HEIGHT = 900
 
 
 def snippet_html(request: HttpRequest, **data: str) -> str:
     """The <script> tag, as text. Keyword arguments add data-attributes, e.g.
     `identity_token=...` becomes data-identity-token (README: "Embedding")."""
+    data = {"height": str(FIRST_HEIGHT)} | data
     attributes = "".join(
         f' data-{name.replace("_", "-")}="{escape(value)}"' for name, value in data.items() if value
     )

@@ -18,14 +18,27 @@ NOT_SENT_AGAIN = (Submission.State.DELIVERED, Submission.State.QUEUED,
 @admin.register(Submission)
 class SubmissionAdmin(admin.ModelAdmin):
     list_display = ["reference", "kind", "state", "customer_email", "ticket_number",
-                    "attempts", "created_at", "last_error"]  # fmt: skip
+                    "attempts", "created_at", "current_error"]  # fmt: skip
     list_filter = ["state", "kind"]
     search_fields = ["reference", "customer_email", "ticket_id"]
-    readonly_fields = [f.name for f in Submission._meta.fields]
+    readonly_fields = [
+        "error" if f.name == "last_error" else f.name for f in Submission._meta.fields
+    ]
     actions = ["retry_now"]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
+
+    @admin.display(description=_("Last error"))
+    def current_error(self, submission: Submission) -> str:
+        # Once delivered, an error from an earlier try is past: not the row's news.
+        return "" if submission.state == Submission.State.DELIVERED else submission.last_error
+
+    @admin.display(description=_("Last error"))
+    def error(self, submission: Submission) -> str:
+        if submission.state == Submission.State.DELIVERED and submission.last_error:
+            return _("Before it was delivered: %(error)s") % {"error": submission.last_error}
+        return submission.last_error
 
     def changelist_view(self, request: HttpRequest, extra_context: dict | None = None):  # noqa: ANN201
         # Held requests past their time show as expired (nothing else runs on a clock).

@@ -14,13 +14,15 @@ from .faults import FaultConfigError, Faults
 from .store import Store
 from .wsgi import Request, Response, error_response, html_response, redirect
 
+# Emails' <pre> wraps anywhere: a long private link breaks instead of running past its card.
 STYLE = """
 body{font:15px/1.45 system-ui,sans-serif;margin:2rem auto;max-width:60rem;padding:0 1rem;color:#222}
 table{border-collapse:collapse;width:100%}td,th{padding:.4rem;border-bottom:1px solid #ddd;
 text-align:left}.msg{border:1px solid #ccc;border-radius:6px;padding:.6rem .8rem;margin:.6rem 0}
 .agent{background:#eef5ff}.note{background:#fff6d5;border:2px dashed #c9a200}
 .meta{color:#555;font-size:.85em}.flash{padding:.5rem;background:#e7f7e7}.error{background:#fde8e8}
-pre{white-space:pre-wrap;font:inherit;margin:.3rem 0 0}textarea{width:100%;min-height:7rem}
+pre{white-space:pre-wrap;overflow-wrap:anywhere;font:inherit;margin:.3rem 0 0}
+textarea{width:100%;min-height:7rem}
 """
 NOTICES = {
     "reply": ("flash", "Reply sent to the customer."),

@@ -249,8 +249,9 @@ def mark_solved(
 
 
 def check_connection(conn: Connection, timeout: float = 5.0) -> Ticket | None:
-    """One quick call, no retries, for "Test connection": the newest ticket, or None
-    when the workspace has none. Raises the same errors as every call."""
+    """One quick call, no retries, for "Test connection": the most recently updated
+    ticket (the list's order, Part B), or None when the workspace has none. Raises the
+    same errors as every call."""
     body = _request("GET", "/tickets", params={"limit": 1}, conn=conn, attempts=1, timeout=timeout)
     items = _unwrap(body)
     if not isinstance(items, list):

@@ -34,7 +34,9 @@
   frame.src = url.href;
   frame.title = data.title || TITLE || "Support";
   frame.style.width = "100%";
-  frame.style.height = "600px"; // until the page inside says how tall it is
+  // Until the page inside says how tall it is: the snippet's first height (data-height),
+  // so the host page does not jump when the frame fits its page.
+  frame.style.height = clamp(Number(data.height) || 600) + "px";
   frame.style.border = "0";
   frame.style.display = "block";
   var target = data.target && document.querySelector(data.target);
@@ -82,6 +84,10 @@
     answered = true;
     var height = Number(message.height);
     if (!isFinite(height)) return;
-    frame.style.height = Math.min(Math.max(Math.ceil(height), MIN_HEIGHT), MAX_HEIGHT) + "px";
+    frame.style.height = clamp(height) + "px";
   });
+
+  function clamp(height) {
+    return Math.min(Math.max(Math.ceil(height), MIN_HEIGHT), MAX_HEIGHT);
+  }
 })();

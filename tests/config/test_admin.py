@@ -14,7 +14,14 @@ from portal.config import crypto
 from portal.config.current import portal_config
 from portal.config.forms import PortalSettingsForm
 from portal.config.models import PortalSettings
-from tests.factories import SETTINGS_URL, new_ticket, set_faults, settings_form
+from tests.factories import (
+    SETTINGS_URL,
+    new_ticket,
+    page_text,
+    set_faults,
+    set_status,
+    settings_form,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -61,6 +68,16 @@ def test_it_prefers_the_environment_and_shows_it_read_only(admin_client, setting
     assert "tx_from_env_1234" not in page
 
 
+def test_it_offers_to_remove_a_secret_only_when_one_is_saved(admin_client, settings, no_env):
+    page = admin_client.get(SETTINGS_URL).content.decode()
+    assert "Remove the API key" not in page and "Remove the webhook secret" not in page
+    admin_client.post(SETTINGS_URL, settings_form(api_key=KEY))
+    page = admin_client.get(SETTINGS_URL).content.decode()
+    assert "Remove the API key" in page and "Remove the webhook secret" not in page
+    settings.TIXALLO_API_KEY = ENV_KEY  # the environment's key: nothing here to remove
+    assert "Remove the API key" not in admin_client.get(SETTINGS_URL).content.decode()
+
+
 @pytest.mark.parametrize(
     ("field", "value", "message"),
     [
@@ -74,6 +91,14 @@ def test_it_validates_what_admins_type(admin_client, no_env, field, value, messa
     response = admin_client.post(SETTINGS_URL, settings_form(**{field: value}))
     assert response.status_code == 200
     assert message in response.content.decode()
+
+
+def test_it_quotes_a_bad_origin_whole(admin_client, no_env):
+    lines = "https://www.example.com\nnot a url\nftp://x.example.com"
+    response = admin_client.post(SETTINGS_URL, settings_form(allowed_origins=lines))
+    text = page_text(response)
+    assert "Not an origin: “not a url”, “ftp://x.example.com”." in text
+    assert "not, a" not in text
 
 
 def test_it_normalises_origins(admin_client, no_env):
@@ -122,8 +147,11 @@ class TestTheConnectionCheck:
         return " ".join(str(m) for m in response.context["messages"])
 
     def test_it_reports_a_working_connection(self, admin_client, sandbox):
-        ticket = new_ticket()
-        assert f"The newest ticket is #{ticket.ticket_number}" in self.check(admin_client)
+        older, newer = new_ticket(), new_ticket()
+        assert f"updated ticket is #{newer.ticket_number}" in self.check(admin_client)
+        set_status(sandbox, older.id, "pending")  # the older one changes last
+        text = self.check(admin_client)
+        assert f"The most recently updated ticket is #{older.ticket_number}." in text
 
     def test_it_reports_a_wrong_key(self, admin_client, sandbox):
         set_faults(sandbox, force_status=401)
@@ -176,11 +204,12 @@ def test_it_forgets_an_environment_lock_once_the_variable_is_gone(admin_client, 
 def test_it_shows_the_current_logo_with_a_way_to_remove_it(admin_client):
     page = admin_client.get(SETTINGS_URL).content.decode()
     assert "The current logo" not in page
-    assert 'name="remove_logo"' in page and "disabled" in page.split('name="remove_logo"')[1][:40]
+    assert "Remove the logo" not in page  # nothing to remove: no greyed box (issue 18)
     PortalSettings.objects.update_or_create(pk=1, defaults={"logo": PNG, "logo_type": "image/png"})
     page = admin_client.get(SETTINGS_URL).content.decode()
     version = PortalSettings.objects.get(pk=1).logo_version
     assert f'<img src="/brand/logo-{version}" alt="The current logo"' in page
+    assert "Remove the logo" in page
     assert "disabled" not in page.split('name="remove_logo"')[1][:40]
     image = admin_client.get(f"/brand/logo-{version}")
     assert image.content == PNG

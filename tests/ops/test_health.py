@@ -7,7 +7,8 @@ from datetime import timedelta
 
 import pytest
 from django.core.cache import cache
-from django.utils import timezone
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
 
 from portal.ops import readings
 from portal.outbox import tasks
@@ -41,7 +42,26 @@ def test_the_admin_index_links_to_it_and_counts_what_needs_a_look(admin_client, 
     settings.TIXALLO_API_KEY = ""
     html = admin_client.get("/admin/").content.decode()
     assert 'href="/admin/health/"' in html
-    assert "Parts that need a look: " in html
+    assert "2 parts need a look." in html
+
+
+@pytest.mark.parametrize(
+    ("language", "one", "two"),
+    [("en", "1 part needs a look.", "2 parts need a look."),
+     ("de", "1 Teil muss geprüft werden.", "2 Teile müssen geprüft werden.")],
+)  # fmt: skip
+def test_it_counts_in_plain_words_in_both_languages(language, one, two):
+    with translation.override(language):
+        assert one in render_to_string("admin/ops/health_link.html", {"attention": 1})
+        assert two in render_to_string("admin/ops/health.html", {"attention": 2, "parts": []})
+
+
+def test_it_says_when_in_plain_words_in_both_languages(admin_client, sandbox):
+    new_ticket()  # Tixallo answered moments ago
+    found, text = state(admin_client, "tixallo")
+    assert "(just now)" in text and "0 minutes" not in text
+    german = admin_client.get(URL, headers={"accept-language": "de"}).content.decode()
+    assert "(gerade eben)" in german
 
 
 def test_it_never_calls_tixallo(admin_client, sandbox):

@@ -98,3 +98,15 @@ def test_it_shows_failed_submissions_in_admin_with_their_error(
     _, submission = submit_while_tixallo_fails(client, sandbox, settings)
     page = admin_client.get("/admin/outbox/submission/?state=queued").content.decode()
     assert submission.reference in page and "500" in page
+
+
+def test_a_delivered_submission_shows_its_error_as_history_only(admin_client):
+    error = "Tixallo answered 503 on try 2"
+    done = make_submission("k-done", payload={"subject": "z"}, state="delivered", last_error=error)
+    listing = admin_client.get("/admin/outbox/submission/").content.decode()
+    assert error not in listing  # not the row's news once delivered
+    page = admin_client.get(f"/admin/outbox/submission/{done.pk}/change/").content.decode()
+    assert f"Before it was delivered: {error}" in page
+    done.state = "failed"
+    done.save()
+    assert error in admin_client.get("/admin/outbox/submission/").content.decode()

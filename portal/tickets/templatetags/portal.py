@@ -1,5 +1,5 @@
 import hashlib
-from datetime import datetime
+from datetime import UTC, datetime
 
 from django import forms, template
 from django.contrib.humanize.templatetags.humanize import naturaltime
@@ -28,12 +28,25 @@ def when(moment: datetime | None) -> str:
     """ "2 hours ago" (humanize's, well translated), with the exact time on hover."""
     if moment is None:
         return ""
+    moment = in_utc(moment)
     return format_html(
         '<time datetime="{}" title="{}">{}</time>',
-        moment.isoformat(),
+        machine_time(moment),
         format_date(moment, "DATETIME_FORMAT"),
         naturaltime(moment),
     )
+
+
+def in_utc(moment: datetime) -> datetime:
+    """Tixallo's times are UTC: one sent without an offset is taken as such."""
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+def machine_time(moment: datetime) -> str:
+    """A valid HTML datetime: UTC with "Z" and at most 3 fraction digits (Tixallo's times
+    may carry any number, and any offset, such as "+05:30:15", that HTML does not take)."""
+    spec = "milliseconds" if moment.microsecond else "seconds"
+    return in_utc(moment).replace(tzinfo=None).isoformat(timespec=spec) + "Z"
 
 
 @register.filter
