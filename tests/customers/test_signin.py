@@ -64,6 +64,16 @@ def test_it_refuses_a_used_link(client, sandbox):
     assert other.get("/tickets/").status_code == 302
 
 
+def test_a_used_link_says_so_at_once_when_opened(client, sandbox):
+    ask_for_link(client)
+    link = emailed_link(mail.outbox[-1], "/signin/")
+    client.post(link)
+    response = type(client)().get(link)
+    assert response.status_code == 410
+    assert "already been used" in response.content.decode()
+    assert "signing in as" not in response.content.decode()
+
+
 def test_it_refuses_an_expired_link(client, sandbox, settings):
     ask_for_link(client)
     link = emailed_link(mail.outbox[-1], "/signin/")

@@ -4,6 +4,7 @@ Two doors, one view: `/tickets/<id>/` for a signed-in customer who owns it, and
 `/t/<signed link>/` for whoever holds the private link from the confirmation."""
 
 from contextlib import suppress
+from urllib.parse import urlencode
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -19,8 +20,14 @@ from portal.mirror import reads
 from portal.outbox import queue, solve
 from portal.outbox.models import Submission
 from portal.tickets import status, trouble
-from portal.tickets.forms import ReplyForm
-from portal.tickets.views import action_key, fragment_key, version_of, wants_fragment
+from portal.tickets.forms import ReplyForm, ticket_id_or_blank
+from portal.tickets.views import (
+    action_key,
+    fragment_key,
+    url_in_mount,
+    version_of,
+    wants_fragment,
+)
 from portal.tixallo import client
 from portal.tixallo.errors import Invalid, TixalloError
 from portal.tixallo.types import Ticket
@@ -36,7 +43,12 @@ def ticket_by_id(request: HttpRequest, ticket_id: str) -> HttpResponse:
         # Decided before any call to Tixallo: guesses cost the upstream nothing.
         if request.method == "POST":
             return _signed_out_reply(request)
-        raise Http404("No such ticket")
+        if request.htmx:  # a poll after the session ended: keep what is on screen
+            raise Http404("No such ticket")
+        # A bookmark: sign in, and the emailed link leads back here (a 404 for whoever
+        # may not see it, once signed in).
+        signin = url_in_mount(request, "tickets:signin")
+        return redirect(f"{signin}?{urlencode({'ticket': ticket_id_or_blank(ticket_id)})}")
     return _ticket_page(request, ticket_id, request.path, via_link=False)
 
 
