@@ -8,6 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from portal.tickets import timewords
 from portal.tickets.forms import started_now
 from portal.tixallo.errors import AuthFailed, Misconfigured, RateLimited, TixalloError
 
@@ -44,7 +45,7 @@ def too_many(
     form = context["form"]
     initial = form.initial | form.data.dict() | {"started": started_now()}
     context["form"] = type(form)(initial=initial, **getattr(form, "options", {}))
-    context["trouble"] = _("Please wait a moment before sending this again.")
+    context["trouble"] = _("This wasn't sent.") + " " + timewords.try_again_in(wait)
     response = render(request, template, context, status=429)
     response["Retry-After"] = str(max(1, wait))
     return response

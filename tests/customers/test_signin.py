@@ -163,6 +163,7 @@ def test_a_429_says_the_real_wait(client, settings, monkeypatch):
     response = ask_for_link(client, "a@example.com")
     assert response.status_code == 429
     assert response["Retry-After"] == "3500"
+    assert "Please try again in 59 minutes." in response.content.decode()
 
 
 def test_the_email_budget_is_counted_once_acted_on(client, settings):
