@@ -21,6 +21,7 @@ SIGNIN_SALT = "tickets.signin"
 CONFIRM_REQUEST_SALT = "tickets.confirm-request"
 SESSION_EMAIL = "customer_email"
 SESSION_NAME = "customer_name"
+SESSION_LINK_EMAIL = "link_email"  # proven by a private ticket link: prefills sign-in
 
 
 class LinkExpired(Exception):
@@ -124,6 +125,18 @@ def reference_from_confirm_token(token: str, hours: int) -> str:
 
 def verified_email(request: HttpRequest) -> str:
     return request.session.get(SESSION_EMAIL, "")
+
+
+def remember_link_email(request: HttpRequest, email: str) -> None:
+    """A private link proved this email (it was sent there): "My requests" offers a
+    sign-in link to it without asking for it again. Not a sign-in: a forwarded link
+    shows one ticket, never the customer's others."""
+    if email and request.session.get(SESSION_LINK_EMAIL) != email:
+        request.session[SESSION_LINK_EMAIL] = email
+
+
+def link_email(request: HttpRequest) -> str:
+    return request.session.get(SESSION_LINK_EMAIL, "")
 
 
 def sign_in(request: HttpRequest, email: str) -> None:

@@ -7,7 +7,7 @@ import pytest
 from django.core import mail
 
 from portal.customers import ratelimit
-from tests.factories import emailed_link, new_ticket
+from tests.factories import emailed_link, new_ticket, ticket_link
 
 pytestmark = pytest.mark.django_db
 
@@ -190,3 +190,12 @@ def test_it_counts_an_email_with_spaces_against_the_same_limit(client, sandbox, 
     }
     codes = [ask_for_link(client, " " * n + "victim@example.com").status_code for n in range(4)]
     assert codes == [200, 200, 429, 429]
+
+
+def test_after_a_private_link_my_requests_offers_its_email_without_asking(client, sandbox):
+    ticket = new_ticket("kim@example.com")
+    client.get(ticket_link(ticket.id))
+    signin_page = client.get("/tickets/", follow=True).content.decode()
+    assert 'value="kim@example.com"' in signin_page
+    assert client.get("/tickets/").status_code == 302  # the link signed nobody in
+    assert 'value="kim@example.com"' not in type(client)().get("/signin/").content.decode()

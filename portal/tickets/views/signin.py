@@ -41,8 +41,13 @@ def signin(request: HttpRequest) -> HttpResponse:
 
 
 def _initial(request: HttpRequest) -> dict[str, str]:
-    """A start time; the bookmarked request to come back to (`?ticket=`)."""
-    return {"started": started_now(), "ticket": ticket_id_or_blank(request.GET.get("ticket", ""))}
+    """A start time; the email a private link proved (not asked for again); the
+    bookmarked request to come back to (`?ticket=`)."""
+    return {
+        "started": started_now(),
+        "email": access.link_email(request),
+        "ticket": ticket_id_or_blank(request.GET.get("ticket", "")),
+    }
 
 
 @require_http_methods(["GET", "HEAD", "POST"])

@@ -77,6 +77,8 @@ def _ticket_page(request: HttpRequest, ticket_id: str, url: str, via_link: bool)
     version = _version(copy, sending)
     if wants_fragment(request) and request.GET.get("v") == version:
         return HttpResponse(status=204)  # a poll with nothing new swaps nothing
+    if via_link and not request.htmx:
+        access.remember_link_email(request, copy.owner)
     context = _context(request, copy, url, ReplyForm(initial=_fresh_key()), version, sending)
     if wants_fragment(request) and not context["can_reply"]:
         # Closed while the page was open: the reply box goes too (out of band).
