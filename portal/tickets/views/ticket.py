@@ -6,6 +6,7 @@ Two doors, one view: `/tickets/<id>/` for a signed-in customer who owns it, and
 from contextlib import suppress
 from urllib.parse import urlencode
 
+from django.contrib.messages import get_messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -219,6 +220,7 @@ def _context(
         "fragment_key": fragment_key(request, shown, *moments),
         "ticket": ticket,
         "messages": ticket.public_messages,
+        "notices": get_messages(request),  # lazy: read only where the page shows them
         "sending": sending,
         "version": version,
         "wording": wording,
