@@ -87,7 +87,13 @@ def _ticket_page(request: HttpRequest, ticket_id: str, url: str, via_link: bool)
         conversation = render_to_string(TEMPLATE + "#conversation", context, request)
         closed_note = render_to_string(TEMPLATE + "#reply-form", context, request)
         return HttpResponse(conversation + closed_note)
-    return render(request, TEMPLATE + ("#conversation" if wants_fragment(request) else ""), context)
+    if wants_fragment(request):
+        # Solved or reopened while the page was open: the reply box's note follows (out of
+        # band), leaving whatever is being typed alone.
+        conversation = render_to_string(TEMPLATE + "#conversation", context, request)
+        note = render_to_string(TEMPLATE + "#reply-note", context | {"note_oob": True}, request)
+        return HttpResponse(conversation + note)
+    return render(request, TEMPLATE, context)
 
 
 def _reply(request: HttpRequest, copy: reads.Copy, url: str) -> HttpResponse:
