@@ -2,6 +2,7 @@
 with the cause for the admin. Nothing here shows a traceback or the key."""
 
 import logging
+import math
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
@@ -18,6 +19,9 @@ log = logging.getLogger("portal.upstream")
 def explain(error: TixalloError) -> str:
     if isinstance(error, RateLimited):
         log.warning("Tixallo is rate limiting the portal: %s", error)
+        if error.retry_after:  # Tixallo said how long: so do we
+            wait = timewords.try_again_in(math.ceil(error.retry_after))
+            return _("Our support system is busy right now.") + " " + wait
         return _("Our support system is busy right now. Please wait a moment and try again.")
     if isinstance(error, AuthFailed | Misconfigured):
         log.error("The portal cannot use Tixallo — check the API key and base URL: %s", error)

@@ -7,7 +7,9 @@ import pytest
 from django.template import Context, Template
 from django.utils import translation
 
+from portal.tickets import trouble
 from portal.tickets.timewords import ago, try_again_in
+from portal.tixallo.errors import RateLimited
 
 NOW = datetime(2026, 12, 6, 12, 0, tzinfo=UTC)
 
@@ -56,3 +58,10 @@ def test_the_pages_time_tag_says_vor_n_tagen_in_german():
     with translation.override("de"):
         html = Template("{% load portal %}{% when moment %}").render(Context({"moment": moment}))
     assert ">vor 5 Tagen</time>" in html
+
+
+def test_tixallos_own_wait_is_said_in_words_when_it_gives_one():
+    with translation.override("en"):
+        told = trouble.explain(RateLimited("429", retry_after=230.5))
+        assert told == "Our support system is busy right now. Please try again in 4 minutes."
+        assert "wait a moment" in trouble.explain(RateLimited("429"))
