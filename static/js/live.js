@@ -84,8 +84,12 @@
       focusOn(all[focused]); // a poll redrew the message that had focus: it keeps it
     }
     if (news.length) document.getElementById("announcer").textContent = news.join(" ");
+    // A form back with a problem: focus its first field in error, else the notice saying
+    // what happened (a limit, trouble upstream), never the page body.
     const target = event.detail.elt;
-    const invalid = target.querySelector && target.querySelector("[aria-invalid=true]");
-    if (invalid) invalid.focus();
+    const problem = target.querySelector &&
+      (target.querySelector("[aria-invalid=true]") || target.querySelector(".notice[role=alert]"));
+    if (problem && !problem.matches("input, textarea, select")) problem.setAttribute("tabindex", "-1");
+    if (problem) problem.focus();
   });
 })();

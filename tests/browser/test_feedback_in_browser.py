@@ -2,6 +2,8 @@
 rather than a wait for two quick clicks on an empty form, a request solved while its page
 is open, and a reply just sent (focused, never announced as someone's new message)."""
 
+import re
+
 from playwright.sync_api import expect
 
 from portal.sandbox import agents
@@ -54,3 +56,17 @@ def test_after_a_reply_focus_is_on_it_and_it_is_not_announced_as_new(page, porta
 
     agents.agent_reply(portal.store, ticket.id, "Thanks, that helps.", "Rita")
     expect(page.locator("#announcer")).to_contain_text("New message from Rita")
+
+
+def test_a_limit_says_the_real_wait_and_takes_focus(page, portal, settings):
+    settings.RATE_LIMITS = settings.RATE_LIMITS | {
+        "submit": {"address": (0, 600), "email": (100, 600)}
+    }
+    page.goto("/")
+    page.get_by_label("Subject", exact=True).fill("Printer")
+    page.get_by_role("button", name="Send request").click()
+
+    notice = page.get_by_role("alert")
+    expect(notice).to_contain_text(re.compile(r"Please try again in \d+ minutes?\."))
+    expect(notice).to_be_focused()
+    expect(page.get_by_label("Subject", exact=True)).to_have_value("Printer")
