@@ -4,6 +4,7 @@ alone decides: a customer sees a ticket whose customer email they have proven
 """
 
 import secrets
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core import signing
@@ -20,6 +21,7 @@ SIGNIN_SALT = "tickets.signin"
 CONFIRM_REQUEST_SALT = "tickets.confirm-request"
 SESSION_EMAIL = "customer_email"
 SESSION_NAME = "customer_name"
+SESSION_LINK_EMAIL = "link_email"  # proven by a private ticket link: prefills sign-in
 
 
 class LinkExpired(Exception):
@@ -50,24 +52,39 @@ def ticket_id_from_link(token: str) -> str:
 # --- sign-in links --------------------------------------------------------------
 
 
-def signin_token(email: str) -> str:
-    return signing.dumps({"e": email, "n": secrets.token_hex(16)}, salt=SIGNIN_SALT)
+def signin_token(email: str, ticket_id: str = "") -> str:
+    """A one-time sign-in link's token; `ticket_id`: the request to open after signing in
+    (a bookmarked one), else My requests."""
+    payload = {"e": email, "n": secrets.token_hex(16)}
+    if ticket_id:
+        payload["t"] = ticket_id
+    return signing.dumps(payload, salt=SIGNIN_SALT)
 
 
-def peek_signin_token(token: str) -> str:
-    """The email a link is for, without using it up; raises LinkExpired or Http404."""
-    return _load_signin(token)["e"]
+@dataclass(frozen=True)
+class SignInLink:
+    email: str
+    ticket_id: str  # the request to open once signed in (a bookmarked one), or ""
+    used: bool = False
 
 
-def redeem_signin_token(token: str) -> str:
-    """Use a link once: its email, or LinkExpired / LinkUsed / Http404."""
+def peek_signin_token(token: str) -> SignInLink:
+    """What a link is for, and whether it was used, without using it up; raises
+    LinkExpired or Http404."""
+    payload = _load_signin(token)
+    used = UsedSignInLink.objects.filter(nonce=payload["n"]).exists()
+    return SignInLink(payload["e"], payload.get("t", ""), used)
+
+
+def redeem_signin_token(token: str) -> SignInLink:
+    """Use a link once: what it is for, or LinkExpired / LinkUsed / Http404."""
     payload = _load_signin(token)
     try:
         with transaction.atomic():  # a savepoint: the request's transaction stays usable
             UsedSignInLink.objects.create(nonce=payload["n"])
     except IntegrityError:
         raise LinkUsed from None
-    return payload["e"]
+    return SignInLink(payload["e"], payload.get("t", ""))
 
 
 def _load_signin(token: str) -> dict[str, str]:
@@ -78,6 +95,8 @@ def _load_signin(token: str) -> dict[str, str]:
     except signing.BadSignature:
         raise Http404("No such sign-in link") from None
     if not isinstance(payload, dict) or not {"e", "n"} <= payload.keys():
+        raise Http404("No such sign-in link")
+    if not isinstance(payload.get("t", ""), str):
         raise Http404("No such sign-in link")
     return payload
 
@@ -106,6 +125,18 @@ def reference_from_confirm_token(token: str, hours: int) -> str:
 
 def verified_email(request: HttpRequest) -> str:
     return request.session.get(SESSION_EMAIL, "")
+
+
+def remember_link_email(request: HttpRequest, email: str) -> None:
+    """A private link proved this email (it was sent there): "My requests" offers a
+    sign-in link to it without asking for it again. Not a sign-in: a forwarded link
+    shows one ticket, never the customer's others."""
+    if email and request.session.get(SESSION_LINK_EMAIL) != email:
+        request.session[SESSION_LINK_EMAIL] = email
+
+
+def link_email(request: HttpRequest) -> str:
+    return request.session.get(SESSION_LINK_EMAIL, "")
 
 
 def sign_in(request: HttpRequest, email: str) -> None:

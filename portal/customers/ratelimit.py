@@ -70,8 +70,11 @@ def _counted(scope: str, wait: int) -> int:
 
 def spam_verdict(scope: str, form: forms.Form) -> str:
     """ "too_fast" or "honeypot" when the form's spam checks (HumanForm) caught it, else "";
-    counted for /metrics either way it is caught."""
+    counted for /metrics either way it is caught. Too fast counts only for a form that
+    would otherwise be sent: one with field errors is answered with those."""
     for field, code in (("started", "too_fast"), (NON_FIELD_ERRORS, "honeypot")):
+        if code == "too_fast" and form.errors.keys() - {"started"}:
+            continue  # nothing would be sent (two quick clicks on an empty form): its errors show
         if form.has_error(field, code):
             metrics.refused(scope, code)
             return code

@@ -1,17 +1,18 @@
 from django import forms
 from django.contrib import admin
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from portal.tickets import status
-from portal.tickets.models import StatusWording
+from portal.tickets.models import LANGUAGE_FIELDS, StatusWording
 from portal.tixallo.types import STATUSES
 
 OTHER = "__other__"
 
 
 class StatusWordingForm(forms.ModelForm):
-    """Tixallo's six statuses as a choice (an unknown one Tixallo sends may be typed);
-    empty wordings keep the defaults, shown as placeholders, in every language."""
+    """Tixallo's six statuses as a choice (an unknown one Tixallo sends may be typed); a
+    wording per language, an empty one keeps that language's default (the placeholder)."""
 
     status = forms.ChoiceField(label=_("Tixallo status"))
     other_status = forms.SlugField(
@@ -23,7 +24,7 @@ class StatusWordingForm(forms.ModelForm):
 
     class Meta:
         model = StatusWording
-        fields = ["status", "other_status", "label", "expectation"]
+        fields = ["status", "other_status", *(f for pair in LANGUAGE_FIELDS.values() for f in pair)]
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
@@ -33,12 +34,16 @@ class StatusWordingForm(forms.ModelForm):
         if current and current not in STATUSES:
             choices.append((current, current))
         self.fields["status"].choices = [*choices, (OTHER, _("Another code…"))]
-        shown = defaults.get(current or self.initial.get("status", ""))
-        if shown:
-            self.fields["label"].widget.attrs["placeholder"] = shown.label
-            self.fields["expectation"].widget.attrs["placeholder"] = shown.expectation
-        self.fields["label"].help_text = _("Empty: the default wording, in each language.")
-        self.fields["expectation"].help_text = _("Empty: the default wording, in each language.")
+        code = current or self.initial.get("status", "")
+        for language, (label, expectation) in LANGUAGE_FIELDS.items():
+            # Each language's fields show that language's built-in wording as placeholder.
+            with translation.override(language):
+                shown = status.defaults().get(code)
+            if shown:
+                self.fields[label].widget.attrs["placeholder"] = shown.label
+                self.fields[expectation].widget.attrs["placeholder"] = shown.expectation
+            self.fields[label].help_text = _("Empty: the default wording in this language.")
+            self.fields[expectation].help_text = _("Empty: the default wording in this language.")
 
     def clean(self) -> dict:
         cleaned = super().clean()
@@ -56,12 +61,14 @@ class StatusWordingAdmin(admin.ModelAdmin):
     form = StatusWordingForm
     list_display = ["status", "shown_label", "shown_expectation"]
 
+    # In the admin's language, as customers using it see them.
     @admin.display(description=_("what customers see"))
     def shown_label(self, obj: StatusWording) -> str:
-        return obj.label or _("%(wording)s (default)") % {
-            "wording": status.wording(obj.status).label
-        }
+        label = status.wording(obj.status).label
+        if obj.texts().get(status.language(), ("", ""))[0]:
+            return label
+        return _("%(wording)s (default)") % {"wording": label}
 
     @admin.display(description=_("what happens next"))
     def shown_expectation(self, obj: StatusWording) -> str:
-        return obj.expectation or status.wording(obj.status).expectation
+        return status.wording(obj.status).expectation

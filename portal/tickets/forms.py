@@ -23,6 +23,7 @@ assert [value for value, _label in PRIORITY_CHOICES] == list(PRIORITIES)
 
 IDEMPOTENCY_KEY = re.compile(r"[0-9a-f]{32}")
 FORM_SLUG = re.compile(r"[-a-zA-Z0-9_]{1,50}")  # models.SlugField's
+TICKET_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
 STARTED_SALT = "tickets.form-started"
 STARTED_MAX_AGE = 24 * 3600  # a page left open all day still sends; a replayed token doesn't
 
@@ -235,6 +236,17 @@ class SignInForm(HumanForm):
         max_length=client.EMAIL_MAX,
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
+    # A bookmarked request opened signed out: the link leads back to it.
+    ticket = forms.CharField(required=False, widget=forms.HiddenInput)
 
     def clean_email(self) -> str:
         return self.cleaned_data["email"].strip().lower()
+
+    def clean_ticket(self) -> str:
+        return ticket_id_or_blank(self.cleaned_data["ticket"])
+
+
+def ticket_id_or_blank(value: str) -> str:
+    """A ticket id as the ticket page's URL takes it; anything else is dropped (never an
+    error: it only says where to go after signing in)."""
+    return value if TICKET_ID.fullmatch(value) else ""

@@ -4,6 +4,10 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.tixallo.types import STATUSES
 
+# Each language's pair of fields (settings.LANGUAGES); English keeps the fields that
+# were there before wordings had languages.
+LANGUAGE_FIELDS = {"en": ("label", "expectation"), "de": ("label_de", "expectation_de")}
+
 
 class StatusWording(models.Model):
     """How the portal words a Tixallo status for customers; missing ones use the defaults."""
@@ -16,9 +20,11 @@ class StatusWording(models.Model):
             _("One of {statuses}, or any other value Tixallo sends."), statuses=", ".join(STATUSES)
         ),
     )
-    # Empty: the default wording, in the customer's language.
-    label = models.CharField(_("what customers see"), max_length=60, blank=True)
-    expectation = models.CharField(_("what happens next"), max_length=200, blank=True)
+    # A text per language; an empty one is the built-in wording in that language.
+    label = models.CharField(_("what customers see (English)"), max_length=60, blank=True)
+    expectation = models.CharField(_("what happens next (English)"), max_length=200, blank=True)
+    label_de = models.CharField(_("what customers see (German)"), max_length=60, blank=True)
+    expectation_de = models.CharField(_("what happens next (German)"), max_length=200, blank=True)
 
     class Meta:
         verbose_name = _("status wording")
@@ -27,3 +33,8 @@ class StatusWording(models.Model):
 
     def __str__(self) -> str:
         return f"{self.status} → {self.label}"
+
+    def texts(self) -> dict[str, tuple[str, str]]:
+        """Language code → (label, expectation), either "" where the admin wrote none."""
+        return {code: (getattr(self, label), getattr(self, expectation))
+                for code, (label, expectation) in LANGUAGE_FIELDS.items()}  # fmt: skip

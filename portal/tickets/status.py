@@ -14,7 +14,7 @@ from portal.tickets.models import StatusWording
 OPEN = ("new", "open", "pending", "on_hold")
 DONE = ("solved", "closed")
 FILTERS = {"open": OPEN, "done": DONE, "all": ()}
-CACHE_KEY = "status-wording:v1"
+CACHE_KEY = "status-wording:v2"  # v2: a text per language
 
 
 @dataclass(frozen=True)
@@ -62,13 +62,17 @@ def _defaults(language: str | None) -> dict[str, Wording]:
 
 
 def wording(status: str) -> Wording:
-    """The wording for a status; an unknown status is shown as it is."""
-    overrides = _overrides()
+    """The wording for a status in the active language: the admin's text in it, else the
+    built-in one (translated); an unknown status is shown as it is."""
     base = defaults().get(status) or Wording(status, status.replace("_", " "), "", "unknown")
-    if status in overrides:
-        label, expectation = overrides[status]
-        return Wording(status, label or base.label, expectation or base.expectation, base.tone)
-    return base
+    texts = _overrides().get(status, {})
+    label, expectation = texts.get(language(), ("", ""))
+    return Wording(status, label or base.label, expectation or base.expectation, base.tone)
+
+
+def language() -> str:
+    """The active language as the wordings' texts are keyed (models.LANGUAGE_FIELDS)."""
+    return (get_language() or "en").split("-")[0]
 
 
 def overrides_version() -> str:
@@ -76,10 +80,10 @@ def overrides_version() -> str:
     return repr(sorted(_overrides().items()))
 
 
-def _overrides() -> dict[str, tuple[str, str]]:
+def _overrides() -> dict[str, dict[str, tuple[str, str]]]:
     found = cache.get(CACHE_KEY)
     if found is None:
-        found = {w.status: (w.label, w.expectation) for w in StatusWording.objects.all()}
+        found = {w.status: w.texts() for w in StatusWording.objects.all()}
         cache.set(CACHE_KEY, found, 300)
     return found
 

@@ -2,12 +2,14 @@
 with the cause for the admin. Nothing here shows a traceback or the key."""
 
 import logging
+import math
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from portal.tickets import timewords
 from portal.tickets.forms import started_now
 from portal.tixallo.errors import AuthFailed, Misconfigured, RateLimited, TixalloError
 
@@ -17,6 +19,9 @@ log = logging.getLogger("portal.upstream")
 def explain(error: TixalloError) -> str:
     if isinstance(error, RateLimited):
         log.warning("Tixallo is rate limiting the portal: %s", error)
+        if error.retry_after:  # Tixallo said how long: so do we
+            wait = timewords.try_again_in(math.ceil(error.retry_after))
+            return _("Our support system is busy right now.") + " " + wait
         return _("Our support system is busy right now. Please wait a moment and try again.")
     if isinstance(error, AuthFailed | Misconfigured):
         log.error("The portal cannot use Tixallo — check the API key and base URL: %s", error)
@@ -44,7 +49,7 @@ def too_many(
     form = context["form"]
     initial = form.initial | form.data.dict() | {"started": started_now()}
     context["form"] = type(form)(initial=initial, **getattr(form, "options", {}))
-    context["trouble"] = _("Please wait a moment before sending this again.")
+    context["trouble"] = _("This wasn't sent.") + " " + timewords.try_again_in(wait)
     response = render(request, template, context, status=429)
     response["Retry-After"] = str(max(1, wait))
     return response

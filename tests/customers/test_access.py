@@ -12,9 +12,9 @@ from tests.factories import new_ticket, request_with_session
 @pytest.mark.django_db
 def test_every_sign_in_link_works_once_for_anyone():
     first, second, third = (access.signin_token(e) for e in ("a@x.com", "b@x.com", "a@x.com"))
-    assert access.redeem_signin_token(first) == "a@x.com"
-    assert access.redeem_signin_token(second) == "b@x.com"
-    assert access.redeem_signin_token(third) == "a@x.com"
+    assert access.redeem_signin_token(first).email == "a@x.com"
+    assert access.redeem_signin_token(second).email == "b@x.com"
+    assert access.redeem_signin_token(third).email == "a@x.com"
     for used in (first, second, third):
         with pytest.raises(access.LinkUsed):
             access.redeem_signin_token(used)
@@ -23,7 +23,7 @@ def test_every_sign_in_link_works_once_for_anyone():
 @pytest.mark.django_db
 def test_sign_in_links_expire_and_forgeries_are_404(settings):
     token = access.signin_token("a@x.com")
-    assert access.peek_signin_token(token) == "a@x.com"
+    assert access.peek_signin_token(token) == access.SignInLink("a@x.com", "", used=False)
     settings.SIGNIN_LINK_MAX_AGE = -1
     with pytest.raises(access.LinkExpired):
         access.peek_signin_token(token)
@@ -34,10 +34,19 @@ def test_sign_in_links_expire_and_forgeries_are_404(settings):
         signing.dumps({"e": "a@x.com"}, salt=access.SIGNIN_SALT),
         signing.dumps({"n": "1"}, salt=access.SIGNIN_SALT),
         signing.dumps(["a@x.com", "1"], salt=access.SIGNIN_SALT),
+        signing.dumps({"e": "a@x.com", "n": "1", "t": 7}, salt=access.SIGNIN_SALT),
     ]
     for bad in forged:
         with pytest.raises(Http404):
             access.redeem_signin_token(bad)
+
+
+@pytest.mark.django_db
+def test_a_peek_tells_a_used_link_and_where_it_leads():
+    token = access.signin_token("a@x.com", "tkt_7")
+    assert access.peek_signin_token(token) == access.SignInLink("a@x.com", "tkt_7", used=False)
+    assert access.redeem_signin_token(token).ticket_id == "tkt_7"
+    assert access.peek_signin_token(token).used
 
 
 def test_ticket_links_carry_only_a_string_id():

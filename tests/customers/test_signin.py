@@ -7,7 +7,7 @@ import pytest
 from django.core import mail
 
 from portal.customers import ratelimit
-from tests.factories import emailed_link, new_ticket
+from tests.factories import emailed_link, new_ticket, ticket_link
 
 pytestmark = pytest.mark.django_db
 
@@ -62,6 +62,16 @@ def test_it_refuses_a_used_link(client, sandbox):
     assert response.status_code == 410
     assert "already been used" in response.content.decode()
     assert other.get("/tickets/").status_code == 302
+
+
+def test_a_used_link_says_so_at_once_when_opened(client, sandbox):
+    ask_for_link(client)
+    link = emailed_link(mail.outbox[-1], "/signin/")
+    client.post(link)
+    response = type(client)().get(link)
+    assert response.status_code == 410
+    assert "already been used" in response.content.decode()
+    assert "signing in as" not in response.content.decode()
 
 
 def test_it_refuses_an_expired_link(client, sandbox, settings):
@@ -153,6 +163,7 @@ def test_a_429_says_the_real_wait(client, settings, monkeypatch):
     response = ask_for_link(client, "a@example.com")
     assert response.status_code == 429
     assert response["Retry-After"] == "3500"
+    assert "Please try again in 59 minutes." in response.content.decode()
 
 
 def test_the_email_budget_is_counted_once_acted_on(client, settings):
@@ -179,3 +190,12 @@ def test_it_counts_an_email_with_spaces_against_the_same_limit(client, sandbox, 
     }
     codes = [ask_for_link(client, " " * n + "victim@example.com").status_code for n in range(4)]
     assert codes == [200, 200, 429, 429]
+
+
+def test_after_a_private_link_my_requests_offers_its_email_without_asking(client, sandbox):
+    ticket = new_ticket("kim@example.com")
+    client.get(ticket_link(ticket.id))
+    signin_page = client.get("/tickets/", follow=True).content.decode()
+    assert 'value="kim@example.com"' in signin_page
+    assert client.get("/tickets/").status_code == 302  # the link signed nobody in
+    assert 'value="kim@example.com"' not in type(client)().get("/signin/").content.decode()

@@ -27,7 +27,8 @@ def test_a_held_request_waits_for_the_emailed_link(client, sandbox, holding):
     response = other.post(link)
     assert ticket_count(sandbox) == 1
     assert response["Location"].startswith("/tickets/")  # signed in: the link proved it
-    assert "Refund please" in other.get(response["Location"]).content.decode()
+    ticket_page = other.get(response["Location"]).content.decode()
+    assert "Refund please" in ticket_page and "got your request #1001" in ticket_page
     other.post(link)
     assert ticket_count(sandbox) == 1  # once
 

@@ -6,7 +6,7 @@ import re
 import pytest
 from django.core import mail
 
-from tests.factories import FORM, sign_in_as
+from tests.factories import FORM, page_text, sign_in_as
 
 pytestmark = pytest.mark.django_db
 
@@ -34,6 +34,19 @@ def test_a_signed_in_owner_goes_straight_to_the_ticket(client, sandbox):
     response = client.post("/", FORM)
     landing = client.get(response["Location"])
     assert landing.status_code == 302 and landing["Location"].startswith("/tickets/")
+
+
+def test_a_signed_in_owner_is_told_on_the_ticket_that_it_arrived_once(client, sandbox):
+    sign_in_as(client, "alex@example.com")
+    ticket_page = client.post("/", FORM, follow=True)
+    assert "Thank you — we&#x27;ve got your request #1001." in ticket_page.content.decode()
+    again = client.get(ticket_page.redirect_chain[-1][0]).content.decode()
+    assert "got your request" not in again
+
+
+def test_the_confirmation_repeats_name_and_priority_too(client, sandbox):
+    text = page_text(client.post("/", FORM | {"priority": "urgent"}, follow=True))
+    assert "Your name Alex Example" in text and "Priority Urgent" in text
 
 
 def test_someone_signed_in_as_another_email_gets_no_link(client, sandbox):

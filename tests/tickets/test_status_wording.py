@@ -1,10 +1,11 @@
 """Statuses in customer words: defaults, admin overrides, unknown values as-is."""
 
 import pytest
+from django.utils import translation
 
 from portal.tickets import status
 from portal.tickets.models import StatusWording
-from tests.factories import new_ticket, set_status, ticket_link
+from tests.factories import GERMAN, new_ticket, set_status, ticket_link
 
 pytestmark = pytest.mark.django_db
 
@@ -68,3 +69,36 @@ def test_admin_takes_another_status_code_tixallo_sends(admin_client):
     )
     assert refused.status_code == 200
     assert "Type the status code Tixallo sends." in refused.content.decode()
+
+
+def test_a_wording_has_a_text_per_language_falling_back_to_the_built_in_one(client, sandbox):
+    ticket = new_ticket()
+    set_status(sandbox, ticket.id, "pending")
+    wording = StatusWording.objects.get(status="pending")
+    wording.label, wording.expectation = "Your turn", "Tell us more."
+    wording.save()
+    german = client.get(ticket_link(ticket.id), **GERMAN).content.decode()
+    assert "Wartet auf Ihre Antwort" in german and "Your turn" not in german
+    assert "Tell us more." not in german
+    wording.label_de, wording.expectation_de = "Sie sind dran", "Erzählen Sie uns mehr."
+    wording.save()
+    german = client.get(ticket_link(ticket.id), **GERMAN).content.decode()
+    assert "Sie sind dran" in german and "Erzählen Sie uns mehr." in german
+    english = client.get(ticket_link(ticket.id), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Your turn" in english and "Sie sind dran" not in english
+
+
+def test_admin_shows_each_languages_default_as_its_placeholder(admin_client):
+    pending = StatusWording.objects.get(status="pending")
+    form = admin_client.get(f"/admin/tickets/statuswording/{pending.pk}/change/").content.decode()
+    assert 'name="label_de"' in form and 'name="expectation_de"' in form
+    assert 'placeholder="Wartet auf Ihre Antwort"' in form
+    assert 'placeholder="Waiting for your reply"' in form
+    response = admin_client.post(
+        f"/admin/tickets/statuswording/{pending.pk}/change/",
+        {"status": "pending", "label": "", "label_de": "Sie sind dran"},
+    )
+    assert response.status_code == 302
+    with translation.override("de"):
+        assert status.wording("pending").label == "Sie sind dran"
+    assert status.wording("pending").label == "Waiting for your reply"

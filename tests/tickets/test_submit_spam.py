@@ -39,7 +39,7 @@ def test_it_asks_a_too_quick_sender_to_wait_and_keeps_the_text(client, sandbox, 
     response = client.post("/", FORM | {"started": started_now()})
     assert response.status_code == 429
     html = response.content.decode()
-    assert "Please wait a moment" in html
+    assert "Please try again in 1 minute." in html
     assert "I was charged twice for order 5521." in html
     assert ticket_count(sandbox) == 0
 
@@ -51,10 +51,20 @@ def test_too_quick_a_form_says_so_once(client, sandbox, settings):
     data = {"subject": "Hi", "description": "x", "customer_email": "a@example.com",
             "customer_name": "A", "priority": "low", "started": started}  # fmt: skip
     html = client.post("/", data).content.decode()
-    assert "Please wait a moment before sending this again. Nothing you typed has been lost." in (
-        html
+    assert "This wasn't sent. Please try again in 1 minute. Nothing you typed has been lost." in (
+        html.replace("&#x27;", "'")
     )
     assert "still here" not in html
+
+
+def test_two_quick_clicks_on_an_empty_form_show_its_errors_not_wait(client, sandbox, settings):
+    settings.MIN_FILL_SECONDS = 60
+    blank = dict.fromkeys(["subject", "description", "customer_email", "customer_name"], "")
+    response = client.post("/", blank | {"started": started_now()})
+    assert response.status_code == 422
+    html = response.content.decode()
+    assert "This field is required." in html
+    assert "try again in" not in html
 
 
 def test_it_treats_a_forged_start_time_as_just_now(client, sandbox, settings):

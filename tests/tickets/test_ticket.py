@@ -4,10 +4,12 @@ who may see it, what is shown, and its live polling. Replying: test_reply.py."""
 import re
 
 import pytest
+from django.core import mail
 
 from portal.sandbox import agents
 from tests.factories import (
     api_requests,
+    emailed_link,
     new_ticket,
     poll_url,
     set_faults,
@@ -35,9 +37,7 @@ def test_it_hides_another_customers_ticket_behind_a_404(client, sandbox, signed_
     assert client.post(f"/tickets/{theirs.id}/", {"body": "hi"}).status_code == 404
 
 
-def test_it_answers_404_for_a_guessed_id_or_no_session(client, sandbox):
-    ticket = new_ticket()
-    assert client.get(f"/tickets/{ticket.id}/").status_code == 404
+def test_it_answers_404_for_a_guessed_id(client, sandbox):
     sign_in_as(client)
     assert client.get("/tickets/tkt_0000000000/").status_code == 404
 
@@ -57,8 +57,30 @@ def test_it_answers_404_for_odd_ticket_ids(client, sandbox, signed_in, ticket_id
 def test_it_spends_no_upstream_call_on_guesses_without_a_session(client, sandbox):
     before = api_requests(sandbox)
     for n in range(5):
-        assert client.get(f"/tickets/tkt_guess{n}/").status_code == 404
+        assert client.get(f"/tickets/tkt_guess{n}/").status_code == 302  # to sign in
+    assert client.get("/tickets/tkt_guess/", headers={"HX-Request": "true"}).status_code == 404
     assert api_requests(sandbox) == before
+
+
+def test_a_bookmarked_request_signed_out_leads_to_sign_in_and_back(client, sandbox):
+    ticket = new_ticket(subject="Bookmarked")
+    response = client.get(f"/tickets/{ticket.id}/")
+    assert response.status_code == 302
+    assert response["Location"] == f"/signin/?ticket={ticket.id}"
+    signin_page = client.get(response["Location"]).content.decode()
+    assert f'name="ticket" value="{ticket.id}"' in signin_page
+    client.post("/signin/", {"email": "alex@example.com", "ticket": ticket.id})
+    link = emailed_link(mail.outbox[-1], "/signin/")
+    response = client.post(link)
+    assert response["Location"] == f"/tickets/{ticket.id}/"
+    assert "Bookmarked" in client.get(response["Location"]).content.decode()
+    assert client.get(link)["Location"] == f"/tickets/{ticket.id}/"  # opened again
+
+
+def test_a_sign_in_link_leads_back_only_to_a_plain_ticket_id(client, sandbox):
+    client.post("/signin/", {"email": "alex@example.com", "ticket": "//evil.example/x"})
+    response = client.post(emailed_link(mail.outbox[-1], "/signin/"))
+    assert response["Location"] == "/tickets/"
 
 
 # --- what is shown -------------------------------------------------------------------

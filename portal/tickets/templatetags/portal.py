@@ -2,7 +2,6 @@ import hashlib
 from datetime import UTC, datetime
 
 from django import forms, template
-from django.contrib.humanize.templatetags.humanize import naturaltime
 from django.template.defaultfilters import date as format_date
 from django.template.defaultfilters import linebreaksbr
 from django.utils.html import format_html, urlize
@@ -11,6 +10,7 @@ from django.utils.translation import get_language
 
 from portal.tickets.forms import PRIORITY_CHOICES
 from portal.tickets.status import Wording, wording
+from portal.tickets.timewords import ago
 
 register = template.Library()
 
@@ -25,7 +25,8 @@ def message_text(text: str) -> SafeString:
 
 @register.simple_tag
 def when(moment: datetime | None) -> str:
-    """ "2 hours ago" (humanize's, well translated), with the exact time on hover."""
+    """ "2 hours ago" (in words that read naturally in German too), with the exact time on
+    hover."""
     if moment is None:
         return ""
     moment = in_utc(moment)
@@ -33,7 +34,7 @@ def when(moment: datetime | None) -> str:
         '<time datetime="{}" title="{}">{}</time>',
         machine_time(moment),
         format_date(moment, "DATETIME_FORMAT"),
-        naturaltime(moment),
+        ago(moment),
     )
 
 

@@ -12,7 +12,7 @@ from portal.config.current import for_request
 from portal.customers import access
 from portal.outbox import queue
 from portal.outbox.models import Submission
-from portal.tickets.views import url_in_mount
+from portal.tickets.views.filed import to_ticket_with_thanks
 from portal.tickets.views.saved import saved_url
 
 TEMPLATE = "tickets/confirm_request.html"
@@ -39,5 +39,5 @@ def confirm_request(request: HttpRequest, token: str) -> HttpResponse:
     if queue.release(submission, hours):
         access.sign_in(request, submission.customer_email)  # the emailed link proved it
     if submission.state == Submission.State.DELIVERED:
-        return redirect(url_in_mount(request, "tickets:ticket", submission.ticket_id))
+        return to_ticket_with_thanks(request, submission)
     return redirect(saved_url(request, submission))

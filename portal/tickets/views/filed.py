@@ -1,9 +1,11 @@
 """The page after a request Tixallo took at once: its number and what was sent (the
 other case, a request still waiting in the outbox, is `saved`)."""
 
+from django.contrib import messages
 from django.core import signing
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
@@ -19,6 +21,13 @@ def filed_url(request: HttpRequest, submission: Submission) -> str:
     return url_in_mount(request, "tickets:filed", token)
 
 
+def to_ticket_with_thanks(request: HttpRequest, submission: Submission) -> HttpResponse:
+    """The customer's own new ticket, with a one-time acknowledgement on top."""
+    thanks = _("Thank you — we've got your request #%(number)s. Our answers will show here.")
+    messages.success(request, thanks % {"number": submission.ticket_number})
+    return redirect(url_in_mount(request, "tickets:ticket", submission.ticket_id))
+
+
 @require_safe
 @never_cache  # it names the ticket: no shared cache keeps it
 def filed(request: HttpRequest, token: str) -> HttpResponse:
@@ -31,5 +40,5 @@ def filed(request: HttpRequest, token: str) -> HttpResponse:
     except (signing.BadSignature, TypeError, Submission.DoesNotExist):
         raise Http404("No such confirmation") from None
     if access.verified_email(request) == submission.customer_email:
-        return redirect(url_in_mount(request, "tickets:ticket", submission.ticket_id))
+        return to_ticket_with_thanks(request, submission)
     return render(request, "tickets/filed.html", {"submission": submission})

@@ -12,14 +12,14 @@ from portal.config.current import absolute_url
 from portal.customers import access, identity, ratelimit
 from portal.outbox import emails
 from portal.tickets import trouble
-from portal.tickets.forms import SignInForm, started_now
+from portal.tickets.forms import SignInForm, started_now, ticket_id_or_blank
 from portal.tickets.views import url_in_mount
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
 @never_cache
 def signin(request: HttpRequest) -> HttpResponse:
-    form = SignInForm(request.POST or None, initial={"started": started_now()})
+    form = SignInForm(request.POST or None, initial=_initial(request))
     context = {"form": form}
     if not form.is_bound:
         return render(request, "tickets/signin.html", context)
@@ -32,7 +32,7 @@ def signin(request: HttpRequest) -> HttpResponse:
     email = form.cleaned_data["email"]
     if wait := ratelimit.email_wait("signin", email):
         return trouble.too_many(request, "tickets/signin.html", context, wait)
-    token = access.signin_token(email)
+    token = access.signin_token(email, form.cleaned_data["ticket"])
     link = absolute_url(request, reverse("tickets:signin-link", args=[token]))
     # The same answer whether or not this address has tickets: no enumeration.
     emails.send_signin_link(email, link, settings.SIGNIN_LINK_MAX_AGE // 60)
@@ -40,21 +40,33 @@ def signin(request: HttpRequest) -> HttpResponse:
     return render(request, "tickets/signin_sent.html", context)
 
 
+def _initial(request: HttpRequest) -> dict[str, str]:
+    """A start time; the email a private link proved (not asked for again); the
+    bookmarked request to come back to (`?ticket=`)."""
+    return {
+        "started": started_now(),
+        "email": access.link_email(request),
+        "ticket": ticket_id_or_blank(request.GET.get("ticket", "")),
+    }
+
+
 @require_http_methods(["GET", "HEAD", "POST"])
 def signin_link(request: HttpRequest, token: str) -> HttpResponse:
     try:
         if request.method != "POST":  # GET and HEAD only look: a scanner uses nothing up
-            email = access.peek_signin_token(token)
-            if email == access.verified_email(request):  # opened again after signing in
-                return redirect(url_in_mount(request, "tickets:mine"))
-            return render(request, "tickets/signin_confirm.html", {"email": email})
-        email = access.redeem_signin_token(token)
+            link = access.peek_signin_token(token)
+            if link.email == access.verified_email(request):  # opened again after signing in
+                return redirect(_destination(request, link))
+            if link.used:  # said at once, not after a click on "Sign in"
+                return _link_failed(request, expired=False)
+            return render(request, "tickets/signin_confirm.html", {"email": link.email})
+        link = access.redeem_signin_token(token)
     except access.LinkExpired:
         return _link_failed(request, expired=True)
     except access.LinkUsed:
         return _link_failed(request, expired=False)
-    access.sign_in(request, email)
-    return redirect(url_in_mount(request, "tickets:mine"))
+    access.sign_in(request, link.email)
+    return redirect(_destination(request, link))
 
 
 @require_POST
@@ -64,6 +76,13 @@ def signout(request: HttpRequest) -> HttpResponse:
         return redirect(url_in_mount(request, "tickets:mine"))
     access.sign_out(request)
     return redirect(url_in_mount(request, "tickets:submit"))
+
+
+def _destination(request: HttpRequest, link: access.SignInLink) -> str:
+    """The bookmarked request the sign-in started from, else My requests."""
+    if link.ticket_id:
+        return url_in_mount(request, "tickets:ticket", link.ticket_id)
+    return url_in_mount(request, "tickets:mine")
 
 
 def _link_failed(request: HttpRequest, expired: bool) -> HttpResponse:

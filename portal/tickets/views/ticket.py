@@ -4,7 +4,9 @@ Two doors, one view: `/tickets/<id>/` for a signed-in customer who owns it, and
 `/t/<signed link>/` for whoever holds the private link from the confirmation."""
 
 from contextlib import suppress
+from urllib.parse import urlencode
 
+from django.contrib.messages import get_messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -19,8 +21,14 @@ from portal.mirror import reads
 from portal.outbox import queue, solve
 from portal.outbox.models import Submission
 from portal.tickets import status, trouble
-from portal.tickets.forms import ReplyForm
-from portal.tickets.views import action_key, fragment_key, version_of, wants_fragment
+from portal.tickets.forms import ReplyForm, ticket_id_or_blank
+from portal.tickets.views import (
+    action_key,
+    fragment_key,
+    url_in_mount,
+    version_of,
+    wants_fragment,
+)
 from portal.tixallo import client
 from portal.tixallo.errors import Invalid, TixalloError
 from portal.tixallo.types import Ticket
@@ -36,7 +44,12 @@ def ticket_by_id(request: HttpRequest, ticket_id: str) -> HttpResponse:
         # Decided before any call to Tixallo: guesses cost the upstream nothing.
         if request.method == "POST":
             return _signed_out_reply(request)
-        raise Http404("No such ticket")
+        if request.htmx:  # a poll after the session ended: keep what is on screen
+            raise Http404("No such ticket")
+        # A bookmark: sign in, and the emailed link leads back here (a 404 for whoever
+        # may not see it, once signed in).
+        signin = url_in_mount(request, "tickets:signin")
+        return redirect(f"{signin}?{urlencode({'ticket': ticket_id_or_blank(ticket_id)})}")
     return _ticket_page(request, ticket_id, request.path, via_link=False)
 
 
@@ -65,6 +78,8 @@ def _ticket_page(request: HttpRequest, ticket_id: str, url: str, via_link: bool)
     version = _version(copy, sending)
     if wants_fragment(request) and request.GET.get("v") == version:
         return HttpResponse(status=204)  # a poll with nothing new swaps nothing
+    if via_link and not request.htmx:
+        access.remember_link_email(request, copy.owner)
     context = _context(request, copy, url, ReplyForm(initial=_fresh_key()), version, sending)
     if wants_fragment(request) and not context["can_reply"]:
         # Closed while the page was open: the reply box goes too (out of band).
@@ -72,7 +87,13 @@ def _ticket_page(request: HttpRequest, ticket_id: str, url: str, via_link: bool)
         conversation = render_to_string(TEMPLATE + "#conversation", context, request)
         closed_note = render_to_string(TEMPLATE + "#reply-form", context, request)
         return HttpResponse(conversation + closed_note)
-    return render(request, TEMPLATE + ("#conversation" if wants_fragment(request) else ""), context)
+    if wants_fragment(request):
+        # Solved or reopened while the page was open: the reply box's note follows (out of
+        # band), leaving whatever is being typed alone.
+        conversation = render_to_string(TEMPLATE + "#conversation", context, request)
+        note = render_to_string(TEMPLATE + "#reply-note", context | {"note_oob": True}, request)
+        return HttpResponse(conversation + note)
+    return render(request, TEMPLATE, context)
 
 
 def _reply(request: HttpRequest, copy: reads.Copy, url: str) -> HttpResponse:
@@ -205,6 +226,7 @@ def _context(
         "fragment_key": fragment_key(request, shown, *moments),
         "ticket": ticket,
         "messages": ticket.public_messages,
+        "notices": get_messages(request),  # lazy: read only where the page shows them
         "sending": sending,
         "version": version,
         "wording": wording,
