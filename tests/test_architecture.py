@@ -36,8 +36,9 @@ ALLOWED = {
     "webhooks": {"mirror", "outbox", "config", "tixallo", "telemetry"},
     # The cached view of Tixallo: reads through the client, counts hits and misses.
     "mirror": {"tixallo", "telemetry"},
-    # Health page, probes, /metrics, system checks: read only, of everything below it.
-    "ops": {"outbox", "mirror", "config", "webhooks", "tixallo", "telemetry"},
+    # Health page, probes, /metrics, system checks: read only, of everything below it;
+    # relative times in the customer pages' words (tickets.timewords, never its views).
+    "ops": {"outbox", "mirror", "config", "webhooks", "tixallo", "telemetry", "tickets"},
     # Request forms and their fields: the priority words and the embed snippet (config),
     # Tixallo's field limits for the composed subject and description.
     "requestforms": {"config", "tixallo"},

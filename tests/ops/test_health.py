@@ -210,3 +210,10 @@ def test_it_shows_tixallo_last_answers_recorded_by_any_call(admin_client, sandbo
     last_ok, last_error = metrics.tixallo_last()
     assert last_ok is not None
     assert last_error is None
+
+
+def test_its_times_read_naturally_in_german_too():
+    from portal.ops.templatetags.ops import ago
+
+    with translation.override("de"):
+        assert ago(timezone.now() - timedelta(days=5, hours=20)) == "vor 5 Tagen"

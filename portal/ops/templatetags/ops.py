@@ -1,11 +1,9 @@
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from django import template
-from django.contrib.humanize.templatetags.humanize import naturaltime
-from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from portal.ops import health
+from portal.tickets import timewords
 
 register = template.Library()
 
@@ -18,7 +16,5 @@ def health_link() -> dict[str, int]:
 
 @register.filter
 def ago(moment: datetime) -> str:
-    """ "just now", "3 minutes ago", "vor 2 Stunden": humanize's words, never "0 minutes ago"."""
-    if abs(timezone.now() - moment) < timedelta(minutes=1):
-        return _("just now")
-    return naturaltime(moment)
+    """ "just now", "3 minutes ago", "vor 2 Stunden": the customer pages' words."""
+    return timewords.ago(moment)
