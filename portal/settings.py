@@ -165,6 +165,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
+    "portal.shared",
     "portal.config",
     "portal.mirror",
     "portal.outbox",
@@ -232,6 +233,18 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The web workers and the outbox worker write the same file (the outbox, the shared
+    # store): WAL lets readers go on during a write, busy_timeout makes a writer wait its
+    # turn instead of failing "database is locked", and IMMEDIATE transactions take the
+    # write lock at BEGIN, so no transaction has to give up halfway to another.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA busy_timeout=10000;"
+            " PRAGMA synchronous=NORMAL;",
+            "transaction_mode": "IMMEDIATE",
+        }
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # With REDIS_URL, one cache every portal process shares (cached tickets and lists, their

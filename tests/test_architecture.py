@@ -41,6 +41,9 @@ ALLOWED = {
     "tixallo": set(),  # the API client: HTTP only; the apps plug in what it needs
     "telemetry": set(),  # counters and log lines: any package may record, it imports none
     "caches": set(),  # cache backends named by settings.CACHES
+    # State every process agrees on (Redis or a table): logs a Redis outage as the
+    # cache does. Any package may use it.
+    "shared": {"caches"},
     "sandbox": set(),  # the stand-in Tixallo: a real install has none
     # The one wiring point to the sandbox, installed with it: hands the client its
     # transport, runs `manage.py demo` (the outbox's worker, the settings row).
