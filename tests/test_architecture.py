@@ -19,21 +19,24 @@ ALLOWED = {
     # The customer pages: who the visitor is (customers), reads through the mirror,
     # writes handed to the outbox, the configuration. From tixallo only its vocabulary:
     # types, errors, field limits and idempotency keys (no client calls).
-    "tickets": {"customers", "outbox", "mirror", "config", "tixallo"},
+    # A form's start token is used once in all processes (shared).
+    "tickets": {"customers", "outbox", "mirror", "config", "tixallo", "shared"},
     # The same pages in a frame: the identity the host vouches for (customers), the
     # submit form's prefill rules (tickets.forms, never its views), the loopback check.
     "embed": {"customers", "config", "tickets", "tixallo"},
     # Who the visitor is: proven email, signed links, the session; the ticket check
-    # reads through the mirror; refusals are counted.
-    "customers": {"mirror", "config", "tixallo", "telemetry"},
+    # reads through the mirror; refusals are counted; rate limits in the shared store.
+    "customers": {"mirror", "config", "tixallo", "telemetry", "shared"},
     # Everything after "saved": sends to Tixallo, drops cached copies, emails customers
-    # their private links (customers), counts the emails.
-    "outbox": {"mirror", "tixallo", "customers", "config", "telemetry"},
+    # their private links (customers), counts the emails; what is queued for a customer
+    # changes a marker every process reads (shared).
+    "outbox": {"mirror", "tixallo", "customers", "config", "telemetry", "shared"},
     # The receiver: events invalidate the mirror and are handed to the outbox for the
     # answer emails; Tixallo's types clean its values.
     "webhooks": {"mirror", "outbox", "config", "tixallo", "telemetry"},
-    # The cached view of Tixallo: reads through the client, counts hits and misses.
-    "mirror": {"tixallo", "telemetry"},
+    # The cached view of Tixallo: reads through the client, counts hits and misses; its
+    # markers, locks and budget (and the breaker it hands the client) in the shared store.
+    "mirror": {"tixallo", "telemetry", "shared"},
     # Health page, probes, /metrics, system checks: read only, of everything below it.
     "ops": {"outbox", "mirror", "config", "webhooks", "tixallo", "telemetry"},
     # The settings row, its admin, "Test connection" and the Connection it supplies.
