@@ -5,6 +5,6 @@ pages use and their admin.
 
 May import: customers (who is asking), mirror (reads), outbox (writes: it hands over a
 submission and renders), config, tixallo (types, errors, field limits and fresh
-idempotency keys only). Nothing imports its views: they are reached by URL (embed
-mounts them a second time).
+idempotency keys only), shared (start tokens used once, the wordings' version).
+Nothing imports its views: they are reached by URL (embed mounts them a second time).
 """
