@@ -48,7 +48,7 @@ def test_a_signed_delivery_proves_it_and_a_missed_change_disproves_it(
 
 def test_processes_without_redis_trust_webhooks_too(settings):
     """Worker B hears of an event worker A received through the shared store (issue 15)."""
-    trust.event_arrived()
     settings.REDIS_URL, settings.WEB_CONCURRENCY = "", 2
+    trust.event_arrived()
     assert trust.webhooks_arriving()
     assert trust.trusted_for() == settings.PORTAL_WEBHOOK_CACHE_SECONDS
