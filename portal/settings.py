@@ -247,8 +247,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# With REDIS_URL, one cache every portal process shares (cached tickets and lists, their
-# invalidation by webhooks, rate limits); without it, each process has its own.
+# With REDIS_URL, the shared store (portal.shared: counters, markers, locks) and one cache
+# every portal process shares; without it, the store is a table of the database above and
+# each process has its own cache, which holds only what cannot go stale.
 REDIS_URL = env_str("REDIS_URL")
 CACHES = {
     "default": {
@@ -331,10 +332,8 @@ METRICS_TOKEN = env_str("METRICS_TOKEN")
 # from the environment itself, before it is imported.
 PROMETHEUS_MULTIPROC_DIR = env_str("PROMETHEUS_MULTIPROC_DIR")
 # How many gunicorn worker processes and portal instances run, for the system checks
-# (SQLite and a per-process cache do not mix with several). gunicorn.conf.py sets
-# WEB_CONCURRENCY for its workers; PORTAL_INSTANCES is the operator's to set. Several
-# workers without a shared cache (REDIS_URL) cannot tell each other of webhooks either
-# (portal.mirror.trust).
+# (several instances need one database server, not a SQLite file each). gunicorn.conf.py
+# sets WEB_CONCURRENCY for its workers; PORTAL_INSTANCES is the operator's to set.
 WEB_CONCURRENCY = env_int("WEB_CONCURRENCY", 1)
 PORTAL_INSTANCES = env_int("PORTAL_INSTANCES", 1)
 # "json": one JSON object per log line; anything else: plain text.
