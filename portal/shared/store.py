@@ -190,7 +190,9 @@ class _Table:
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             found = cursor.fetchall() if rows else []
-        if write and time.monotonic() - _last_cleanup > CLEANUP_EVERY:
+        # Not inside a caller's transaction: its row locks would last until that commits.
+        due = time.monotonic() - _last_cleanup > CLEANUP_EVERY
+        if write and due and not connection.in_atomic_block:
             self.cleanup()
         return found
 

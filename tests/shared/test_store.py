@@ -80,11 +80,27 @@ def test_table_counters_and_locks_expire_and_cleanup_drops_them(settings, db, la
     assert list(Entry.objects.values_list("key", flat=True)) == ["kept"]
 
 
-def test_table_cleanup_runs_by_itself_after_writes(settings, db, later, monkeypatch):
+def test_table_cleanup_runs_by_itself_after_writes(settings, transactional_db, later, monkeypatch):
     settings.REDIS_URL = ""
     store.incr("old", 1)
     later(5)
     monkeypatch.setattr(store, "_last_cleanup", store.time.monotonic() - store.CLEANUP_EVERY - 1)
+    store.incr("new", 60)
+    assert list(Entry.objects.values_list("key", flat=True)) == ["new"]
+
+
+def test_table_cleanup_waits_for_the_callers_transaction(
+    settings, transactional_db, later, monkeypatch
+):
+    from django.db import transaction
+
+    settings.REDIS_URL = ""
+    store.incr("old", 1)
+    later(5)
+    monkeypatch.setattr(store, "_last_cleanup", store.time.monotonic() - store.CLEANUP_EVERY - 1)
+    with transaction.atomic():
+        store.incr("new", 60)
+    assert Entry.objects.count() == 2  # the expired one waits for a write outside
     store.incr("new", 60)
     assert list(Entry.objects.values_list("key", flat=True)) == ["new"]
 
