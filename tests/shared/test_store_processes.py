@@ -2,21 +2,15 @@
 every lock won by one of them. They start together on a word from this test (no sleeps)."""
 
 import json
-import os
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
-from django.db import connection
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests import processes
+
 HITS, LOCKS = 150, 60
 
 WORKER = f"""
 import json, sys
-import django
-django.setup()
 from portal.shared import store
 print("ready", flush=True)
 sys.stdin.readline()
@@ -26,32 +20,10 @@ print(json.dumps([counted, won]), flush=True)
 """
 
 
-def database_url() -> str:
-    db = connection.settings_dict
-    if connection.vendor == "sqlite":
-        return f"sqlite:///{db['NAME']}"
-    return f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
-
-
 @pytest.mark.django_db(transaction=True)  # committed writes, seen by both processes
 @pytest.mark.parametrize("backend", ["table", "redis"], indirect=True)
-def test_two_processes_never_count_or_lock_the_same(backend, settings):
-    env = os.environ | {
-        "DJANGO_SETTINGS_MODULE": "tests.settings",
-        "DATABASE_URL": database_url(),
-        "REDIS_URL": settings.REDIS_URL,
-    }
-    workers = [
-        subprocess.Popen(
-            [sys.executable, "-c", WORKER],
-            cwd=ROOT,
-            env=env,
-            text=True,
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-        )  # fmt: skip
-        for _ in range(2)
-    ]
+def test_two_processes_never_count_or_lock_the_same(backend):
+    workers = [processes.start(WORKER) for _ in range(2)]
     try:
         assert [w.stdout.readline().strip() for w in workers] == ["ready", "ready"]
         for worker in workers:
