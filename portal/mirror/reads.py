@@ -21,8 +21,9 @@ and "just failed" notes in the shared store (`portal.shared.store`), which every
 sees; the copies in Django's cache, per process without Redis. A copy carries the markers
 it was fetched under and is used only while they are the shared ones, so a process that
 missed an invalidation reads again instead of showing an old state. A page's read of the
-markers is a read-through of `MARKS_READ_THROUGH` seconds per process: a change made in
-another process (an event, the worker's delivery) shows at most that much later.
+markers is a read-through of `MARKS_READ_THROUGH` seconds per process (on the database
+store; Redis is asked every time): a change made in another process (an event, the
+worker's delivery) shows at most that much later.
 """
 
 import hashlib

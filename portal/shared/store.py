@@ -6,9 +6,10 @@ UPDATE ... RETURNING`), so two processes counting or locking at once never both 
 Keys that expire are dropped by Redis, or by `cleanup`, which a process runs after a
 write at most once every `CLEANUP_EVERY` seconds, so the table holds about what is alive.
 
-`get_many(..., within=1.0)` is a read-through: a value this process read less than a
-second ago is used again without asking. Only for readers to whom a second of staleness
-is harmless (a poll's change markers); this process's own writes are seen at once.
+`get_many(..., within=1.0)` is a read-through on the database: a value this process read
+less than a second ago is used again without asking. Only for readers to whom a second of
+staleness is harmless (a poll's change markers); this process's own writes are seen at
+once. Redis answers every read (one round trip, as the cache did): no staleness there.
 """
 
 import pickle
@@ -36,6 +37,8 @@ def get_many(keys: Iterable[str], *, within: float = 0.0) -> dict[str, Any]:
     """The keys that exist (and have not expired), with their values."""
     keys = list(keys)
     found: dict[str, Any] = {}
+    backend = _backend()
+    within = within if backend is _TABLE else 0.0
     if within > 0:
         now = time.monotonic()
         for key in list(keys):
@@ -45,7 +48,7 @@ def get_many(keys: Iterable[str], *, within: float = 0.0) -> dict[str, Any]:
                 if memo[1] is not _ABSENT:
                     found[key] = memo[1]
     if keys:
-        read = _backend().get_many(keys)
+        read = backend.get_many(keys)
         found.update(read)
         if within > 0:
             if len(_memo) > _MEMO_MAX:
