@@ -3,7 +3,7 @@
 
 import pytest
 
-from portal.shared import store
+from portal.shared import store, table
 from portal.shared.models import Entry
 
 
@@ -85,7 +85,7 @@ def test_table_cleanup_runs_by_itself_after_writes(settings, transactional_db, l
     settings.REDIS_URL = ""
     store.incr("old", 1)
     later(5)
-    monkeypatch.setattr(store, "_last_cleanup", store.time.monotonic() - store.CLEANUP_EVERY - 1)
+    monkeypatch.setattr(table, "_last_cleanup", store.time.monotonic() - table.CLEANUP_EVERY - 1)
     store.incr("new", 60)
     assert list(Entry.objects.values_list("key", flat=True)) == ["new"]
 
@@ -98,7 +98,7 @@ def test_table_cleanup_waits_for_the_callers_transaction(
     settings.REDIS_URL = ""
     store.incr("old", 1)
     later(5)
-    monkeypatch.setattr(store, "_last_cleanup", store.time.monotonic() - store.CLEANUP_EVERY - 1)
+    monkeypatch.setattr(table, "_last_cleanup", store.time.monotonic() - table.CLEANUP_EVERY - 1)
     with transaction.atomic():
         store.incr("new", 60)
     assert Entry.objects.count() == 2  # the expired one waits for a write outside
@@ -112,10 +112,10 @@ def test_redis_keys_expire_with_redis(settings, backend):
     store.incr("c", 10)
     store.add("lock", True, 5)
     store.set("kept", 1)
-    ttl = {key: backend.pttl(store.REDIS_PREFIX + key) for key in ("c", "lock", "kept")}
+    ttl = {key: backend.pttl("portal:shared:" + key) for key in ("c", "lock", "kept")}
     assert 9000 < ttl["c"] <= 10000 and 4000 < ttl["lock"] <= 5000 and ttl["kept"] == -1
     store.incr("c", 10)  # later hits keep the first hit's expiry
-    assert backend.pttl(store.REDIS_PREFIX + "c") <= ttl["c"]
+    assert backend.pttl("portal:shared:c") <= ttl["c"]
 
 
 def test_redis_down_answers_as_if_empty(settings, db):
