@@ -165,6 +165,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
+    "portal.shared",
     "portal.config",
     "portal.mirror",
     "portal.outbox",
@@ -237,10 +238,23 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The web workers and the outbox worker write the same file (the outbox, the shared
+    # store): WAL lets readers go on during a write, busy_timeout makes a writer wait its
+    # turn instead of failing "database is locked", and IMMEDIATE transactions take the
+    # write lock at BEGIN, so no transaction has to give up halfway to another.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA busy_timeout=10000;"
+            " PRAGMA synchronous=NORMAL;",
+            "transaction_mode": "IMMEDIATE",
+        }
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# With REDIS_URL, one cache every portal process shares (cached tickets and lists, their
-# invalidation by webhooks, rate limits); without it, each process has its own.
+# With REDIS_URL, the shared store (portal.shared: counters, markers, locks) and one cache
+# every portal process shares; without it, the store is a table of the database above and
+# each process has its own cache, which holds only what cannot go stale.
 REDIS_URL = env_str("REDIS_URL")
 CACHES = {
     "default": {
@@ -281,8 +295,14 @@ STORAGES = {
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
-# Sessions read from the cache (written through to the database): a poll costs no query.
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# With Redis, sessions are read from the cache (written through to the database): a poll
+# costs no query. Without it, from the database: a per-process copy of a session would
+# outlive a sign-out or a change made in another process.
+SESSION_ENGINE = (
+    "django.contrib.sessions.backends.cached_db"
+    if REDIS_URL
+    else "django.contrib.sessions.backends.db"
+)
 BEHIND_HTTPS_PROXY = env_bool("BEHIND_HTTPS_PROXY")
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BEHIND_HTTPS_PROXY else None
 # How many proxies of ours append to X-Forwarded-For (behind BEHIND_HTTPS_PROXY): the
@@ -319,10 +339,8 @@ METRICS_TOKEN = env_str("METRICS_TOKEN")
 # from the environment itself, before it is imported.
 PROMETHEUS_MULTIPROC_DIR = env_str("PROMETHEUS_MULTIPROC_DIR")
 # How many gunicorn worker processes and portal instances run, for the system checks
-# (SQLite and a per-process cache do not mix with several). gunicorn.conf.py sets
-# WEB_CONCURRENCY for its workers; PORTAL_INSTANCES is the operator's to set. Several
-# workers without a shared cache (REDIS_URL) cannot tell each other of webhooks either
-# (portal.mirror.trust).
+# (several instances need one database server, not a SQLite file each). gunicorn.conf.py
+# sets WEB_CONCURRENCY for its workers; PORTAL_INSTANCES is the operator's to set.
 WEB_CONCURRENCY = env_int("WEB_CONCURRENCY", 1)
 PORTAL_INSTANCES = env_int("PORTAL_INSTANCES", 1)
 # "json": one JSON object per log line; anything else: plain text.

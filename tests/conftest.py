@@ -97,9 +97,11 @@ def _fresh_cache():
     from django.core.cache import cache
 
     from portal.mirror import trust
+    from portal.shared import store
 
     cache.clear()
     trust.forget_memo()
+    store.forget_memo()
     yield
     cache.clear()
 

@@ -20,33 +20,41 @@ ALLOWED = {
     # writes handed to the outbox, the configuration. From tixallo only its vocabulary:
     # types, errors, field limits and idempotency keys (no client calls). The admin's
     # request forms: their fields on the submit form and in the description.
-    "tickets": {"customers", "outbox", "mirror", "config", "tixallo", "requestforms"},
+    # A form's start token is used once in all processes (shared).
+    "tickets": {"customers", "outbox", "mirror", "config", "tixallo", "requestforms", "shared"},
     # The same pages in a frame: the identity the host vouches for (customers), the
     # submit form's prefill rules (tickets.forms, never its views), the loopback check;
     # a request form's field labels, to give back what was typed when cookies are blocked.
     "embed": {"customers", "config", "tickets", "tixallo", "requestforms"},
     # Who the visitor is: proven email, signed links, the session; the ticket check
-    # reads through the mirror; refusals are counted.
-    "customers": {"mirror", "config", "tixallo", "telemetry"},
+    # reads through the mirror; refusals are counted; rate limits in the shared store.
+    "customers": {"mirror", "config", "tixallo", "telemetry", "shared"},
     # Everything after "saved": sends to Tixallo, drops cached copies, emails customers
-    # their private links (customers), counts the emails.
-    "outbox": {"mirror", "tixallo", "customers", "config", "telemetry"},
+    # their private links (customers), counts the emails; what is queued for a customer
+    # changes a marker every process reads (shared).
+    "outbox": {"mirror", "tixallo", "customers", "config", "telemetry", "shared"},
     # The receiver: events invalidate the mirror and are handed to the outbox for the
     # answer emails; Tixallo's types clean its values.
     "webhooks": {"mirror", "outbox", "config", "tixallo", "telemetry"},
-    # The cached view of Tixallo: reads through the client, counts hits and misses.
-    "mirror": {"tixallo", "telemetry"},
+    # The cached view of Tixallo: reads through the client, counts hits and misses; its
+    # markers, locks and budget (and the breaker it hands the client) in the shared store.
+    "mirror": {"tixallo", "telemetry", "shared"},
     # Health page, probes, /metrics, system checks: read only, of everything below it;
     # relative times in the customer pages' words (tickets.timewords, never its views).
     "ops": {"outbox", "mirror", "config", "webhooks", "tixallo", "telemetry", "tickets"},
     # Request forms and their fields: the priority words and the embed snippet (config),
     # Tixallo's field limits for the composed subject and description.
-    "requestforms": {"config", "tixallo"},
+    # Their version, bumped by an admin's change, in the shared store.
+    "requestforms": {"config", "tixallo", "shared"},
     # The settings row, its admin, "Test connection" and the Connection it supplies.
-    "config": {"tixallo"},
+    # Its version, bumped by a save, in the shared store: every process follows.
+    "config": {"tixallo", "shared"},
     "tixallo": set(),  # the API client: HTTP only; the apps plug in what it needs
     "telemetry": set(),  # counters and log lines: any package may record, it imports none
     "caches": set(),  # cache backends named by settings.CACHES
+    # State every process agrees on (Redis or a table): logs a Redis outage as the
+    # cache does. Any package may use it.
+    "shared": {"caches"},
     "sandbox": set(),  # the stand-in Tixallo: a real install has none
     # The one wiring point to the sandbox, installed with it: hands the client its
     # transport, runs `manage.py demo` (the outbox's worker, the settings row, the
@@ -188,3 +196,71 @@ def test_only_the_demo_wiring_knows_the_sandbox():
 def test_relative_imports_are_resolved():
     """The graph would miss `from . import breaker` otherwise (tixallo uses them)."""
     assert "portal.tixallo.breaker" in imports_of(PORTAL / "tixallo" / "client.py")
+
+
+# --- where state lives (issue 15; docs/architecture.md, "Where state lives") -------------
+
+# The modules that may use Django's cache, and what they keep there. Without REDIS_URL it
+# is per process and evicts at will, so only what cannot go stale belongs there: content
+# addressed by a version read from the shared store, or what may be lost or seen late.
+# What processes must agree on (counters, markers, locks, versions) is in portal.shared.
+CACHE_USERS = {
+    "caches/local.py": "the per-process backend itself",
+    "caches/redis.py": "the Redis backend itself",
+    "mirror/reads.py": "copies, each used only while the shared markers it carries hold",
+    "mirror/owners.py": "which email owns a customer id: a miss refreshes every list instead",
+    "mirror/public_times.py": "a fetched ticket's change times: a miss costs one fetch",
+    "outbox/queue.py": "what is queued for a customer, under their shared change marker",
+    "tickets/status.py": "the admin's wordings, under their shared version",
+    "requestforms/catalogue.py": "the admin's request forms, under their shared version",
+    "telemetry/metrics.py": "the last call's outcome for the health page (this process's)",
+    "ops/probes.py": "readyz: that the cache answers",
+}
+# What only a store shared by every process does right: counting, taking a lock, setting
+# a first value. On a per-process cache each process would count and lock for itself.
+SHARED_OPERATIONS = {"add", "incr", "decr", "get_or_set", "incr_version", "touch"}
+
+
+def _cache_uses(path: Path) -> tuple[bool, set[str]]:
+    """Whether `path` imports Django's cache, and which methods it calls on a `cache`."""
+    tree = ast.parse(path.read_text(), str(path))
+    imports = any(
+        isinstance(node, ast.ImportFrom) and (node.module or "").startswith("django.core.cache")
+        for node in ast.walk(tree)
+    )
+    calls = {
+        node.func.attr
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and isinstance(node.func.value, ast.Name)
+        and node.func.value.id == "cache"
+    }
+    return imports, calls
+
+
+def _portal_modules() -> list[Path]:
+    return [
+        path
+        for path in PORTAL.rglob("*.py")
+        if "migrations" not in path.parts and path.parts[len(PORTAL.parts)] != "sandbox"
+    ]
+
+
+def test_only_listed_modules_use_the_per_process_cache():
+    users = {str(path.relative_to(PORTAL)) for path in _portal_modules() if _cache_uses(path)[0]}
+    assert users <= set(CACHE_USERS), "shared state goes to portal.shared.store"
+
+
+def test_no_module_counts_or_locks_in_the_cache():
+    found = {
+        str(path.relative_to(PORTAL)): sorted(_cache_uses(path)[1] & SHARED_OPERATIONS)
+        for path in _portal_modules()
+    }
+    assert {path: ops for path, ops in found.items() if ops} == {}
+
+
+def test_the_cache_checks_see_what_they_look_for(tmp_path):
+    sample = tmp_path / "sample.py"
+    sample.write_text("from django.core.cache import cache\n\ncache.add('k', 1)\n")
+    assert _cache_uses(sample) == (True, {"add"})

@@ -58,8 +58,10 @@ def test_pages_keep_answering_while_redis_is_down_and_recover(live_server, sandb
         "LOCATION": f"redis://127.0.0.1:{proxy.port}/{index}",
         "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
     }
-    # The page frame's per-process cache stays; the shared ones go through the proxy.
+    # The page frame's per-process cache stays; the shared ones go through the proxy, and
+    # the shared store (portal.shared) with them.
     settings.CACHES = settings.CACHES | {"default": redis, "template_fragments": redis}
+    settings.REDIS_URL = redis["LOCATION"]
     try:
         with httpx.Client(base_url=live_server.url, timeout=30) as browser:
             assert browser.get("/").status_code == 200

@@ -4,6 +4,6 @@ then admin, then defaults), branding, allowed origins, the embed snippet the adm
 shows, "Test connection", and the "being set up" page until Tixallo is connected.
 
 May import: tixallo (the Connection it supplies to the client, "Test connection",
-its base-URL and loopback checks).
+its base-URL and loopback checks), shared (the settings' version every process reads).
 Every other package may read it; it imports none of them.
 """

@@ -2,10 +2,11 @@
 admin saved, then defaults.
 
 Kept in each process for up to `MEMO_SECONDS` (pages then cost no query and no
-decryption), and read again at once after a save: saving bumps a version in the
-cache, which every process shares with REDIS_URL; without it, other processes
-follow within `MEMO_SECONDS`. The decrypted secrets stay in process memory, never
-in the cache.
+decryption), and read again after a save: saving bumps a version in the shared
+store (`portal.shared.store`, Redis or the database), which every process reads
+through at most once a second (`VERSION_READ_THROUGH`): other processes, the worker's
+included, follow within that second. The decrypted secrets stay in process memory,
+never in the store or a cache.
 """
 
 import threading
@@ -13,7 +14,6 @@ import time
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.http import HttpRequest
@@ -21,11 +21,13 @@ from django.http import HttpRequest
 from portal.config import crypto
 from portal.config.models import HOLD_HOURS, PortalSettings
 from portal.config.origins import origin_of, request_origin, url_origin
+from portal.shared import store
 from portal.tixallo.client import Connection
 
 DEFAULT_BASE_URL = "https://tixallo.com/api/v1"
 MEMO_SECONDS = 5.0
 VERSION_KEY = "portal-config:version"
+VERSION_READ_THROUGH = 1.0  # seconds: a save reaches other processes this late
 _memo: tuple[object, float, "PortalConfig"] | None = None
 _memo_lock = threading.Lock()
 
@@ -65,10 +67,9 @@ def load_row() -> PortalSettings:
 def portal_config() -> PortalConfig:
     """The configuration in force now (see the module's docstring for how fresh)."""
     global _memo
-    version = cache.get(VERSION_KEY)
-    if version is None:  # first use, or the cache was emptied: a new one
-        cache.add(VERSION_KEY, time.time_ns(), None)
-        version = cache.get(VERSION_KEY)
+    version = store.get(VERSION_KEY, within=VERSION_READ_THROUGH)
+    if version is None:  # first use, or the store was emptied: a new one
+        version = store.bump(VERSION_KEY)
     # The environment is part of the key: tests (and only tests) change settings live.
     key = (version, settings.TIXALLO_BASE_URL, settings.TIXALLO_API_KEY,
            settings.TIXALLO_WEBHOOK_SECRET, settings.PORTAL_IDENTITY_SECRET,
@@ -86,7 +87,7 @@ def portal_config() -> PortalConfig:
 def _saved(**kwargs: object) -> None:
     global _memo
     _memo = None
-    cache.set(VERSION_KEY, time.time_ns(), None)
+    store.bump(VERSION_KEY)
 
 
 def _read() -> PortalConfig:

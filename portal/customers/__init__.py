@@ -5,6 +5,7 @@ signed private ticket link, or the host site's identity token when embedded (`ac
 `names`, `identity`). `ratelimit` counts what a client address and an email may do.
 
 May import: mirror (the ticket check reads through it), config, tixallo (its types,
-errors and field limits), telemetry. The sign-in link model keeps its table in the
-tickets app (`models`: Meta.app_label), where it was created.
+errors and field limits), telemetry, shared (the rate-limit counters). The sign-in
+link model keeps its table in the tickets app (`models`: Meta.app_label), where it
+was created.
 """

@@ -1,4 +1,5 @@
-"""Fixed-window rate limits in Django's cache (shared when the cache is Redis).
+"""Fixed-window rate limits, counted in the shared store (`portal.shared.store`): every
+process counts into the same window, and no cache entry can evict a counter.
 
 A form is checked in two steps: its client address first (every post counts, bots'
 included), and the email it names only once the post passed that limit and the
@@ -11,10 +12,10 @@ import time
 
 from django import forms
 from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.http import HttpRequest
 
+from portal.shared import store
 from portal.telemetry import metrics
 
 
@@ -39,12 +40,7 @@ def hit(scope: str, subject: str, rule: tuple[int, int]) -> int:
     # Normalised as the forms clean it: " A@x.com" and "a@x.com" share one budget.
     digest = hashlib.sha256(subject.strip().lower().encode(errors="replace")).hexdigest()[:24]
     key = f"rl:{scope}:{digest}:{bucket}"
-    cache.add(key, 0, window + 1)
-    try:
-        hits = cache.incr(key)
-    except ValueError:  # evicted between add and incr: count this one as the first
-        cache.set(key, 1, window + 1)
-        hits = 1
+    hits = store.incr(key, window + 1)
     if hits <= limit:
         return 0
     return max(1, math.ceil((bucket + 1) * window - now))

@@ -12,5 +12,6 @@ invalidate Tixallo's tickets through here, never through the client directly.
 - `budget`: the share of Tixallo's rate limit the portal may spend, shared by every
   process, writes first, then first views, then polls (handed to the client at start).
 
-May import: tixallo, telemetry.
+May import: tixallo, telemetry, shared (markers, locks, the budget, webhook liveness and
+the breaker's state, which every process must see alike).
 """

@@ -13,9 +13,9 @@ request finding out for itself.
 The client asks `admit()` before every HTTP attempt (retries included: each one
 costs Tixallo a request) and reports each 429 to `rate_limited()`; this module is
 handed to it at start (`MirrorConfig.ready`), so the client imports nothing of the portal.
-Counters live in Django's cache (Redis when configured: shared by every process),
-one per minute, so "the last minute" is this minute's count plus the part of the
-previous one that still falls within sixty seconds.
+Counters live in the shared store (`portal.shared.store`: Redis, else the database),
+which every process counts into, one per minute, so "the last minute" is this minute's
+count plus the part of the previous one that still falls within sixty seconds.
 """
 
 import contextlib
@@ -25,8 +25,8 @@ from collections.abc import Iterator
 from contextvars import ContextVar
 
 from django.conf import settings
-from django.core.cache import cache
 
+from portal.shared import store
 from portal.tixallo.errors import Throttled
 
 # The share of the budget a kind of request may use (priorities).
@@ -51,20 +51,16 @@ def admit(method: str) -> None:
     """Count one request about to be sent, or raise Throttled when it may not be."""
     share = WRITE if method not in ("GET", "HEAD") else _priority.get()
     now = time.time()
+    found = store.get_many([PAUSED_UNTIL, _minute_key(now - 60)])
     if share < WRITE:
-        paused = cache.get(PAUSED_UNTIL)
+        paused = found.get(PAUSED_UNTIL)
         if paused is not None and paused > now:
             raise Throttled(f"Tixallo asked to wait {paused - now:.0f} s (429)")
     limit = settings.TIXALLO_REQUESTS_PER_MINUTE
     allowed = limit * share
     key = _minute_key(now)
-    cache.add(key, 0, 3660)  # kept an hour, for usage()
-    try:
-        spent_now = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, 3660)
-        spent_now = 1
-    previous = cache.get(_minute_key(now - 60)) or 0
+    spent_now = store.incr(key, 3660)  # kept an hour, for usage()
+    previous = found.get(_minute_key(now - 60)) or 0
     if spent_now + previous * (1 - (now % 60) / 60) > allowed:
         _give_back(key)
         raise Throttled(f"over {share:.0%} of the portal's budget ({limit} requests a minute)")
@@ -73,7 +69,7 @@ def admit(method: str) -> None:
 def rate_limited(retry_after: float | None) -> None:
     """Tixallo answered 429: no process reads until Retry-After has passed."""
     until = time.time() + (retry_after if retry_after is not None else DEFAULT_PAUSE)
-    cache.set(PAUSED_UNTIL, until, math.ceil(until - time.time()) + 1)
+    store.set(PAUSED_UNTIL, until, math.ceil(until - time.time()) + 1)
 
 
 def usage() -> dict:
@@ -81,9 +77,9 @@ def usage() -> dict:
     the budget, and until when reads are paused after a 429 (unix time or None)."""
     now = time.time()
     minutes = [_minute_key(now - 60 * n) for n in range(61)]
-    counts = cache.get_many(minutes)
+    counts = store.get_many([*minutes, PAUSED_UNTIL])
     this, previous = counts.get(minutes[0], 0), counts.get(minutes[1], 0)
-    paused = cache.get(PAUSED_UNTIL)
+    paused = counts.get(PAUSED_UNTIL)
     return {
         "used_last_minute": int(this + previous * (1 - (now % 60) / 60)),
         "used_last_hour": int(sum(counts.get(key, 0) for key in minutes[:60])),
@@ -97,5 +93,4 @@ def _minute_key(moment: float) -> str:
 
 
 def _give_back(key: str) -> None:
-    with contextlib.suppress(ValueError):
-        cache.decr(key)
+    store.incr(key, 3660, by=-1)

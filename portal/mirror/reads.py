@@ -10,11 +10,20 @@ A copy is used as long as both hold:
 - it is younger than `trust.trusted_for()`: minutes while webhooks are seen arriving
   (the safety refresh), `PORTAL_CACHE_SECONDS` otherwise.
 
-Otherwise one request, in any thread or process, fetches it (`cache.add` takes the
-key's lock; Redis makes it shared) while the others wait for its copy. When Tixallo
+Otherwise one request, in any thread or process, fetches it (`store.add` takes the
+key's lock in the shared store) while the others wait for its copy. When Tixallo
 is unavailable, over the budget or paused by a 429, the last copy seen (up to a day
 old) answers instead of an error. Tixallo's "no such ticket" and refused cursors are
 kept for `REFUSAL_SECONDS`, so a repeated guess costs Tixallo nothing.
+
+Where things live (docs/architecture.md, "Where state lives"): the change markers, locks
+and "just failed" notes in the shared store (`portal.shared.store`), which every process
+sees; the copies in Django's cache, per process without Redis. A copy carries the markers
+it was fetched under and is used only while they are the shared ones, so a process that
+missed an invalidation reads again instead of showing an old state. A page's read of the
+markers is a read-through of `MARKS_READ_THROUGH` seconds per process (on the database
+store; Redis is asked every time): a change made in another process (an event, the
+worker's delivery) shows at most that much later.
 """
 
 import hashlib
@@ -28,6 +37,7 @@ from django.conf import settings
 from django.core.cache import cache
 
 from portal.mirror import budget, owners, public_times, trust
+from portal.shared import store
 from portal.telemetry import metrics
 from portal.tixallo import client
 from portal.tixallo.errors import Invalid, NotFound, RateLimited, Unavailable
@@ -38,6 +48,7 @@ REFUSAL_SECONDS = 60
 POLL_PATIENCE = 300  # seconds; a poll's copy this old is refreshed like a first view
 MARK_SECONDS = 30 * 24 * 3600  # outlives every copy: a lost marker only costs a fetch
 WAIT_STEP = 0.02
+MARKS_READ_THROUGH = 1.0  # seconds; only where a page reads a copy, never when storing one
 ALL_LISTS = "mirror:lists:all"
 REFUSALS = {"not found": NotFound, "invalid": Invalid}
 
@@ -120,7 +131,7 @@ def _read(
     poll: bool,
     learn: Callable[[Copy, Ticket | TicketPage, Copy | None, dict], None],
 ) -> Copy:
-    found = cache.get_many([key, *mark_keys])
+    found = _found(key, mark_keys, within=MARKS_READ_THROUGH)
     old = found.get(key)
     if old is not None and _current(old, mark_keys, found):
         age = time.time() - old.fetched_at
@@ -130,7 +141,7 @@ def _read(
             metrics.cache_read("hit")
             return old
     metrics.cache_read("miss")
-    while not cache.add(f"{key}:lock", True, _flight_seconds()):
+    while not store.add(f"{key}:lock", True, _flight_seconds()):
         waited = _wait_for_flight(key, mark_keys, old)
         if waited is not None:
             return _answer(waited)
@@ -148,7 +159,7 @@ def _fetch(
     """Fetch and store, holding the key's lock until the copy is stored. The markers are
     read before the fetch begins: an event during the fetch leaves this copy not current."""
     try:
-        found = cache.get_many([key, *mark_keys])
+        found = _found(key, mark_keys)
         marks = _marks(mark_keys, found)
         stored = found.get(key)  # by the flight that ended just before this one began
         if stored is not None and stored.fetch != (old.fetch if old else ""):
@@ -163,7 +174,7 @@ def _fetch(
             cache.set(key, refused, REFUSAL_SECONDS)
             raise
         except (Unavailable, RateLimited):
-            cache.set(f"{key}:failed", time.time(), 5)  # waiters answer at once, as we do
+            store.set(f"{key}:failed", time.time(), 5)  # waiters answer at once, as we do
             if old is not None and not old.refused:
                 metrics.cache_read("stale")
                 return old  # the last copy seen, even one an event made stale
@@ -172,12 +183,12 @@ def _fetch(
         # `old` only when it was read again because it had grown old, not for an event.
         aged = old is not None and not old.refused and _current(old, mark_keys, found)
         learn(copy, value, old if aged else None, found)
-        if _current(copy, mark_keys, cache.get_many(mark_keys)):
+        if _current(copy, mark_keys, store.get_many(mark_keys)):
             cache.set(key, copy, STALE_SECONDS)
         # else an event came during the fetch: this answer is not put back
         return copy
     finally:
-        cache.delete(f"{key}:lock")
+        store.delete(f"{key}:lock")
 
 
 def _priority(poll: bool, old: Copy | None) -> float:
@@ -213,7 +224,7 @@ def _wait_for_flight(key: str, mark_keys: tuple[str, ...], old: Copy | None) -> 
     deadline = time.monotonic() + _flight_seconds()
     while time.monotonic() < deadline:
         _pause(WAIT_STEP)
-        found = cache.get_many([key, f"{key}:lock", f"{key}:failed", *mark_keys])
+        found = _found(key, (*mark_keys, f"{key}:lock", f"{key}:failed"))
         copy = found.get(key)
         newer = copy is not None and (old is None or copy.fetch != old.fetch)
         if newer and _current(copy, mark_keys, found):
@@ -225,6 +236,15 @@ def _wait_for_flight(key: str, mark_keys: tuple[str, ...], old: Copy | None) -> 
         if f"{key}:lock" not in found:
             return None
     return None
+
+
+def _found(key: str, shared_keys: tuple[str, ...], *, within: float = 0.0) -> dict:
+    """The copy under `key` (from the cache) with the markers and flags (from the store)."""
+    found = store.get_many(shared_keys, within=within)
+    copy = cache.get(key)
+    if copy is not None:
+        found[key] = copy
+    return found
 
 
 def _answer(copy: Copy) -> Copy:
@@ -261,28 +281,28 @@ def ticket_changed(
     its copy and its customer's lists are no longer current. An internal note
     changes nothing a customer sees; it is only heard (for `trust`)."""
     key = _ticket_mark(ticket_id)
-    seq, seen_at, heard = cache.get(key) or (0, None, None)
+    seq, seen_at, heard = store.get(key) or (0, None, None)
     heard = max(heard or 0, at or 0) or None
     if not public:
-        cache.set(key, (seq, seen_at, heard), MARK_SECONDS)
+        store.set(key, (seq, seen_at, heard), MARK_SECONDS)
         return
-    cache.set(key, (time.time_ns(), at, heard), MARK_SECONDS)
+    store.set(key, (time.time_ns(), at, heard), MARK_SECONDS)
     email = email or owners.email_for(customer_id=customer_id, ticket_id=ticket_id)
     if email:
         forget_customer(email)
     else:  # a customer the portal never read: every customer's lists, once
-        cache.set(ALL_LISTS, time.time_ns(), MARK_SECONDS)
+        store.set(ALL_LISTS, time.time_ns(), MARK_SECONDS)
 
 
 def forget_ticket(ticket_id: str) -> None:
     """The portal itself changed this ticket: read it afresh at the next look."""
     key = _ticket_mark(ticket_id)
-    _seq, _at, heard = cache.get(key) or (0, None, None)
-    cache.set(key, (time.time_ns(), None, heard), MARK_SECONDS)
+    _seq, _at, heard = store.get(key) or (0, None, None)
+    store.set(key, (time.time_ns(), None, heard), MARK_SECONDS)
 
 
 def forget_customer(email: str) -> None:
-    cache.set(_customer_mark(email.lower()), time.time_ns(), MARK_SECONDS)
+    store.set(_customer_mark(email.lower()), time.time_ns(), MARK_SECONDS)
 
 
 def _current(copy: Copy, mark_keys: tuple[str, ...], found: dict) -> bool:

@@ -44,13 +44,8 @@ def processes(app_configs: object = None, **kwargs: object) -> list[checks.Check
             hint="Use PostgreSQL (DATABASE_URL), or WEB_CONCURRENCY=1 with more WEB_THREADS.",
             id="portal.W010",
         ))  # fmt: skip
-    if not settings.REDIS_URL and (settings.WEB_CONCURRENCY > 1 or settings.PORTAL_INSTANCES > 1):
-        found.append(checks.Warning(
-            "Several portal processes without REDIS_URL: each keeps its own cache, so rate "
-            "limits, the circuit breaker and webhook refreshes apply to one process only.",
-            hint="Set REDIS_URL (the same in every process, the worker included).",
-            id="portal.W011",
-        ))  # fmt: skip
+    # No warning for several processes without REDIS_URL (once portal.W011): what they
+    # must agree on is in the shared store, the database's table then (portal.shared).
     return found
 
 

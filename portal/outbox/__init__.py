@@ -5,5 +5,6 @@ the emails (`emails`: acknowledgements, agents' answers in `agent_answers`, sign
 links). Also the customer's "This is solved" (`solve`) and the outbox's admin.
 
 May import: mirror (cache drops, reads for answer emails), tixallo, customers (the
-private links in emails), config, telemetry. Pages and webhooks hand work to it.
+private links in emails), config, telemetry, shared (what is queued for a customer: its
+change marker). Pages and webhooks hand work to it.
 """

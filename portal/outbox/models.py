@@ -1,11 +1,11 @@
 import hashlib
 import secrets
-import time
 
-from django.core.cache import cache
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from portal.shared import store
 
 # No 0/O or 1/I: references are read out on the phone.
 REFERENCE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
@@ -15,15 +15,24 @@ def new_reference() -> str:
     return "R-" + "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(6))
 
 
+CHANGES_KEEP = 30 * 24 * 3600  # seconds; a forgotten number starts again from the clock
+# The worker delivering (another process) reaches pages within this many seconds: the
+# marker is read through once a second per process, so a poll costs no query.
+CHANGES_READ_THROUGH = 1.0
+
+
 def changes_of(email: str) -> int:
-    """A number that changes whenever this customer's submissions may have: polled
-    pages compare it instead of querying the outbox (from the clock when unknown, so
-    an evicted one never comes back as an old value)."""
-    return cache.get_or_set(_changes_key(email), time.time_ns, None)
+    """A number that changes whenever this customer's submissions may have, in any
+    process (the worker's deliveries too: it lives in the shared store). Polled pages
+    compare it instead of querying the outbox; what they keep under it
+    (`queue.pending`) is kept per process, addressed by it."""
+    key = _changes_key(email)
+    found = store.get(key, within=CHANGES_READ_THROUGH)
+    return found if found is not None else store.bump(key, CHANGES_KEEP)
 
 
 def changed(email: str) -> None:
-    cache.set(_changes_key(email), time.time_ns(), None)
+    store.bump(_changes_key(email), CHANGES_KEEP)
 
 
 def changed_now_and_on_commit(email: str) -> None:

@@ -1,6 +1,6 @@
-"""The request forms as the pages read them: plain definitions, kept in the cache until an
-admin changes a form or a field (one key for all, never derived from what a visitor
-sends)."""
+"""The request forms as the pages read them: plain definitions, kept per process under the
+forms' version in the shared store, which an admin's change bumps (one key for all, never
+derived from what a visitor sends)."""
 
 from dataclasses import dataclass
 
@@ -12,8 +12,10 @@ from django.dispatch import receiver
 from django.utils.translation import get_language
 
 from portal.requestforms.models import FormField, RequestForm, lines
+from portal.shared import store
 
 CACHE_KEY = "request-forms:v1"
+VERSION_KEY = "request-forms:version"
 
 Texts = dict[str, str]  # language code → text; English always there
 
@@ -61,10 +63,12 @@ class Definition:
 
 def offered() -> list[Definition]:
     """The active forms, in the admin's order."""
-    found = cache.get(CACHE_KEY)
+    # Read through once a second: an admin's edit reaches every process within that second.
+    key = f"{CACHE_KEY}:{store.get(VERSION_KEY, within=1.0) or 0}"
+    found = cache.get(key)
     if found is None:
         found = [_definition(form) for form in _active()]
-        cache.set(CACHE_KEY, found, 300)
+        cache.set(key, found, 300)
     return found
 
 
@@ -106,7 +110,7 @@ def _definition(form: RequestForm) -> Definition:
 @receiver([post_save, post_delete], sender=RequestForm)
 @receiver([post_save, post_delete], sender=FormField)
 def forget(**kwargs: object) -> None:
-    """An admin changed a form: every page shows the change from its next render. Dropped
+    """An admin changed a form: every process shows the change from its next render. Bumped
     again once the admin's transaction commits: a page reading meanwhile kept the old."""
-    cache.delete(CACHE_KEY)
-    transaction.on_commit(lambda: cache.delete(CACHE_KEY))
+    store.bump(VERSION_KEY)
+    transaction.on_commit(lambda: store.bump(VERSION_KEY))

@@ -5,6 +5,7 @@ pages use and their admin.
 
 May import: customers (who is asking), mirror (reads), outbox (writes: it hands over a
 submission and renders), config, requestforms (the admin's forms and their fields),
-tixallo (types, errors, field limits and fresh idempotency keys only). Nothing imports
-its views: they are reached by URL (embed mounts them a second time).
+tixallo (types, errors, field limits and fresh idempotency keys only), shared (start
+tokens used once, the wordings' version). Nothing imports its views: they are reached by
+URL (embed mounts them a second time).
 """

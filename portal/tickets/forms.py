@@ -7,7 +7,6 @@ import time
 from django import forms
 from django.conf import settings
 from django.core import signing
-from django.core.cache import cache
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -15,6 +14,7 @@ from django.utils.translation import ngettext
 from portal.config.models import PRIORITY_WORDS
 from portal.requestforms import compose
 from portal.requestforms.catalogue import Definition
+from portal.shared import store
 from portal.tixallo import client
 from portal.tixallo.types import PRIORITIES
 
@@ -116,9 +116,9 @@ class HumanForm(CustomerForm):
 def _first_action(token: str, action: str) -> bool:
     """True the first time a start token is used, and again for that same action."""
     key = "started:" + hashlib.sha256(token.encode()).hexdigest()[:32]
-    if cache.add(key, action, STARTED_MAX_AGE):
+    if store.add(key, action, STARTED_MAX_AGE):  # shared: a token serves one form in all
         return True
-    return cache.get(key) == action
+    return store.get(key) == action
 
 
 class IdempotentForm(CustomerForm):

@@ -9,12 +9,14 @@ from django.dispatch import receiver
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from portal.shared import store
 from portal.tickets.models import StatusWording
 
 OPEN = ("new", "open", "pending", "on_hold")
 DONE = ("solved", "closed")
 FILTERS = {"open": OPEN, "done": DONE, "all": ()}
 CACHE_KEY = "status-wording:v2"  # v2: a text per language
+VERSION_KEY = "status-wording:version"
 
 
 @dataclass(frozen=True)
@@ -81,14 +83,17 @@ def overrides_version() -> str:
 
 
 def _overrides() -> dict[str, dict[str, tuple[str, str]]]:
-    found = cache.get(CACHE_KEY)
+    # Kept per process under the wordings' version in the shared store (read through
+    # once a second): an admin's edit reaches every process within that second.
+    key = f"{CACHE_KEY}:{store.get(VERSION_KEY, within=1.0) or 0}"
+    found = cache.get(key)
     if found is None:
         found = {w.status: w.texts() for w in StatusWording.objects.all()}
-        cache.set(CACHE_KEY, found, 300)
+        cache.set(key, found, 300)
     return found
 
 
 @receiver([post_save, post_delete], sender=StatusWording)
 def forget_overrides(**kwargs: object) -> None:
     """An admin changed a wording: every page uses it from its next render."""
-    cache.delete(CACHE_KEY)
+    store.bump(VERSION_KEY)

@@ -72,6 +72,8 @@ def test_an_event_older_than_the_copy_changes_nothing(client, sandbox):
 # --- one fetch per key -------------------------------------------------------------
 
 
+# Committed: the threads' own connections write the lock and the budget in the store.
+@pytest.mark.django_db(transaction=True)
 def test_threads_asking_at_once_make_one_upstream_call(sandbox, monkeypatch):
     ticket = new_ticket()
     threads_count = 8
@@ -163,10 +165,10 @@ def test_an_unknown_customer_refreshes_every_list_once(sandbox):
 
 
 def test_odd_ids_from_events_are_keys_like_any_other(sandbox):
-    from django.core.cache import cache
+    from portal.shared import store
 
     reads.ticket_changed("tkt_\ud800", None, customer_id="cus_\ud800\x00")
-    assert cache.get(reads.ALL_LISTS)  # an unknown customer: every list refreshed
+    assert store.get(reads.ALL_LISTS)  # an unknown customer: every list refreshed
     before = api_requests(sandbox)
     with pytest.raises(NotFound):
         reads.ticket("tkt_\udfff")  # refused by the client before any request

@@ -6,13 +6,13 @@ import time
 from datetime import timedelta
 
 import pytest
-from django.core.cache import cache
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from portal.ops import readings
 from portal.outbox import tasks
 from portal.outbox.models import Submission
+from portal.shared import store
 from portal.telemetry import metrics
 from portal.tixallo import breaker
 from portal.webhooks.models import ReceivedEvent
@@ -107,7 +107,7 @@ def test_tixallo_failing_says_what_went_wrong_and_what_to_do(admin_client, sandb
 
 def test_breaker_closed_and_open(admin_client):
     assert state(admin_client, "breaker")[0] == "ok"
-    cache.set(breaker.OPEN_UNTIL, True, 30)
+    store.set(breaker.OPEN_UNTIL, True, 30)
     found, text = state(admin_client, "breaker")
     assert found == "problem"
     assert "tries again by itself" in text

@@ -222,9 +222,9 @@ def test_breaker_and_budget(client):
                          ("portal_tixallo_budget_limit_per_minute", {}),
                          ("portal_tixallo_budget_paused", {})):  # fmt: skip
         assert (name, tuple(sorted(labels.items()))) in scrape(client)
-    from django.core.cache import cache
+    from portal.shared import store
 
-    cache.set(breaker.OPEN_UNTIL, True, 30)
+    store.set(breaker.OPEN_UNTIL, True, 30)
     assert value(scrape(client), "portal_tixallo_breaker_open") == 1
 
 

@@ -2,9 +2,9 @@
 their retries (429s included), closed by any answer, and while open no call and no wait."""
 
 import pytest
-from django.core.cache import cache
 
 from portal.mirror import budget
+from portal.shared import store
 from portal.tixallo import breaker, client
 from portal.tixallo.errors import CircuitOpen, NotFound, RateLimited, Unavailable
 from tests.factories import api_requests, set_faults
@@ -19,7 +19,7 @@ def test_a_429_counts_as_a_failure_for_the_breaker(sandbox, settings):
     for _ in range(2):
         with pytest.raises(RateLimited):
             client.list_tickets()
-        cache.delete(budget.PAUSED_UNTIL)  # the shared 429 pause has tests of its own
+        store.delete(budget.PAUSED_UNTIL)  # the shared 429 pause has tests of its own
     set_faults(sandbox)
     before = api_requests(sandbox)
     with pytest.raises(CircuitOpen):

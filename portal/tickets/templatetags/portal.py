@@ -65,9 +65,10 @@ def priority_label(priority: str) -> str:
 def fields_key(form: forms.Form) -> str:
     """For an unbound form: a key naming everything its visible fields show (form,
     language, labels, attributes, initial values, whether required, a request form's
-    options), so their HTML can be kept
-    (`{% cache %}` in tickets/_fields.html); "" for a bound form, drawn every time."""
-    if form.is_bound:
+    options), so their HTML can be kept (`{% cache %}` in tickets/_fields.html); "" for a
+    bound form, and for one prefilled with text (`?subject=`, a signed-in email), drawn
+    every time: a visitor could otherwise add a cache entry per value they type."""
+    if form.is_bound or any(_typed(f.field, f.value()) for f in form.visible_fields()):
         return ""
     seen = [
         (f.name, str(f.label), str(f.help_text), f.field.widget.attrs, f.value(),
@@ -76,3 +77,12 @@ def fields_key(form: forms.Form) -> str:
     ]  # fmt: skip
     text = repr((type(form).__name__, get_language(), seen))
     return hashlib.sha256(text.encode()).hexdigest()[:32]
+
+
+def _typed(field: forms.Field, value: object) -> bool:
+    """A value from outside a bounded set: text, or a choice the field doesn't offer."""
+    if value in (None, ""):
+        return False
+    if isinstance(field, forms.ChoiceField):
+        return str(value) not in {str(key) for key, _label in field.choices}
+    return True

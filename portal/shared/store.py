@@ -1,0 +1,118 @@
+"""The shared store: counters, markers, locks and values every portal process sees alike.
+
+Redis when REDIS_URL is set (`redis_store`); otherwise the `shared_entry` table of the
+portal's database (`table`: SQLite or PostgreSQL), each write one atomic statement, so
+two processes counting or locking at once never both win. Keys that expire are dropped
+by Redis, or by the table's cleanup, which a process runs after a write at most once a
+minute (`table.CLEANUP_EVERY`), so the table holds about what is alive.
+
+`get_many(..., within=1.0)` is a read-through on the database: a value this process read
+less than a second ago is used again without asking. Only for readers to whom a second of
+staleness is harmless (a poll's change markers); this process's own writes are seen at
+once. Redis answers every read (one round trip, as the cache did): no staleness there.
+"""
+
+import pickle
+import time
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+from django.conf import settings
+
+from portal.shared.table import Table
+
+if TYPE_CHECKING:
+    from portal.shared.redis_store import Redis
+
+_ABSENT = object()
+_memo: dict[str, tuple[float, Any]] = {}
+_MEMO_MAX = 10_000  # keys; past it the memo starts afresh (it only saves round trips)
+_TABLE = Table()
+_redis: "Redis | None" = None
+
+
+def get(key: str, default: Any = None, *, within: float = 0.0) -> Any:  # noqa: ANN401
+    return get_many([key], within=within).get(key, default)
+
+
+def get_many(keys: Iterable[str], *, within: float = 0.0) -> dict[str, Any]:
+    """The keys that exist (and have not expired), with their values."""
+    keys = list(keys)
+    found: dict[str, Any] = {}
+    backend = _backend()
+    within = within if backend is _TABLE else 0.0
+    if within > 0:
+        now = time.monotonic()
+        for key in list(keys):
+            memo = _memo.get(key)
+            if memo is not None and now - memo[0] < within:
+                keys.remove(key)
+                if memo[1] is not _ABSENT:
+                    found[key] = memo[1]
+    if keys:
+        read = backend.get_many(keys)
+        found.update(read)
+        if within > 0:
+            if len(_memo) > _MEMO_MAX:
+                _memo.clear()
+            now = time.monotonic()
+            _memo.update({key: (now, read.get(key, _ABSENT)) for key in keys})
+    return found
+
+
+def set(key: str, value: Any, seconds: float | None = None) -> None:  # noqa: A001, ANN401
+    """Keep `value` under `key` (for `seconds`, or until replaced or deleted)."""
+    _written(key)
+    _backend().set(key, pickle.dumps(value, pickle.HIGHEST_PROTOCOL), seconds)
+
+
+def add(key: str, value: Any, seconds: float) -> bool:  # noqa: ANN401
+    """Keep `value` only if the key is absent or expired: True for the one caller that
+    did (a lock: release it with `delete`; it expires anyway if its holder dies)."""
+    _written(key)
+    return _backend().add(key, pickle.dumps(value, pickle.HIGHEST_PROTOCOL), seconds)
+
+
+def incr(key: str, seconds: float, by: int = 1) -> int:
+    """Add `by` to a counter and return its new value. A new (or expired) counter starts
+    from 0 and expires `seconds` after that first hit: a fixed window."""
+    _written(key)
+    return _backend().incr(key, by, seconds)
+
+
+def bump(key: str, seconds: float | None = None) -> int:
+    """A new version under `key`, greater than the one before and than any version an
+    emptied store could have handed out earlier (it starts from the clock)."""
+    _written(key)
+    return _backend().bump(key, time.time_ns(), seconds)
+
+
+def delete(*keys: str) -> None:
+    for key in keys:
+        _written(key)
+    if keys:
+        _backend().delete(list(keys))
+
+
+def cleanup() -> int:
+    """Drop the expired keys now; how many went (Redis drops its own: 0)."""
+    return _backend().cleanup()
+
+
+def forget_memo() -> None:
+    _memo.clear()
+
+
+def _written(key: str) -> None:
+    _memo.pop(key, None)
+
+
+def _backend() -> "Table | Redis":
+    global _redis
+    if not settings.REDIS_URL:
+        return _TABLE
+    if _redis is None or _redis.url != settings.REDIS_URL:
+        from portal.shared.redis_store import Redis  # only with REDIS_URL: redis-py is big
+
+        _redis = Redis(settings.REDIS_URL)
+    return _redis
