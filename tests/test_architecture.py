@@ -19,7 +19,8 @@ ALLOWED = {
     # The customer pages: who the visitor is (customers), reads through the mirror,
     # writes handed to the outbox, the configuration. From tixallo only its vocabulary:
     # types, errors, field limits and idempotency keys (no client calls).
-    "tickets": {"customers", "outbox", "mirror", "config", "tixallo"},
+    # A request's rating and its muted answer emails are kept by their own apps.
+    "tickets": {"customers", "outbox", "mirror", "config", "tixallo", "satisfaction", "mutes"},
     # The same pages in a frame: the identity the host vouches for (customers), the
     # submit form's prefill rules (tickets.forms, never its views), the loopback check.
     "embed": {"customers", "config", "tickets", "tixallo"},
@@ -28,7 +29,12 @@ ALLOWED = {
     "customers": {"mirror", "config", "tixallo", "telemetry"},
     # Everything after "saved": sends to Tixallo, drops cached copies, emails customers
     # their private links (customers), counts the emails.
-    "outbox": {"mirror", "tixallo", "customers", "config", "telemetry"},
+    # Answer emails are not sent for a request the customer muted (mutes).
+    "outbox": {"mirror", "tixallo", "customers", "config", "telemetry", "mutes"},
+    # Ratings: kept here, counted, and added to the ticket through the outbox (so a
+    # rating given while Tixallo is down is not lost); Tixallo's types.
+    "satisfaction": {"outbox", "telemetry", "tixallo"},
+    "mutes": set(),  # one table: which requests' answer emails are muted
     # The receiver: events invalidate the mirror and are handed to the outbox for the
     # answer emails; Tixallo's types clean its values.
     "webhooks": {"mirror", "outbox", "config", "tixallo", "telemetry"},

@@ -21,6 +21,7 @@ from django.utils import timezone, translation
 from portal.config.current import portal_config
 from portal.customers import access
 from portal.mirror import reads
+from portal.mutes.models import is_muted
 from portal.outbox import emails
 from portal.outbox.models import CustomerNotice, Submission, TicketStatusSeen
 from portal.tixallo.errors import TixalloError
@@ -74,6 +75,8 @@ def note_status(ticket_id: str, status: str) -> None:
 def mail_answer(ticket_id: str, message_id: str, site_url: str) -> bool:
     """The email itself: the agent's message (or the news that it is solved) and the
     private link. Reads the ticket afresh for the customer's address."""
+    if is_muted(ticket_id):
+        return False  # the customer muted this request's answer emails (on its page)
     reads.forget_ticket(ticket_id)
     try:
         ticket = reads.ticket(ticket_id)

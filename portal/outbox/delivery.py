@@ -13,7 +13,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from portal.mirror import reads
-from portal.outbox.models import Submission
+from portal.outbox.models import Submission, TicketStatusSeen
 from portal.tixallo import client
 from portal.tixallo.errors import Invalid, TixalloError
 
@@ -56,13 +56,26 @@ def _post(submission: Submission) -> None:
         ticket = client.create_ticket(**payload, idempotency_key=submission.idempotency_key)
         submission.ticket_id, submission.ticket_number = ticket.id, ticket.ticket_number
     else:
+        message = {name: payload[name] for name in ("body", "customer_email")}
         client.add_message(
-            submission.ticket_id, **payload, idempotency_key=submission.idempotency_key
+            submission.ticket_id, **message, idempotency_key=submission.idempotency_key
         )
+        if payload.get("keep_solved"):  # a rating: Tixallo reopened it, as for any reply
+            _solve_again(submission)
     _finish(submission, Submission.State.DELIVERED)
     # Pages polling this ticket or the customer's list show it at their next poll.
     reads.forget_ticket(submission.ticket_id)
     reads.forget_customer(submission.customer_email)
+
+
+def _solve_again(submission: Submission) -> None:
+    """Noted as the status the customer knows first, so the webhook that follows sends
+    no "solved" email (as outbox.solve does); a failure retries the whole submission,
+    whose message Tixallo then answers from its idempotency key."""
+    TicketStatusSeen.objects.update_or_create(
+        ticket_id=submission.ticket_id, defaults={"status": "solved"}
+    )
+    client.mark_solved(submission.ticket_id, idempotency_key=submission.idempotency_key + ":s")
 
 
 def _finish(submission: Submission, state: str, error: str = "") -> None:
