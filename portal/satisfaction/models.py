@@ -24,7 +24,6 @@ class Rating(models.Model):
         ordering = ["-rated_at"]
         verbose_name = _("rating")
         verbose_name_plural = _("ratings")
-        permissions = [("view_satisfaction", _("Can see the satisfaction report"))]
 
     def __str__(self) -> str:
         return f"#{self.ticket_number}: {self.get_rating_display()}"
