@@ -30,6 +30,7 @@ def rating_context(
         "request": request,
         "rating": rating,
         "can_rate": ratings.can_rate(ticket),
+        "ticket_open": ticket.status not in ("solved", "closed"),
         "rating_form": form,
         "chosen": form["rating"].value(),
         "rating_url": page_url + "rating/",

@@ -2,6 +2,8 @@
 once per request and changeable until closed, added to the ticket through the outbox
 (solved again afterwards), off by an admin switch; calm with bad input and outages."""
 
+import re
+
 import pytest
 from prometheus_client import REGISTRY
 
@@ -152,3 +154,19 @@ def test_the_private_link_and_the_frame_can_rate(client, sandbox, solved, vouche
     response = client.post(f"/embed/tickets/{solved.id}/rating/", {"rating": "bad"})
     assert response["Location"] == f"/embed/tickets/{solved.id}/#rating"
     assert Rating.objects.get().rating == "bad"
+
+
+def test_a_request_solved_while_its_page_is_open_asks_at_the_next_poll(client, sandbox):
+    from portal.mirror import reads
+    from tests.factories import poll_url
+
+    ticket = new_ticket()
+    sign_in_as(client)
+    page = client.get(f"/tickets/{ticket.id}/").content.decode()
+    assert '<div id="rating-slot"></div>' in page and "How did we do?" not in page
+    set_status(sandbox, ticket.id, "solved")
+    reads.forget_ticket(ticket.id)  # as the webhook would
+    poll = client.get(poll_url(page, f"/tickets/{ticket.id}/"), HTTP_HX_REQUEST="true")
+    html = poll.content.decode()
+    assert re.search(r'<section id="rating"[^>]* hx-swap-oob="outerHTML:#rating-slot">', html)
+    assert html.lstrip().startswith('<section id="conversation"')
