@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from portal.satisfaction.models import Rating
 
 WEEKS = 12
-WIDTH, HEIGHT, BAR, GAP, TOP, BOTTOM, LEFT = 600, 220, 36, 12, 16, 36, 40
+WIDTH, HEIGHT, BAR, GAP, TOP, BOTTOM, LEFT = 640, 220, 36, 12, 16, 36, 44
 
 
 @dataclass(frozen=True)
