@@ -47,6 +47,11 @@ def answer_emails_context(request: HttpRequest, ticket: Ticket, page_url: str) -
     }
 
 
+def door(ticket_id: str, token: str) -> tuple[str, bool]:
+    """Which ticket an action's URL names, and whether through its private link."""
+    return (access.ticket_id_from_link(token), True) if token else (ticket_id, False)
+
+
 def owned_copy(request: HttpRequest, ticket_id: str, via_link: bool) -> reads.Copy:
     """The ticket's copy if this visitor may act on it (as its page checks); Http404
     otherwise, decided before any call to Tixallo for a visitor not signed in."""

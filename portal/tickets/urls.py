@@ -23,18 +23,10 @@ urlpatterns = [
     path("tickets/<str:ticket_id>/", ticket.ticket_by_id, name="ticket"),
     path("t/<str:token>/", ticket.ticket_by_link, name="link"),
     # A request page's own actions, each its own view (its page's URL + the action).
-    path("tickets/<str:ticket_id>/rating/", rating.rate_by_id, name="rate"),
-    path("t/<str:token>/rating/", rating.rate_by_link, name="rate-link"),
-    path(
-        "tickets/<str:ticket_id>/answer-emails/",
-        answer_emails.answer_emails_by_id,
-        name="answer-emails",
-    ),
-    path(
-        "t/<str:token>/answer-emails/",
-        answer_emails.answer_emails_by_link,
-        name="answer-emails-link",
-    ),
+    path("tickets/<str:ticket_id>/rating/", rating.rate, name="rate"),
+    path("t/<str:token>/rating/", rating.rate, name="rate-link"),
+    path("tickets/<str:ticket_id>/answer-emails/", answer_emails.answer_emails, name="emails"),
+    path("t/<str:token>/answer-emails/", answer_emails.answer_emails, name="emails-link"),
     path("signin/", signin.signin, name="signin"),
     path("signin/<str:token>/", signin.signin_link, name="signin-link"),
     path("signout/", signin.signout, name="signout"),

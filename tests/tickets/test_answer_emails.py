@@ -6,27 +6,17 @@ import re
 
 import pytest
 from django.core import mail
-from django_tasks_db.models import DBTaskResult
 
 from portal.config.models import PortalSettings
 from portal.mutes.models import MutedTicket
-from portal.outbox.agent_answers import mail_answer
 from portal.sandbox import agents
 from tests.factories import new_ticket, set_status, sign_in_as, ticket_link, webhook_dispatcher
+from tests.outbox.test_agent_answers import run_mail_tasks, switched_on
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("webhook_secret")]
 
 
-@pytest.fixture
-def switched_on():
-    PortalSettings.objects.update_or_create(pk=1, defaults={"email_agent_answers": True})
-
-
-def run_mail_tasks() -> list[bool]:
-    booked = DBTaskResult.objects.filter(task_path__endswith="mail_answer", status="READY")
-    done = [mail_answer.call(*task.args_kwargs["args"]) for task in booked]
-    booked.update(status="SUCCESSFUL")
-    return done
+__all__ = ["switched_on"]  # the fixture
 
 
 def test_the_switch_shows_only_while_answer_emails_are_on(client, sandbox):

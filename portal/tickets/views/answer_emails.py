@@ -7,7 +7,6 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from portal.customers import access
 from portal.mutes.models import set_muted
 from portal.tickets import follow_up, trouble
 from portal.tickets.follow_up_forms import AnswerEmailsForm
@@ -18,17 +17,9 @@ BOX = "tickets/_answer_emails.html"
 
 @require_POST
 @never_cache
-def answer_emails_by_id(request: HttpRequest, ticket_id: str) -> HttpResponse:
-    return _switch(request, ticket_id, via_link=False)
-
-
-@require_POST
-@never_cache
-def answer_emails_by_link(request: HttpRequest, token: str) -> HttpResponse:
-    return _switch(request, access.ticket_id_from_link(token), via_link=True)
-
-
-def _switch(request: HttpRequest, ticket_id: str, via_link: bool) -> HttpResponse:
+def answer_emails(request: HttpRequest, ticket_id: str = "", token: str = "") -> HttpResponse:
+    """At /tickets/<id>/answer-emails/ (signed in) or /t/<private link>/answer-emails/."""
+    ticket_id, via_link = follow_up.door(ticket_id, token)
     page_url = request.path.removesuffix("answer-emails/")
     form = AnswerEmailsForm(request.POST)
     try:

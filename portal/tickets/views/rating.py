@@ -9,7 +9,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from portal.config.current import absolute_url
-from portal.customers import access, ratelimit
+from portal.customers import ratelimit
 from portal.satisfaction import ratings
 from portal.tickets import follow_up, trouble
 from portal.tickets.follow_up_forms import RatingForm
@@ -21,17 +21,9 @@ BOX = "tickets/_rating.html"
 
 @require_POST
 @never_cache
-def rate_by_id(request: HttpRequest, ticket_id: str) -> HttpResponse:
-    return _rate(request, ticket_id, via_link=False)
-
-
-@require_POST
-@never_cache
-def rate_by_link(request: HttpRequest, token: str) -> HttpResponse:
-    return _rate(request, access.ticket_id_from_link(token), via_link=True)
-
-
-def _rate(request: HttpRequest, ticket_id: str, via_link: bool) -> HttpResponse:
+def rate(request: HttpRequest, ticket_id: str = "", token: str = "") -> HttpResponse:
+    """At /tickets/<id>/rating/ (signed in) or /t/<private link>/rating/."""
+    ticket_id, via_link = follow_up.door(ticket_id, token)
     page_url = request.path.removesuffix("rating/")
     form = RatingForm(request.POST)
     try:
