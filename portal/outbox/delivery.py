@@ -13,7 +13,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from portal.mirror import reads
-from portal.outbox.models import Submission, TicketStatusSeen
+from portal.outbox.models import Submission
 from portal.tixallo import client
 from portal.tixallo.errors import Invalid, TixalloError
 
@@ -69,12 +69,8 @@ def _post(submission: Submission) -> None:
 
 
 def _solve_again(submission: Submission) -> None:
-    """Noted as the status the customer knows first, so the webhook that follows sends
-    no "solved" email (as outbox.solve does); a failure retries the whole submission,
-    whose message Tixallo then answers from its idempotency key."""
-    TicketStatusSeen.objects.update_or_create(
-        ticket_id=submission.ticket_id, defaults={"status": "solved"}
-    )
+    """A failure retries the whole submission, whose message Tixallo then answers from
+    its idempotency key. No "solved" email follows (agent_answers knows a rating's)."""
     client.mark_solved(submission.ticket_id, idempotency_key=submission.idempotency_key + ":s")
 
 

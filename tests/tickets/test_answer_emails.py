@@ -102,3 +102,16 @@ def test_the_frame_and_htmx_can_mute(client, sandbox, switched_on, vouched):
     link = ticket_link(ticket.id)
     client.post(link + "answer-emails/", {"emails": "on"})
     assert not MutedTicket.objects.exists()
+
+
+def test_a_rating_sends_no_second_solved_email(client, sandbox, switched_on):
+    ticket = new_ticket()
+    dispatcher = webhook_dispatcher(client, sandbox)
+    set_status(sandbox, ticket.id, "solved")
+    dispatcher.run_once()
+    assert run_mail_tasks() == [True]  # "Your request is solved"
+    sign_in_as(client)
+    client.post(f"/tickets/{ticket.id}/rating/", {"rating": "good", "comment": "Thanks"})
+    dispatcher.run_once()  # Tixallo's events: the message, reopened, solved again
+    assert run_mail_tasks() == []
+    assert len(mail.outbox) == 1
