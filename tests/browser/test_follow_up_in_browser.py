@@ -136,3 +136,16 @@ def test_the_admin_reads_the_satisfaction_trend(page, portal, screenshot):
     assert chart.evaluate("e => e.getBoundingClientRect().width") > 300  # styled (CSP allows it)
     assert axe_violations(page) == []
     screenshot(page, "admin-satisfaction")
+
+
+def test_without_javascript_search_and_sort_work(nojs_page, portal):
+    new_ticket(subject="Invoice is wrong")
+    new_ticket(subject="Password reset")
+    page: Page = nojs_page
+    sign_in(page)
+    page.get_by_label("Search by subject or number").fill("#1002")
+    page.get_by_label("Sort").select_option("created")
+    page.get_by_role("button", name="Search").click()
+    expect(page.locator(".ticket-row")).to_have_count(1)
+    expect(page.locator(".ticket-row")).to_contain_text("Password reset")
+    assert "sort=created" in page.url and "q=%231002" in page.url
