@@ -19,8 +19,11 @@ from portal.tixallo.types import Ticket
 def rating_context(
     request: HttpRequest, ticket: Ticket, page_url: str, form: RatingForm | None = None
 ) -> dict[str, object]:
-    # Only solved and closed requests can have one: an open request's page asks nothing.
-    rating = ratings.rating_of(ticket.id) if ticket.status in ("solved", "closed") else None
+    # Only solved and closed requests can have one: an open request's page asks nothing
+    # (no query, no form: just the empty slot a poll may fill once it is solved).
+    if ticket.status not in ("solved", "closed"):
+        return {"ticket_open": True}
+    rating = ratings.rating_of(ticket.id)
     if form is None:
         initial = {"idempotency_key": client.new_idempotency_key()}
         if rating:
@@ -30,7 +33,6 @@ def rating_context(
         "request": request,
         "rating": rating,
         "can_rate": ratings.can_rate(ticket),
-        "ticket_open": ticket.status not in ("solved", "closed"),
         "rating_form": form,
         "chosen": form["rating"].value(),
         "rating_url": page_url + "rating/",
