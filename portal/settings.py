@@ -176,6 +176,8 @@ INSTALLED_APPS = [
     "portal.embed",
     "portal.webhooks",
     "portal.ops",
+    "portal.mutes",
+    "portal.satisfaction",
 ]
 if PORTAL_SANDBOX:
     # The stand-in Tixallo and the portal's one wiring point to it (portal/demo/apps.py

@@ -21,7 +21,18 @@ ALLOWED = {
     # types, errors, field limits and idempotency keys (no client calls). The admin's
     # request forms: their fields on the submit form and in the description.
     # A form's start token is used once in all processes (shared).
-    "tickets": {"customers", "outbox", "mirror", "config", "tixallo", "requestforms", "shared"},
+    # A request's rating and its muted answer emails are kept by their own apps.
+    "tickets": {
+        "customers",
+        "outbox",
+        "mirror",
+        "config",
+        "tixallo",
+        "requestforms",
+        "shared",
+        "satisfaction",
+        "mutes",
+    },
     # The same pages in a frame: the identity the host vouches for (customers), the
     # submit form's prefill rules (tickets.forms, never its views), the loopback check;
     # a request form's field labels, to give back what was typed when cookies are blocked.
@@ -32,7 +43,12 @@ ALLOWED = {
     # Everything after "saved": sends to Tixallo, drops cached copies, emails customers
     # their private links (customers), counts the emails; what is queued for a customer
     # changes a marker every process reads (shared).
-    "outbox": {"mirror", "tixallo", "customers", "config", "telemetry", "shared"},
+    # Answer emails are not sent for a request the customer muted (mutes).
+    "outbox": {"mirror", "tixallo", "customers", "config", "telemetry", "shared", "mutes"},
+    # Ratings: kept here, counted, and added to the ticket through the outbox (so a
+    # rating given while Tixallo is down is not lost); Tixallo's types.
+    "satisfaction": {"outbox", "telemetry", "tixallo"},
+    "mutes": set(),  # one table: which requests' answer emails are muted
     # The receiver: events invalidate the mirror and are handed to the outbox for the
     # answer emails; Tixallo's types clean its values.
     "webhooks": {"mirror", "outbox", "config", "tixallo", "telemetry"},

@@ -21,6 +21,7 @@ from django.utils import timezone, translation
 from portal.config.current import portal_config
 from portal.customers import access
 from portal.mirror import reads
+from portal.mutes.models import is_muted
 from portal.outbox import emails
 from portal.outbox.models import CustomerNotice, Submission, TicketStatusSeen
 from portal.tixallo.errors import TixalloError
@@ -28,6 +29,7 @@ from portal.tixallo.types import short_text
 
 log = logging.getLogger("portal.outbox")
 KEEP = timedelta(days=90)
+RATED_QUIET = timedelta(minutes=10)
 ID_LENGTH = CustomerNotice._meta.get_field("ticket_id").max_length
 STATUS_LENGTH = TicketStatusSeen._meta.get_field("status").max_length
 
@@ -57,7 +59,7 @@ def heard(body: bytes, in_order: bool, site_url: str) -> None:
         if data.get("author_type") == "agent" and data.get("public") is not False:
             key = f"message:{item_id}"
     elif in_order and (status := short_text(data.get("status"), STATUS_LENGTH)):
-        if _status_changed(ticket_id, status) and status == "solved":
+        if _status_changed(ticket_id, status) and status == "solved" and not _rated(ticket_id):
             key = f"solved:{ticket_id}:{short_text(data.get('updated_at'))}"
     if key and _claim(key, ticket_id):
         message_id = item_id if kind == "message.created" else ""
@@ -74,6 +76,8 @@ def note_status(ticket_id: str, status: str) -> None:
 def mail_answer(ticket_id: str, message_id: str, site_url: str) -> bool:
     """The email itself: the agent's message (or the news that it is solved) and the
     private link. Reads the ticket afresh for the customer's address."""
+    if is_muted(ticket_id):
+        return False  # the customer muted this request's answer emails (on its page)
     reads.forget_ticket(ticket_id)
     try:
         ticket = reads.ticket(ticket_id)
@@ -109,6 +113,15 @@ def _status_changed(ticket_id: str, status: str) -> bool:
         return False
     TicketStatusSeen.objects.filter(pk=ticket_id).update(status=status)
     return True
+
+
+def _rated(ticket_id: str) -> bool:
+    """The customer rated this solved request just now: Tixallo reopened it for the
+    rating's message and the outbox solved it again (delivery), which is no news. Events
+    may come in any order, so any solve within RATED_QUIET of a rating counts."""
+    since = timezone.now() - RATED_QUIET
+    rated = Submission.objects.filter(ticket_id=ticket_id, payload__keep_solved=True)
+    return rated.filter(created_at__gte=since).exists()
 
 
 def _claim(key: str, ticket_id: str) -> bool:

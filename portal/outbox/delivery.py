@@ -56,13 +56,22 @@ def _post(submission: Submission) -> None:
         ticket = client.create_ticket(**payload, idempotency_key=submission.idempotency_key)
         submission.ticket_id, submission.ticket_number = ticket.id, ticket.ticket_number
     else:
+        message = {name: payload[name] for name in ("body", "customer_email")}
         client.add_message(
-            submission.ticket_id, **payload, idempotency_key=submission.idempotency_key
+            submission.ticket_id, **message, idempotency_key=submission.idempotency_key
         )
+        if payload.get("keep_solved"):  # a rating: Tixallo reopened it, as for any reply
+            _solve_again(submission)
     _finish(submission, Submission.State.DELIVERED)
     # Pages polling this ticket or the customer's list show it at their next poll.
     reads.forget_ticket(submission.ticket_id)
     reads.forget_customer(submission.customer_email)
+
+
+def _solve_again(submission: Submission) -> None:
+    """A failure retries the whole submission, whose message Tixallo then answers from
+    its idempotency key. No "solved" email follows (agent_answers knows a rating's)."""
+    client.mark_solved(submission.ticket_id, idempotency_key=submission.idempotency_key + ":s")
 
 
 def _finish(submission: Submission, state: str, error: str = "") -> None:

@@ -64,6 +64,9 @@ REFUSED = Counter(
     "(rate_limit, too_fast, honeypot).",
     ["action", "reason"],
 )
+RATINGS = Counter(
+    "portal_ratings", "Satisfaction ratings given (or changed), by rating.", ["rating"]
+)
 
 LAST_OK = "ops:tixallo:last-ok"
 LAST_ERROR = "ops:tixallo:last-error"
@@ -132,3 +135,7 @@ def email(template: str, sent: bool) -> None:
 
 def refused(action: str, reason: str) -> None:
     REFUSED.labels(action, reason).inc()
+
+
+def rating(score: str) -> None:
+    RATINGS.labels(score).inc()

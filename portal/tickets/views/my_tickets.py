@@ -1,7 +1,11 @@
 """My tickets: the verified customer's requests, filtered, paged by the API's cursors.
 
 "Newer" needs the cursors that led here; they travel in the query string
-(`back`), so paging works without JavaScript and without session state."""
+(`back`), so paging works without JavaScript and without session state. A search
+(`q`) or the "newest first" order (`sort=created`) reads the customer's most recent
+requests instead (`tickets.search`) and pages them here by number (`page`)."""
+
+from urllib.parse import urlencode
 
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
@@ -12,7 +16,7 @@ from django.views.decorators.vary import vary_on_headers
 from portal.customers import access
 from portal.mirror import reads
 from portal.outbox import queue
-from portal.tickets import activity, status, trouble
+from portal.tickets import activity, search, status, trouble
 from portal.tickets.views import fragment_key, url_in_mount, version_of, wants_fragment
 from portal.tixallo.errors import Invalid, TixalloError
 
@@ -30,6 +34,10 @@ def my_tickets(request: HttpRequest) -> HttpResponse:
     shown = request.GET.get("status", "all")
     if shown not in status.FILTERS:
         shown = "all"
+    query = search.clean_query(request.GET.get("q", ""))
+    order = request.GET.get("sort", "updated")
+    if query or order == "created":
+        return _searched(request, email, shown, query, order)
     cursor = request.GET.get("cursor", "")[:500]
     back = request.GET.getlist("back")[-MAX_BACK:]
     try:
@@ -61,6 +69,7 @@ def my_tickets(request: HttpRequest) -> HttpResponse:
         "sending": sending,
         "shown": shown,
         "filters": FILTER_LINKS,
+        "cache_rows": True,
         "older_url": _page_url(shown, page.next_cursor, [*back, cursor])
         if page.next_cursor
         else "",
@@ -71,7 +80,56 @@ def my_tickets(request: HttpRequest) -> HttpResponse:
     return render(request, template, context)
 
 
-def _filter_url(shown: str) -> str:
+def _searched(request: HttpRequest, email: str, shown: str, query: str, order: str) -> HttpResponse:
+    """The customer's most recent requests, those matching `query`, in `order`, paged
+    here. Drawn for each view (no cache entry per search string: the lists it filters
+    are cached, and polls still answer 204 when nothing changed)."""
+    try:
+        recent = search.recent(email, status.FILTERS[shown], poll=wants_fragment(request))
+    except TixalloError as error:
+        if wants_fragment(request):
+            return HttpResponse(status=204)
+        return trouble.page(request, error)
+    number = _page_number(request.GET.get("page", ""))
+    version = version_of(recent.fingerprint, query, order, number, status.overrides_version())
+    if wants_fragment(request) and request.GET.get("v") == version:
+        return HttpResponse(status=204)
+    rows = activity.newest_first(tuple(t for t in recent.tickets if search.matches(t, query)))
+    if order == "created":
+        rows = search.newest_created_first(rows)
+    pages = max(1, -(-len(rows) // PAGE_SIZE))
+    number = min(number, pages)
+    context = {
+        "email": email,
+        "rows": rows[(number - 1) * PAGE_SIZE : number * PAGE_SIZE],
+        "page": {"tickets": rows},
+        "sending": [],
+        "shown": shown,
+        "query": query,
+        "sort": order,
+        "searching": True,
+        "covered": None if recent.complete else len(recent.tickets),
+        "filters": [(key, _filter_url(key, query, order)) for key in status.FILTERS],
+        "older_url": _search_url(shown, query, order, number + 1) if number < pages else "",
+        "newer_url": _search_url(shown, query, order, number - 1) if number > 1 else "",
+        "poll_url": _search_url(shown, query, order, number, version),
+    }
+    template = "tickets/my_tickets.html" + ("#ticket-list" if wants_fragment(request) else "")
+    return render(request, template, context)
+
+
+def _page_number(raw: str) -> int:
+    return int(raw) if raw.isdecimal() and 0 < len(raw) < 6 and int(raw) > 0 else 1
+
+
+def _search_url(shown: str, query: str, order: str, number: int, version: str = "") -> str:
+    params = {"status": shown, "q": query, "sort": order, "page": number, "v": version}
+    return "?" + urlencode({key: value for key, value in params.items() if value})
+
+
+def _filter_url(shown: str, query: str = "", order: str = "updated") -> str:
+    if query or order != "updated":
+        return _search_url(shown, query, order, 1)
     return "?" + QueryDict.fromkeys(["status"], shown).urlencode()
 
 

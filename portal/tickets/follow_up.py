@@ -1,0 +1,62 @@
+"""What a request's page shows after the conversation: "How did we do?" on a solved
+request, and the switch for its answer emails. Drawn on full pages only (polls never
+draw them, so a comment being typed is never swapped away); their forms post to their
+own views (`views.rating`, `views.answer_emails`) at the page's URL + "rating/" or
+"answer-emails/", in either mount."""
+
+from django.http import Http404, HttpRequest
+
+from portal.config.current import portal_config
+from portal.customers import access
+from portal.mirror import reads
+from portal.mutes.models import is_muted
+from portal.satisfaction import ratings
+from portal.tickets.follow_up_forms import RatingForm
+from portal.tixallo import client
+from portal.tixallo.types import Ticket
+
+
+def rating_context(
+    request: HttpRequest, ticket: Ticket, page_url: str, form: RatingForm | None = None
+) -> dict[str, object]:
+    # Only solved and closed requests can have one: an open request's page asks nothing
+    # (no query, no form: just the empty slot a poll may fill once it is solved).
+    if ticket.status not in ("solved", "closed"):
+        return {"ticket_open": True}
+    rating = ratings.rating_of(ticket.id)
+    if form is None:
+        initial = {"idempotency_key": client.new_idempotency_key()}
+        if rating:
+            initial |= {"rating": rating.rating, "comment": rating.comment}
+        form = RatingForm(initial=initial)
+    return {
+        "request": request,
+        "rating": rating,
+        "can_rate": ratings.can_rate(ticket),
+        "rating_form": form,
+        "chosen": form["rating"].value(),
+        "rating_url": page_url + "rating/",
+    }
+
+
+def answer_emails_context(request: HttpRequest, ticket: Ticket, page_url: str) -> dict:
+    offered = portal_config().email_agent_answers
+    return {
+        "request": request,
+        "answer_emails_offered": offered,
+        "muted": offered and is_muted(ticket.id),
+        "answer_emails_url": page_url + "answer-emails/",
+    }
+
+
+def door(ticket_id: str, token: str) -> tuple[str, bool]:
+    """Which ticket an action's URL names, and whether through its private link."""
+    return (access.ticket_id_from_link(token), True) if token else (ticket_id, False)
+
+
+def owned_copy(request: HttpRequest, ticket_id: str, via_link: bool) -> reads.Copy:
+    """The ticket's copy if this visitor may act on it (as its page checks); Http404
+    otherwise, decided before any call to Tixallo for a visitor not signed in."""
+    if not via_link and not access.verified_email(request):
+        raise Http404("No such ticket")
+    return access.copy_for(request, ticket_id, via_link)

@@ -1,0 +1,63 @@
+"""POST <ticket page>rating/: the customer's "How did we do?" on a solved request
+(tickets.follow_up draws the form on the page). Once per request, changeable until it
+is closed; each rating is also added to the ticket (satisfaction.ratings)."""
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from portal.config.current import absolute_url
+from portal.customers import ratelimit
+from portal.satisfaction import ratings
+from portal.tickets import follow_up, trouble
+from portal.tickets.follow_up_forms import RatingForm
+from portal.tickets.views import action_key
+from portal.tixallo.errors import TixalloError
+
+BOX = "tickets/_rating.html"
+
+
+@require_POST
+@never_cache
+def rate(request: HttpRequest, ticket_id: str = "", token: str = "") -> HttpResponse:
+    """At /tickets/<id>/rating/ (signed in) or /t/<private link>/rating/."""
+    ticket_id, via_link = follow_up.door(ticket_id, token)
+    page_url = request.path.removesuffix("rating/")
+    form = RatingForm(request.POST)
+    try:
+        copy = follow_up.owned_copy(request, ticket_id, via_link)
+    except TixalloError as error:
+        if not request.htmx:
+            return trouble.page(request, error)
+        context = {"can_rate": True, "rating_form": form, "chosen": form["rating"].value()}
+        context |= {"rating_url": request.path, "trouble": trouble.explain(error)}
+        return render(request, BOX, context, status=503)
+    ticket = copy.value
+    context = follow_up.rating_context(request, ticket, page_url, form)
+    if not ratings.can_rate(ticket):  # reopened or closed meanwhile: the page says how
+        return _done(request, page_url, context)
+    if wait := ratelimit.address_wait("reply", request):
+        context["trouble"] = _("Please wait a moment before sending this again.")
+        response = render(request, BOX, context, status=429)
+        response["Retry-After"] = str(max(1, wait))
+        return response
+    if not form.is_valid():
+        return render(request, BOX, context, status=422)
+    email = ticket.customer.email if ticket.customer else ""
+    ratings.rate(
+        ticket,
+        email,
+        form.cleaned_data["rating"],
+        form.cleaned_data["comment"],
+        key=action_key(form.cleaned_data["idempotency_key"], ticket.id, email, "rating"),
+        site_url=absolute_url(request, "/"),
+    )
+    return _done(request, page_url, follow_up.rating_context(request, ticket, page_url))
+
+
+def _done(request: HttpRequest, page_url: str, context: dict) -> HttpResponse:
+    if request.htmx:
+        return render(request, BOX, context)
+    return redirect(page_url + "#rating")
