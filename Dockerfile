@@ -10,7 +10,7 @@ RUN pip install --no-cache-dir uv==0.13.9
 ENV UV_COMPILE_BYTECODE=1 UV_LINK_MODE=copy UV_PYTHON_DOWNLOADS=never
 WORKDIR /app
 COPY pyproject.toml uv.lock .python-version ./
-RUN uv sync --locked --no-dev --extra postgres --extra redis
+RUN uv sync --locked --no-default-groups --extra postgres --extra redis
 COPY . .
 RUN SECRET_KEY=collectstatic STATIC_ROOT=/app/staticfiles DATABASE_URL=sqlite:////tmp/build.db \
     .venv/bin/python manage.py collectstatic --noinput

@@ -65,7 +65,7 @@ def _missing() -> str:
     if not CHROMIUM.exists():
         return f"{CHROMIUM} is missing (apt-get install chromium)"
     if importlib.util.find_spec("playwright") is None:
-        return "the playwright package is missing (uv sync installs the dev group)"
+        return "the playwright package is missing (uv sync --group browser installs it)"
     return ""
 
 
