@@ -22,8 +22,8 @@ def ci_environment(script: str) -> dict[str, str | None]:
     environment = {}
     for line in block.group(1).splitlines():
         if line.strip().startswith("-e "):
-            name, _, value = shlex.split(line)[1].partition("=")
-            environment[name] = value if "=" in shlex.split(line)[1] else None
+            name, equals, value = shlex.split(line)[1].partition("=")
+            environment[name] = value if equals else None
     return environment
 
 
