@@ -69,6 +69,22 @@ def _missing() -> str:
     return ""
 
 
+class _SkippedModule(pytest.Module):
+    """A test module not imported (it imports Playwright at the top), reported as skipped."""
+
+    def _getobj(self) -> object:
+        pytest.skip(f"browser tests need Chromium: {_missing()}", allow_module_level=True)
+
+
+def pytest_pycollect_makemodule(
+    module_path: Path, parent: pytest.Collector
+) -> pytest.Module | None:
+    # Without the `browser` group (a fresh clone's `uv run pytest`), not even importable.
+    if _missing() and not _in_ci() and module_path.name.startswith("test_"):
+        return _SkippedModule.from_parent(parent, path=module_path)
+    return None
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     # This hook sees every collected item, not only this directory's.
     mine = [item for item in items if HERE in item.path.parents]
