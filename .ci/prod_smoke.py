@@ -3,6 +3,7 @@ outbox worker and the sandbox, as started by `.ci/prod-install` (which see).
 
 Run with the installed portal's own Python (httpx is one of its dependencies):
     python prod_smoke.py A_URL B_URL SANDBOX_URL MAIL_DIR
+A_URL and B_URL may be the same instance (.ci/image's one box).
 
 Plain HTTP on loopback stands for the HTTPS proxy in front: every request says
 `X-Forwarded-Proto: https` (BEHIND_HTTPS_PROXY=1), and cookies are kept by hand,
@@ -179,7 +180,7 @@ def main() -> None:
         assert delivered == 2, (base, delivered)
     sent = 'kind="ticket_confirmation",outcome="sent"'
     on_a = wait_for("the worker's counters", lambda: metric(A, "portal_emails_total", sent) >= 2)
-    assert on_a and metric(B, "portal_emails_total", sent) == 0
+    assert on_a and (A == B or metric(B, "portal_emails_total", sent) == 0)
     ok = metric(A, "portal_tixallo_requests_total", 'endpoint="POST /tickets",outcome="ok"')
     assert ok >= 2, ok  # the instance's and the worker's, added up
     step("/metrics: outbox from the database on both; A adds up its workers and the worker's")

@@ -65,8 +65,24 @@ def _missing() -> str:
     if not CHROMIUM.exists():
         return f"{CHROMIUM} is missing (apt-get install chromium)"
     if importlib.util.find_spec("playwright") is None:
-        return "the playwright package is missing (uv sync installs the dev group)"
+        return "the playwright package is missing (uv sync --group browser installs it)"
     return ""
+
+
+class _SkippedModule(pytest.Module):
+    """A test module not imported (it imports Playwright at the top), reported as skipped."""
+
+    def _getobj(self) -> object:
+        pytest.skip(f"browser tests need Chromium: {_missing()}", allow_module_level=True)
+
+
+def pytest_pycollect_makemodule(
+    module_path: Path, parent: pytest.Collector
+) -> pytest.Module | None:
+    # Without the `browser` group (a fresh clone's `uv run pytest`), not even importable.
+    if _missing() and not _in_ci() and module_path.name.startswith("test_"):
+        return _SkippedModule.from_parent(parent, path=module_path)
+    return None
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
