@@ -87,6 +87,9 @@ TIXALLO_READ_TIMEOUT = env_float("TIXALLO_READ_TIMEOUT", 10.0)
 # Total time a GET may spend on retries before giving up.
 TIXALLO_RETRY_BUDGET = env_float("TIXALLO_RETRY_BUDGET", 8.0)
 TIXALLO_RETRY_BASE_DELAY = env_float("TIXALLO_RETRY_BASE_DELAY", 0.25)
+# What a customer's page may spend on Tixallo in all (one try per call, no retries), so
+# it answers within 2 s however Tixallo fails: then the last copy, or the outbox.
+TIXALLO_PAGE_SECONDS = env_float("TIXALLO_PAGE_SECONDS", 1.5)
 # Circuit breaker: after this many failures within the window (s), pause calls (s).
 TIXALLO_BREAKER_FAILURES = env_int("TIXALLO_BREAKER_FAILURES", 5)
 TIXALLO_BREAKER_WINDOW = env_int("TIXALLO_BREAKER_WINDOW", 30)

@@ -210,7 +210,9 @@ def _wait_for_flight(key: str, mark_keys: tuple[str, ...], old: Copy | None) -> 
     last copy seen if it failed; None to fetch after all (it took too long, or an event
     came meanwhile)."""
     began = time.time()
-    deadline = time.monotonic() + _flight_seconds()
+    patience = _flight_seconds()
+    page_bound = (left := client.time_left()) is not None and left < patience
+    deadline = time.monotonic() + (left if page_bound else patience)
     while time.monotonic() < deadline:
         _pause(WAIT_STEP)
         found = cache.get_many([key, f"{key}:lock", f"{key}:failed", *mark_keys])
@@ -224,7 +226,17 @@ def _wait_for_flight(key: str, mark_keys: tuple[str, ...], old: Copy | None) -> 
             raise Unavailable("Tixallo did not answer (another request just tried)")
         if f"{key}:lock" not in found:
             return None
+    if page_bound:  # the page's time is up: the copy it has, or a calm "not now"
+        if old is not None and not old.refused:
+            return old
+        raise Unavailable("Tixallo did not answer within the page's time")
     return None
+
+
+def unanswered_since(copy: Copy) -> float | None:
+    """When this copy was fetched, if it is older than trusted: it is shown because
+    Tixallo could not give a newer one just now; else None."""
+    return copy.fetched_at if time.time() - copy.fetched_at >= trust.trusted_for() else None
 
 
 def _answer(copy: Copy) -> Copy:

@@ -12,7 +12,7 @@ from portal.config.current import for_request
 from portal.customers import access
 from portal.outbox import queue
 from portal.outbox.models import Submission
-from portal.tickets.views import url_in_mount
+from portal.tickets.views import in_page_time, url_in_mount
 from portal.tickets.views.saved import saved_url
 
 TEMPLATE = "tickets/confirm_request.html"
@@ -20,6 +20,7 @@ TEMPLATE = "tickets/confirm_request.html"
 
 @require_http_methods(["GET", "HEAD", "POST"])
 @never_cache
+@in_page_time
 def confirm_request(request: HttpRequest, token: str) -> HttpResponse:
     hours = for_request(request).hold_hours
     try:

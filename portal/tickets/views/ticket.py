@@ -20,7 +20,14 @@ from portal.outbox import queue, solve
 from portal.outbox.models import Submission
 from portal.tickets import status, trouble
 from portal.tickets.forms import ReplyForm
-from portal.tickets.views import action_key, fragment_key, version_of, wants_fragment
+from portal.tickets.views import (
+    action_key,
+    fragment_key,
+    in_page_time,
+    unanswered_since,
+    version_of,
+    wants_fragment,
+)
 from portal.tixallo import client
 from portal.tixallo.errors import Invalid, TixalloError
 from portal.tixallo.types import Ticket
@@ -31,6 +38,7 @@ TEMPLATE = "tickets/ticket.html"
 @require_http_methods(["GET", "HEAD", "POST"])
 @never_cache
 @vary_on_headers("HX-Request")
+@in_page_time
 def ticket_by_id(request: HttpRequest, ticket_id: str) -> HttpResponse:
     if not access.verified_email(request):
         # Decided before any call to Tixallo: guesses cost the upstream nothing.
@@ -43,6 +51,7 @@ def ticket_by_id(request: HttpRequest, ticket_id: str) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 @never_cache
 @vary_on_headers("HX-Request")
+@in_page_time
 def ticket_by_link(request: HttpRequest, token: str) -> HttpResponse:
     return _ticket_page(request, access.ticket_id_from_link(token), request.path, via_link=True)
 
@@ -215,6 +224,7 @@ def _context(
         "can_solve": ticket.status in status.OPEN,
         "follow_up_subject": follow_up_subject(ticket),
         "form": form,
+        "unanswered_since": unanswered_since(copy),
     }
 
 
