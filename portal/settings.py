@@ -121,6 +121,17 @@ RATE_LIMITS = {
         "address": env_rate("RATE_LIMIT_REPLY_PER_ADDRESS", "60/3600"),
         "email": env_rate("RATE_LIMIT_REPLY_PER_EMAIL", "20/600"),
     },
+    # Fair use: the Tixallo reads one visitor's pages may cause, from the budget above: a
+    # signed-in customer 20 % of it a minute, an address (several customers behind one
+    # office router) 40 %; one visitor can never spend what the others' first views need.
+    "reads": {
+        "address": env_rate(
+            "RATE_LIMIT_READS_PER_ADDRESS", f"{max(1, TIXALLO_REQUESTS_PER_MINUTE * 2 // 5)}/60"
+        ),
+        "email": env_rate(
+            "RATE_LIMIT_READS_PER_EMAIL", f"{max(1, TIXALLO_REQUESTS_PER_MINUTE // 5)}/60"
+        ),
+    },
 }
 
 # --- Outbox ------------------------------------------------------------------

@@ -30,7 +30,7 @@ from django.core.cache import cache
 from portal.mirror import budget, owners, public_times, trust
 from portal.telemetry import metrics
 from portal.tixallo import client
-from portal.tixallo.errors import Invalid, NotFound, RateLimited, Unavailable
+from portal.tixallo.errors import Invalid, NotFound, RateLimited, TixalloError, Unavailable
 from portal.tixallo.types import Ticket, TicketPage
 
 STALE_SECONDS = 24 * 3600  # the last copy seen, for when Tixallo can't answer
@@ -111,6 +111,20 @@ def list_copy(
         poll,
         learn=lambda copy, value, old, found: owners.learn(value.tickets, email),
     )
+
+
+def not_theirs(email: str, ticket_id: str) -> bool:
+    """True when the portal knows, without asking Tixallo for the ticket, that it is not
+    this customer's: learnt as another's, or absent from their whole list (read through
+    the cache: one list fetch per cache window, however many ids are guessed)."""
+    email = email.lower()
+    if owner := owners.email_for(ticket_id=ticket_id):
+        return owner != email
+    try:
+        page = list_copy(email, (), None).value
+    except TixalloError:
+        return False  # not known: the ticket's own read decides
+    return page.next_cursor is None and all(t.id != ticket_id for t in page.tickets)
 
 
 def _read(

@@ -270,18 +270,21 @@ def new_idempotency_key() -> str:
 # Under 0.1 s left, a call is not worth starting: the page answers with what it has.
 LEAST_ATTEMPT = 0.1
 _ends: ContextVar[float | None] = ContextVar("tixallo_deadline", default=None)
+_charge: ContextVar[Callable[[], None] | None] = ContextVar("tixallo_charge", default=None)
 
 
 @contextlib.contextmanager
-def deadline(seconds: float) -> Iterator[None]:
+def deadline(seconds: float, *, charge: Callable[[], None] | None = None) -> Iterator[None]:
     """Every call made inside ends within `seconds` of now, all of them together, after
     one attempt each: a page answers in time whatever Tixallo does, and leaves retrying
-    to the outbox's worker and the next view."""
-    token = _ends.set(time.monotonic() + seconds)
+    to the outbox's worker and the next view. `charge()` is called before each read is
+    sent (the visitor's fair use: it may raise VisitorLimited)."""
+    tokens = _ends.set(time.monotonic() + seconds), _charge.set(charge)
     try:
         yield
     finally:
-        _ends.reset(token)
+        _ends.reset(tokens[0])
+        _charge.reset(tokens[1])
 
 
 def time_left() -> float | None:
@@ -346,6 +349,8 @@ def _attempt(request: httpx.Request, conn: Connection, timeout: float | None) ->
     where = f"{request.method} {request.url.path}"
     if breaker.is_open():
         raise CircuitOpen(f"{where}: not called, Tixallo failed repeatedly (circuit open)")
+    if request.method == "GET" and (charge := _charge.get()) is not None:
+        charge()  # may raise VisitorLimited: this visitor's reads, before everyone's budget
     budget = _gate
     if budget:
         budget.admit(request.method)  # may raise Throttled: the budget, or a 429's pause

@@ -14,8 +14,10 @@ from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils.translation import get_language
 
+from portal.customers import access, ratelimit
 from portal.mirror import reads
 from portal.tixallo import client
+from portal.tixallo.errors import VisitorLimited
 
 View = Callable[..., HttpResponse]
 
@@ -27,10 +29,17 @@ def in_page_time(view: View) -> View:
 
     @functools.wraps(view)
     def in_time(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
-        with client.deadline(settings.TIXALLO_PAGE_SECONDS):
+        charge = functools.partial(_charge_read, request)
+        with client.deadline(settings.TIXALLO_PAGE_SECONDS, charge=charge):
             return view(request, *args, **kwargs)
 
     return in_time
+
+
+def _charge_read(request: HttpRequest) -> None:
+    """Fair use: a read this visitor's page is about to cause (none when a copy serves)."""
+    if wait := ratelimit.reads_wait(request, access.verified_email(request)):
+        raise VisitorLimited("this visitor's share of Tixallo reads is spent", retry_after=wait)
 
 
 def wants_fragment(request: HttpRequest) -> bool:

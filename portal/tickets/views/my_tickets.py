@@ -93,9 +93,7 @@ def _without_copy(
         "poll_url": _page_url(shown, cursor, back),
     }
     template = "tickets/my_tickets.html" + ("#ticket-list" if wants_fragment(request) else "")
-    response = render(request, template, context, status=503)
-    response["Retry-After"] = "30"
-    return response
+    return trouble.calm(render(request, template, context), error)
 
 
 def _filter_url(shown: str) -> str:
