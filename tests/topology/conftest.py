@@ -8,7 +8,8 @@ portal processes) and PostgreSQL + Redis. The second needs them on loopback:
 created and dropped here) and `TOPOLOGY_REDIS_URL` (default redis://127.0.0.1:6379/12, an
 index emptied here); without them it is skipped (in CI, `CI` set, it fails instead).
 
-One topology per shape serves a module's tests (starting one takes seconds of CPU)."""
+One topology per shape serves all the scenarios (starting one takes seconds of CPU);
+each scenario uses customers of its own and leaves Tixallo answering."""
 
 import os
 import re
@@ -65,6 +66,12 @@ class Topology:
             "WEB_THREADS": "4",
             "PORT": str(self.port),
             "SECURE_COOKIES": "0",
+            # Visitors come from their own addresses (`browser`), as behind a proxy.
+            "BEHIND_HTTPS_PROXY": "1",
+            # A page that did not keep to its own time (TIXALLO_PAGE_SECONDS) would wait
+            # minutes on a hanging Tixallo, far past any test's patience.
+            "TIXALLO_READ_TIMEOUT": "120",
+            "TIXALLO_RETRY_BUDGET": "120",
             "MIN_FILL_SECONDS": "0",
             "LOG_LEVEL": "WARNING",
         }
@@ -138,40 +145,45 @@ class Topology:
 
     # --- what the tests look at ---------------------------------------------------------
 
-    def submissions(self) -> list[tuple]:
-        """The outbox as the worker left it: (kind, state, ticket_id, body or subject,
+    def submissions(self, email: str) -> list[tuple]:
+        """This customer's outbox as the worker left it: (kind, state, ticket_id, payload,
         delivered_at), in the order written."""
         query = (
-            "SELECT kind, state, ticket_id, payload, delivered_at "
-            "FROM outbox_submission ORDER BY id"
+            "SELECT kind, state, ticket_id, payload, delivered_at FROM outbox_submission "
+            "WHERE customer_email = {} ORDER BY id"
         )
         if self.shape == "one-box":
             with sqlite3.connect(self.database.removeprefix("sqlite:///")) as conn:
-                rows = conn.execute(query).fetchall()
+                rows = conn.execute(query.format("?"), (email,)).fetchall()
         else:
             import psycopg
 
             with psycopg.connect(self.database) as conn:
-                rows = conn.execute(query).fetchall()
+                rows = conn.execute(query.format("%s"), (email,)).fetchall()
         return [tuple(row) for row in rows]
 
-    def browser(self) -> httpx.Client:
-        """A visitor; a new connection for each request, so any web process may answer."""
-        headers = {"Connection": "close"}
-        return httpx.Client(base_url=self.url, timeout=30, trust_env=False, headers=headers)
+    def browser(self, address: str = "203.0.113.1", timeout: float = 30) -> httpx.Client:
+        """A visitor from `address`; a new connection for each request, so any web
+        process may answer."""
+        headers = {"Connection": "close", "X-Forwarded-For": address}
+        return httpx.Client(base_url=self.url, timeout=timeout, trust_env=False, headers=headers)
 
     def sign_in(self, browser: httpx.Client, email: str) -> None:
         """As a customer does: ask for the link, follow what was emailed (the console
         backend prints it to gunicorn's log), confirm."""
+        pattern = re.compile(r"https?://[^/\s]+(/signin/[^/\s]+/)")
+        sent_before = len(pattern.findall(self._mail()))
         assert post_form(browser, "/signin/", {"email": email}).status_code == 200
         deadline = time.monotonic() + 10
-        pattern = re.compile(r"https?://[^/\s]+(/signin/[^/\s]+/)")
-        while not (found := pattern.findall((self.workdir / "gunicorn.log").read_text())):
+        while len(found := pattern.findall(self._mail())) == sent_before:
             assert time.monotonic() < deadline, "no sign-in email"
             time.sleep(0.05)
         signed = post_form(browser, found[-1], {})
         assert signed.status_code in (200, 302), signed.text[:500]
         assert browser.get("/tickets/").status_code == 200
+
+    def _mail(self) -> str:
+        return (self.workdir / "gunicorn.log").read_text()
 
 
 def post_form(browser: httpx.Client, path: str, data: dict) -> httpx.Response:
@@ -217,9 +229,9 @@ def _clean_up(database: str, redis_url: str) -> None:
     redis.Redis.from_url(redis_url).flushdb()
 
 
-@pytest.fixture(scope="module", params=["one-box", "postgres+redis"])
+@pytest.fixture(scope="session", params=["one-box", "postgres+redis"])
 def topology(request, tmp_path_factory):
-    """The processes of one shape, started once for the module's tests."""
+    """The processes of one shape, started once for all the scenarios."""
     workdir = tmp_path_factory.mktemp(request.param.replace("+", "-"))
     if request.param == "one-box":
         database, redis = f"sqlite:///{workdir / 'portal.sqlite3'}", ""
