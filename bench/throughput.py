@@ -17,6 +17,13 @@ req/s, median (p50) and 99th percentile (p99) latency and the ratio to the hello
 (medians over the rounds), the workers' CPU time per request and its ratio (what busy
 neighbours on a shared machine disturb least), the RSS of each worker afterwards, and
 the upstream table of bench/upstream_calls.py.
+
+Shapes: by default the one box (SQLite, no Redis: each worker keeps its own cache);
+`--redis URL` runs the same rows with the shared Redis cache. Last, "pages while
+Tixallo hangs": a second gunicorn on the same database whose Tixallo accepts connections
+and never answers, 4 visitors at once; its rows report the slowest answer too (calm
+503s count: the point is that every page answers within 2 s, TIXALLO_PAGE_SECONDS plus
+drawing).
 """
 
 import argparse
@@ -39,6 +46,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 CONNECTIONS = 16
+HANGING_CONNECTIONS = 4
 CSRF_COOKIE = "bench0returning0browser0cookie00"  # 32 characters, as Django makes them
 
 
@@ -47,9 +55,15 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=5, help="per row and round")
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--no-upstream", action="store_true", help="skip the upstream table")
+    parser.add_argument("--redis", metavar="URL", help="the Redis shape: REDIS_URL (emptied)")
     args = parser.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="portal-throughput-"))
     env = _environment(tmp)
+    if args.redis:
+        import redis
+
+        redis.Redis.from_url(args.redis).flushdb()
+        env["REDIS_URL"] = args.redis
     state = _prepare(env)
     port = _free_port()
     server = subprocess.Popen(
@@ -66,6 +80,7 @@ def main() -> None:
             for name, path, headers in targets:
                 results[name].append(_load(base + path, headers, args.seconds, server.pid))
         rss = _worker_rss(server.pid)
+        results |= _while_tixallo_hangs(env, state, args.seconds)
     finally:
         server.terminate()
         server.wait(10)
@@ -143,6 +158,51 @@ def _targets(base: str, state: dict[str, str]) -> list[tuple[str, str, dict[str,
     ]
 
 
+def _while_tixallo_hangs(env: dict[str, str], state: dict[str, str], seconds: float) -> dict:
+    """The pages from a second gunicorn (same database, its own cache unless Redis) whose
+    Tixallo accepts connections and never answers; calm 503s count as answers."""
+    listener = socket.create_server(("127.0.0.1", 0))
+    held = []  # accepted, never read from nor answered
+
+    def accept() -> None:
+        while True:
+            try:
+                held.append(listener.accept()[0])
+            except OSError:
+                return
+
+    threading.Thread(target=accept, daemon=True).start()
+    port = _free_port()
+    hanging = env | {
+        "PORTAL_SANDBOX": "0",
+        "TIXALLO_BASE_URL": f"http://127.0.0.1:{listener.getsockname()[1]}/api/v1",
+        "TIXALLO_API_KEY": "tx_bench_hanging_" + os.urandom(8).hex(),
+    }
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "portal.wsgi", "--config", "gunicorn.conf.py",
+         "--bind", f"127.0.0.1:{port}", "--access-logfile", "/dev/null"],
+        cwd=ROOT, env=hanging, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+    )  # fmt: skip
+    browser = {"Cookie": f"csrftoken={CSRF_COOKIE}"}
+    signed_in = {"Cookie": f"csrftoken={CSRF_COOKIE}; sessionid={state['session']}"}
+    try:
+        base = f"http://127.0.0.1:{port}"
+        _wait_until_up(base, server)
+        rows = {}
+        for name, path, headers in (
+            ("pages while Tixallo hangs: a ticket page by its link", state["link"], browser),
+            ("pages while Tixallo hangs: My requests", "/tickets/", signed_in),
+        ):
+            rows[name] = [_load(base + path, headers, seconds, server.pid, calm=True)]
+        return rows
+    finally:
+        server.terminate()
+        server.wait(10)
+        listener.close()
+        for sock in held:
+            sock.close()
+
+
 def _poll_url(url: str, headers: dict[str, str]) -> str:
     with urllib.request.urlopen(urllib.request.Request(url, headers=headers)) as response:
         html = response.read().decode()
@@ -169,13 +229,18 @@ def _wait_until_up(base: str, server: subprocess.Popen) -> None:
 # --- load ---------------------------------------------------------------------------
 
 
-def _load(url: str, headers: dict[str, str], seconds: float, master: int) -> dict[str, float]:
+def _load(
+    url: str, headers: dict[str, str], seconds: float, master: int, calm: bool = False
+) -> dict[str, float]:
     """Warm up each worker's cache and connections, then measure. Besides the rates, the
-    workers' own CPU time per request: what neighbours on a shared machine disturb least."""
-    _python_load(url, headers, 1.0)
+    workers' own CPU time per request: what neighbours on a shared machine disturb least.
+    `calm`: 503s are answers too (Tixallo hangs), and the slowest answer is kept."""
+    _python_load(url, headers, 1.0, calm)
     before = _workers_cpu(master)
     found = (
-        _wrk(url, headers, seconds) if shutil.which("wrk") else _python_load(url, headers, seconds)
+        _wrk(url, headers, seconds)
+        if shutil.which("wrk") and not calm
+        else _python_load(url, headers, seconds, calm)
     )
     found["cpu"] = (_workers_cpu(master) - before) * 1000 / found["requests"]
     return found
@@ -202,7 +267,12 @@ def _ms(text: str) -> float:
     return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
 
 
-def _python_load(url: str, headers: dict[str, str], seconds: float) -> dict[str, float]:
+def _python_load(
+    url: str, headers: dict[str, str], seconds: float, calm: bool = False
+) -> dict[str, float]:
+    # While Tixallo hangs: a few visitors at once (fewer than the workers' threads), so
+    # the figure is a page's own time, not a queue of 16 clients each holding a thread.
+    connections = HANGING_CONNECTIONS if calm else CONNECTIONS
     """Without wrk: 16 keep-alive connections in threads (slower than wrk; the ratios
     still compare, as every row pays the same overhead)."""
     host, port_path = url.split("//", 1)[1].split(":", 1)
@@ -212,18 +282,20 @@ def _python_load(url: str, headers: dict[str, str], seconds: float) -> dict[str,
     deadline = time.monotonic() + seconds
 
     def worker() -> None:
-        conn = http.client.HTTPConnection(host, int(port), timeout=10)
+        conn = http.client.HTTPConnection(host, int(port), timeout=30)
         while time.monotonic() < deadline:
             began = time.perf_counter()
             conn.request("GET", "/" + path, headers=headers)
             response = conn.getresponse()
             response.read()
             latencies.append(time.perf_counter() - began)
-            if response.status >= 400:
+            if response.status >= 400 and not (calm and response.status == 503):
                 failures.append(response.status)
+            if calm:  # a visitor at a time, each on a connection of its own
+                conn.close()
         conn.close()
 
-    threads = [threading.Thread(target=worker) for _ in range(CONNECTIONS)]
+    threads = [threading.Thread(target=worker) for _ in range(connections)]
     started = time.monotonic()
     for thread in threads:
         thread.start()
@@ -237,6 +309,7 @@ def _python_load(url: str, headers: dict[str, str], seconds: float) -> dict[str,
         "rps": len(latencies) / (time.monotonic() - started),
         "p50": latencies[len(latencies) // 2] * 1000,
         "p99": latencies[int(len(latencies) * 0.99)] * 1000,
+        "max": latencies[-1] * 1000,
     }
 
 
@@ -275,8 +348,9 @@ def _print_table(
 ) -> None:  # noqa: E501
     floor = statistics.median(r["rps"] for r in next(iter(results.values())))
     tool = "wrk" if shutil.which("wrk") else "the Python load generator"
+    shape = "Redis" if args.redis else "one box: SQLite, no Redis"
     print(f"{args.rounds} interleaved rounds of {args.seconds:g} s per row, {CONNECTIONS} "
-          f"connections ({tool}); medians over the rounds.\n")  # fmt: skip
+          f"connections ({tool}); medians over the rounds. Shape: {shape}.\n")  # fmt: skip
     floor_cpu = statistics.median(r["cpu"] for r in next(iter(results.values())))
     print("| what | req/s | p50 | p99 | × hello view | worker CPU per request | × hello view |")
     print("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
@@ -289,6 +363,9 @@ def _print_table(
             f"| {name} | {rps:,.0f} | {p50:.1f} ms | {p99:.1f} ms | {rps / floor:.2f}× "
             f"| {cpu:.2f} ms | {floor_cpu / cpu:.2f}× |"
         )
+    slowest = [r["max"] for name, runs in results.items() if "hangs" in name for r in runs]
+    if slowest:
+        print(f"\nWhile Tixallo hangs, the slowest page answered in {max(slowest):.0f} ms.")
     workers = ", ".join(f"{size:.0f} MB" for size in rss)
     print(f"\nRSS per worker after the run: {workers}")
     cpu = _cpu_model()

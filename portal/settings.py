@@ -87,6 +87,9 @@ TIXALLO_READ_TIMEOUT = env_float("TIXALLO_READ_TIMEOUT", 10.0)
 # Total time a GET may spend on retries before giving up.
 TIXALLO_RETRY_BUDGET = env_float("TIXALLO_RETRY_BUDGET", 8.0)
 TIXALLO_RETRY_BASE_DELAY = env_float("TIXALLO_RETRY_BASE_DELAY", 0.25)
+# What a customer's page may spend on Tixallo in all (one try per call, no retries), so
+# it answers within 2 s however Tixallo fails: then the last copy, or the outbox.
+TIXALLO_PAGE_SECONDS = env_float("TIXALLO_PAGE_SECONDS", 1.5)
 # Circuit breaker: after this many failures within the window (s), pause calls (s).
 TIXALLO_BREAKER_FAILURES = env_int("TIXALLO_BREAKER_FAILURES", 5)
 TIXALLO_BREAKER_WINDOW = env_int("TIXALLO_BREAKER_WINDOW", 30)
@@ -117,6 +120,17 @@ RATE_LIMITS = {
     "reply": {
         "address": env_rate("RATE_LIMIT_REPLY_PER_ADDRESS", "60/3600"),
         "email": env_rate("RATE_LIMIT_REPLY_PER_EMAIL", "20/600"),
+    },
+    # Fair use: the Tixallo reads one visitor's pages may cause, from the budget above: a
+    # signed-in customer 20 % of it a minute, an address (several customers behind one
+    # office router) 40 %; one visitor can never spend what the others' first views need.
+    "reads": {
+        "address": env_rate(
+            "RATE_LIMIT_READS_PER_ADDRESS", f"{max(1, TIXALLO_REQUESTS_PER_MINUTE * 2 // 5)}/60"
+        ),
+        "email": env_rate(
+            "RATE_LIMIT_READS_PER_EMAIL", f"{max(1, TIXALLO_REQUESTS_PER_MINUTE // 5)}/60"
+        ),
     },
 }
 

@@ -1,6 +1,7 @@
 """A TCP forwarder on loopback standing in for a service that goes down and comes back
 (Redis stopped, PostgreSQL restarted) without touching the shared real one: `cut()`
-drops every open connection and refuses new ones, `restore()` lets them through again."""
+drops every open connection and refuses new ones, `hang()` accepts new ones and never
+answers (a service that hangs), `restore()` lets them through again."""
 
 import socket
 import threading
@@ -12,6 +13,7 @@ class FaultProxy:
         self.listener = socket.create_server(("127.0.0.1", 0))
         self.port = self.listener.getsockname()[1]
         self.down = False
+        self.hanging = False
         self.open: set[socket.socket] = set()
         self.lock = threading.Lock()
         threading.Thread(target=self._accept, daemon=True).start()
@@ -23,9 +25,17 @@ class FaultProxy:
                 _shut(sock)
             self.open.clear()
 
+    def hang(self) -> None:
+        self.cut()
+        with self.lock:
+            self.down, self.hanging = False, True
+
     def restore(self) -> None:
         with self.lock:
-            self.down = False
+            for sock in self.open:  # the hung ones are answered: their connection drops
+                _shut(sock)
+            self.open.clear()
+            self.down = self.hanging = False
 
     def close(self) -> None:
         self.cut()
@@ -40,6 +50,9 @@ class FaultProxy:
             with self.lock:
                 if self.down:
                     _shut(client)
+                    continue
+                if self.hanging:  # held open, read from by nobody, until restore()
+                    self.open.add(client)
                     continue
                 try:
                     upstream = socket.create_connection(self.target, timeout=5)

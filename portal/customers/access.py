@@ -161,6 +161,8 @@ def ticket_for(request: HttpRequest, ticket_id: str, via_link: bool = False) -> 
 
 def copy_for(request: HttpRequest, ticket_id: str, via_link: bool = False) -> reads.Copy:
     """The same check, giving the mirror's copy (with its fingerprint, for polls)."""
+    if not via_link and reads.not_theirs(verified_email(request), ticket_id):
+        raise Http404("No such ticket")  # known without asking Tixallo: guesses cost nothing
     try:
         copy = reads.ticket_copy(ticket_id, poll=bool(getattr(request, "htmx", False)))
     except NotFound:

@@ -58,6 +58,16 @@ def email_wait(scope: str, email: str) -> int:
     return _counted(scope, hit(f"{scope}:email", email, rule))
 
 
+def reads_wait(request: HttpRequest, email: str) -> int:
+    """Count one Tixallo read this visitor's page causes, against its address and, when
+    signed in, its email (fair use); the wait when over either limit, else 0."""
+    rules = settings.RATE_LIMITS["reads"]
+    waits = [hit("reads:addr", client_address(request), rules["address"])]
+    if email:
+        waits.append(hit("reads:email", email, rules["email"]))
+    return _counted("reads", max(waits))
+
+
 def _counted(scope: str, wait: int) -> int:
     if wait:
         metrics.refused(scope, "rate_limit")

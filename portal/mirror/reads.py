@@ -124,6 +124,25 @@ def list_copy(
     )
 
 
+def not_theirs(email: str, ticket_id: str) -> bool:
+    """True when the portal knows, without asking Tixallo, that this ticket is not this
+    customer's: learnt as another's, or absent from their whole list in a current copy.
+    Nothing is fetched to find out: guessed ids then cost Tixallo nothing."""
+    email = email.lower()
+    if owner := owners.email_for(ticket_id=ticket_id):
+        return owner != email
+    key = f"mirror:list:{_digest(email, '', '', '20')}"  # list_copy(email, (), None)
+    mark_keys = (_customer_mark(email), ALL_LISTS)
+    found = _found(key, mark_keys, within=MARKS_READ_THROUGH)
+    copy = found.get(key)
+    if copy is None or copy.refused or not _current(copy, mark_keys, found):
+        return False
+    if time.time() - copy.fetched_at >= trust.trusted_for():
+        return False  # a ticket made since (by an agent, by email) may be missing
+    page = copy.value
+    return page.next_cursor is None and all(t.id != ticket_id for t in page.tickets)
+
+
 def _read(
     key: str,
     mark_keys: tuple[str, ...],
@@ -221,7 +240,9 @@ def _wait_for_flight(key: str, mark_keys: tuple[str, ...], old: Copy | None) -> 
     last copy seen if it failed; None to fetch after all (it took too long, or an event
     came meanwhile)."""
     began = time.time()
-    deadline = time.monotonic() + _flight_seconds()
+    patience = _flight_seconds()
+    page_bound = (left := client.time_left()) is not None and left < patience
+    deadline = time.monotonic() + (left if page_bound else patience)
     while time.monotonic() < deadline:
         _pause(WAIT_STEP)
         found = _found(key, (*mark_keys, f"{key}:lock", f"{key}:failed"))
@@ -235,6 +256,10 @@ def _wait_for_flight(key: str, mark_keys: tuple[str, ...], old: Copy | None) -> 
             raise Unavailable("Tixallo did not answer (another request just tried)")
         if f"{key}:lock" not in found:
             return None
+    if page_bound:  # the page's time is up: the copy it has, or a calm "not now"
+        if old is not None and not old.refused:
+            return old
+        raise Unavailable("Tixallo did not answer within the page's time")
     return None
 
 
@@ -245,6 +270,16 @@ def _found(key: str, shared_keys: tuple[str, ...], *, within: float = 0.0) -> di
     if copy is not None:
         found[key] = copy
     return found
+
+
+def unanswered_since(copy: Copy) -> float | None:
+    """When this copy was fetched, if it is older than trusted: it is shown because
+    Tixallo could not give a newer one just now; else None."""
+    age = time.time() - copy.fetched_at
+    # The shortest trust first: most pages show a younger copy and ask the cache nothing.
+    if age < settings.PORTAL_CACHE_SECONDS or age < trust.trusted_for():
+        return None
+    return copy.fetched_at
 
 
 def _answer(copy: Copy) -> Copy:

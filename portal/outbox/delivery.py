@@ -3,12 +3,16 @@ retry after a dropped response creates nothing new.
 
 A worker first takes a lease on the row with one UPDATE (atomic on SQLite and
 PostgreSQL alike): two workers never send the same submission at the same time,
-and a worker that dies mid-send frees it when the lease runs out."""
+and a worker that dies mid-send frees it when the lease runs out.
+
+A customer's submissions to one ticket go in the order written: each waits until the
+one before it is delivered (or given up), so a conversation never shows them reversed."""
 
 import logging
 from datetime import timedelta
 
 from django.conf import settings
+from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
@@ -19,6 +23,7 @@ from portal.tixallo.errors import Invalid, TixalloError
 
 log = logging.getLogger("portal.outbox")
 LEASE = timedelta(seconds=60)
+WAIT_TURN = timedelta(seconds=1)
 
 
 def claim(submission: Submission) -> bool:
@@ -34,6 +39,9 @@ def claim(submission: Submission) -> bool:
 def send(submission: Submission) -> Invalid | None:
     """One attempt. Returns Tixallo's validation error when it refused the content
     (the submission is then rejected); every other outcome is recorded on the row."""
+    if (earlier := waits_for(submission)) is not None:
+        _after(submission, earlier)
+        return None
     if not claim(submission):
         return None  # another worker has it, or it is done
     try:
@@ -48,6 +56,39 @@ def send(submission: Submission) -> Invalid | None:
         log.exception("Submission %s: sending failed unexpectedly", submission.reference)
         _retry_later(submission, f"{type(error).__name__} while sending")
     return None
+
+
+def waits_for(submission: Submission) -> Submission | None:
+    """The customer's earliest still-queued submission to the same ticket written before
+    this one (the ticket's own, while it is queued, counts too), or None."""
+    if not submission.ticket_id:
+        return None  # a new ticket: nothing comes before it
+    return _same_ticket(submission).filter(pk__lt=submission.pk).order_by("pk").first()
+
+
+def next_in_line(submission: Submission) -> Submission | None:
+    """The customer's next queued submission to this ticket, once this one is done."""
+    if not submission.ticket_id:
+        return None
+    return _same_ticket(submission).filter(pk__gt=submission.pk).order_by("pk").first()
+
+
+def _same_ticket(submission: Submission) -> models.QuerySet:
+    return Submission.objects.filter(
+        customer_email=submission.customer_email,
+        ticket_id=submission.ticket_id,
+        state=Submission.State.QUEUED,
+    )
+
+
+def _after(submission: Submission, earlier: Submission) -> None:
+    """Not before the earlier one's next try (its delivery wakes this one sooner:
+    `tasks`); at least a second on, so a worker never spins on it."""
+    moments = [earlier.next_attempt_at, earlier.leased_until, timezone.now() + WAIT_TURN]
+    submission.next_attempt_at = max(m for m in moments if m)
+    Submission.objects.filter(pk=submission.pk, state=Submission.State.QUEUED).update(
+        next_attempt_at=submission.next_attempt_at
+    )
 
 
 def _post(submission: Submission) -> None:

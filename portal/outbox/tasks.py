@@ -19,6 +19,10 @@ def deliver_submission(submission_id: int) -> str:
         submission.refresh_from_db()
         if submission.state == Submission.State.QUEUED:
             schedule(submission)
+    if submission.state != Submission.State.QUEUED:
+        # The next reply to this ticket waited for this one: its turn, now.
+        if (following := delivery.next_in_line(submission)) is not None:
+            deliver_submission.enqueue(following.pk)
     if submission.state == Submission.State.DELIVERED:
         emails.acknowledge(submission)  # its number and link, once (the page may have sent it)
     return submission.state

@@ -11,12 +11,23 @@ from django.utils.translation import gettext as _
 
 from portal.tickets import timewords
 from portal.tickets.forms import started_now
-from portal.tixallo.errors import AuthFailed, Misconfigured, RateLimited, TixalloError
+from portal.tixallo.errors import (
+    AuthFailed,
+    Misconfigured,
+    RateLimited,
+    TixalloError,
+    VisitorLimited,
+)
 
 log = logging.getLogger("portal.upstream")
 
 
 def explain(error: TixalloError) -> str:
+    if isinstance(error, VisitorLimited):
+        return _(
+            "You have opened many pages in a short time. Please wait %(seconds)s seconds, "
+            "then try again."
+        ) % {"seconds": wait_of(error)}
     if isinstance(error, RateLimited):
         log.warning("Tixallo is rate limiting the portal: %s", error)
         if error.retry_after:  # Tixallo said how long: so do we
@@ -34,10 +45,21 @@ def explain(error: TixalloError) -> str:
 
 
 def page(request: HttpRequest, error: TixalloError) -> HttpResponse:
-    """A whole page saying calmly that a read failed, with a retry hint (HTTP 503)."""
-    response = render(request, "tickets/trouble.html", {"trouble": explain(error)}, status=503)
-    response["Retry-After"] = "30"
+    """A whole page saying calmly that a read failed, with a retry hint (HTTP 503; 429
+    with the real wait when this visitor used its share of reads)."""
+    return calm(render(request, "tickets/trouble.html", {"trouble": explain(error)}), error)
+
+
+def calm(response: HttpResponse, error: TixalloError) -> HttpResponse:
+    """`response` as the answer to a failed read: its status and Retry-After."""
+    limited = isinstance(error, VisitorLimited)
+    response.status_code = 429 if limited else 503
+    response["Retry-After"] = str(wait_of(error) if limited else 30)
     return response
+
+
+def wait_of(error: RateLimited) -> int:
+    return max(1, math.ceil(error.retry_after or 1))
 
 
 def too_many(

@@ -7,6 +7,7 @@ What the quickstart does not document is marked ASSUMPTION (part B of
 shared/tixallo-api.md); when the real API differs, this file changes.
 """
 
+import contextlib
 import ipaddress
 import json
 import logging
@@ -14,7 +15,8 @@ import random
 import threading
 import time
 import uuid
-from collections.abc import Callable, Generator, Iterable
+from collections.abc import Callable, Generator, Iterable, Iterator
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 from urllib.parse import quote, urlsplit
@@ -264,6 +266,34 @@ def new_idempotency_key() -> str:
     return uuid.uuid4().hex
 
 
+# --- a page's deadline ------------------------------------------------------------
+
+# Under 0.1 s left, a call is not worth starting: the page answers with what it has.
+LEAST_ATTEMPT = 0.1
+_ends: ContextVar[float | None] = ContextVar("tixallo_deadline", default=None)
+_charge: ContextVar[Callable[[], None] | None] = ContextVar("tixallo_charge", default=None)
+
+
+@contextlib.contextmanager
+def deadline(seconds: float, *, charge: Callable[[], None] | None = None) -> Iterator[None]:
+    """Every call made inside ends within `seconds` of now, all of them together, after
+    one attempt each: a page answers in time whatever Tixallo does, and leaves retrying
+    to the outbox's worker and the next view. `charge()` is called before each read is
+    sent (the visitor's fair use: it may raise VisitorLimited)."""
+    tokens = _ends.set(time.monotonic() + seconds), _charge.set(charge)
+    try:
+        yield
+    finally:
+        _ends.reset(tokens[0])
+        _charge.reset(tokens[1])
+
+
+def time_left() -> float | None:
+    """Seconds left under the current `deadline`; None outside one."""
+    ends = _ends.get()
+    return None if ends is None else max(0.0, ends - time.monotonic())
+
+
 # --- one request, with retries ------------------------------------------------
 
 
@@ -279,6 +309,10 @@ def _request(
     timeout: float | None = None,
 ) -> Any:  # noqa: ANN401 - parsed JSON
     conn = conn or connection()
+    if (left := time_left()) is not None:
+        if left < LEAST_ATTEMPT:
+            raise Unavailable(f"{method} {path}: not called, the page's time for Tixallo is up")
+        attempts, timeout = 1, min(timeout or settings.TIXALLO_READ_TIMEOUT, left)
     url = base_url(conn) + path
     if not conn.api_key:
         raise Misconfigured("No Tixallo API key is configured")
@@ -316,6 +350,8 @@ def _attempt(request: httpx.Request, conn: Connection, timeout: float | None) ->
     where = f"{request.method} {request.url.path}"
     if breaker.is_open():
         raise CircuitOpen(f"{where}: not called, Tixallo failed repeatedly (circuit open)")
+    if request.method == "GET" and (charge := _charge.get()) is not None:
+        charge()  # may raise VisitorLimited: this visitor's reads, before everyone's budget
     budget = _gate
     if budget:
         budget.admit(request.method)  # may raise Throttled: the budget, or a 429's pause

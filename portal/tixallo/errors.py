@@ -84,3 +84,8 @@ class Throttled(RateLimited):
     portal has, writes wait in the outbox."""
 
     retry_later = False
+
+
+class VisitorLimited(Throttled):
+    """Not sent: this visitor has caused its share of Tixallo reads for now (fair use);
+    `retry_after` is the real wait. Other visitors' reads are not affected."""

@@ -2,15 +2,44 @@
 for a request held until the email is confirmed), signin, my_tickets, ticket; and the
 helpers they share."""
 
+import functools
 import hashlib
 import hmac
 import time
-from datetime import datetime
+from collections.abc import Callable
+from datetime import UTC, datetime
 
 from django.conf import settings
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils.translation import get_language
+
+from portal.customers import access, ratelimit
+from portal.mirror import reads
+from portal.tixallo import client
+from portal.tixallo.errors import VisitorLimited
+
+View = Callable[..., HttpResponse]
+
+
+def in_page_time(view: View) -> View:
+    """The view's calls to Tixallo end within TIXALLO_PAGE_SECONDS, all together, one
+    try each (`client.deadline`): the page answers in time while Tixallo fails or hangs,
+    with its last copy, a calm message, or the submission queued for the worker."""
+
+    @functools.wraps(view)
+    def in_time(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
+        charge = functools.partial(_charge_read, request)
+        with client.deadline(settings.TIXALLO_PAGE_SECONDS, charge=charge):
+            return view(request, *args, **kwargs)
+
+    return in_time
+
+
+def _charge_read(request: HttpRequest) -> None:
+    """Fair use: a read this visitor's page is about to cause (none when a copy serves)."""
+    if wait := ratelimit.reads_wait(request, access.verified_email(request)):
+        raise VisitorLimited("this visitor's share of Tixallo reads is spent", retry_after=wait)
 
 
 def wants_fragment(request: HttpRequest) -> bool:
@@ -52,3 +81,10 @@ def fragment_key(request: HttpRequest, version: str, *moments: datetime | None) 
     match = request.resolver_match
     namespace = match.namespace if match else ""
     return version_of(version, get_language(), namespace, int(now // step))
+
+
+def unanswered_since(copy: reads.Copy) -> datetime | None:
+    """When the copy shown was fetched, if Tixallo could not refresh it just now (the
+    page says "Updated N minutes ago; our helpdesk isn't answering right now")."""
+    fetched = reads.unanswered_since(copy)
+    return None if fetched is None else datetime.fromtimestamp(fetched, UTC)

@@ -12,6 +12,7 @@ from portal.config.current import for_request
 from portal.customers import access
 from portal.outbox import queue
 from portal.outbox.models import Submission
+from portal.tickets.views import in_page_time
 from portal.tickets.views.filed import to_ticket_with_thanks
 from portal.tickets.views.saved import saved_url
 
@@ -20,6 +21,7 @@ TEMPLATE = "tickets/confirm_request.html"
 
 @require_http_methods(["GET", "HEAD", "POST"])
 @never_cache
+@in_page_time
 def confirm_request(request: HttpRequest, token: str) -> HttpResponse:
     hours = for_request(request).hold_hours
     try:

@@ -17,7 +17,14 @@ from portal.customers import access
 from portal.mirror import reads
 from portal.outbox import queue
 from portal.tickets import activity, search, status, trouble
-from portal.tickets.views import fragment_key, url_in_mount, version_of, wants_fragment
+from portal.tickets.views import (
+    fragment_key,
+    in_page_time,
+    unanswered_since,
+    url_in_mount,
+    version_of,
+    wants_fragment,
+)
 from portal.tixallo.errors import Invalid, TixalloError
 
 PAGE_SIZE = 20
@@ -27,6 +34,7 @@ MAX_BACK = 30  # bounds the URL; older steps back fall to the first page
 @require_safe
 @never_cache
 @vary_on_headers("HX-Request")
+@in_page_time
 def my_tickets(request: HttpRequest) -> HttpResponse:
     email = access.verified_email(request)
     if not email:
@@ -47,9 +55,9 @@ def my_tickets(request: HttpRequest) -> HttpResponse:
     except Invalid:  # a cursor Tixallo no longer (or never) knew: start over
         return redirect(url_in_mount(request, "tickets:mine") + _filter_url(shown))
     except TixalloError as error:
-        if wants_fragment(request):
+        if wants_fragment(request) and "v" in request.GET:
             return HttpResponse(status=204)  # a failed poll keeps what is on screen
-        return trouble.page(request, error)
+        return _without_copy(request, email, shown, cursor, back, error)
     # Decided from fingerprints alone: an unchanged poll renders and queries nothing.
     # The same in every process for the same content: any of them may answer a poll.
     sending = queue.pending(email, "ticket") if not cursor else []
@@ -75,6 +83,7 @@ def my_tickets(request: HttpRequest) -> HttpResponse:
         else "",
         "newer_url": _page_url(shown, back[-1] if back else "", back[:-1]) if cursor else "",
         "poll_url": _page_url(shown, cursor, back, version=version),
+        "unanswered_since": unanswered_since(copy),
     }
     template = "tickets/my_tickets.html" + ("#ticket-list" if wants_fragment(request) else "")
     return render(request, template, context)
@@ -89,7 +98,7 @@ def _searched(request: HttpRequest, email: str, shown: str, query: str, order: s
     except TixalloError as error:
         if wants_fragment(request):
             return HttpResponse(status=204)
-        return trouble.page(request, error)
+        return _without_copy(request, email, shown, "", [], error)
     number = _page_number(request.GET.get("page", ""))
     version = version_of(recent.fingerprint, query, order, number, status.overrides_version())
     if wants_fragment(request) and request.GET.get("v") == version:
@@ -125,6 +134,22 @@ def _page_number(raw: str) -> int:
 def _search_url(shown: str, query: str, order: str, number: int, version: str = "") -> str:
     params = {"status": shown, "q": query, "sort": order, "page": number, "v": version}
     return "?" + urlencode({key: value for key, value in params.items() if value})
+
+
+def _without_copy(
+    request: HttpRequest, email: str, shown: str, cursor: str, back: list[str], error: TixalloError
+) -> HttpResponse:
+    """Tixallo can't answer and this list was never read: the page keeps its heading
+    and filters, says so calmly, and polls until the list comes."""
+    context = {
+        "email": email,
+        "shown": shown,
+        "filters": FILTER_LINKS,
+        "trouble": trouble.explain(error),
+        "poll_url": _page_url(shown, cursor, back),
+    }
+    template = "tickets/my_tickets.html" + ("#ticket-list" if wants_fragment(request) else "")
+    return trouble.calm(render(request, template, context), error)
 
 
 def _filter_url(shown: str, query: str = "", order: str = "updated") -> str:

@@ -14,7 +14,7 @@ from portal.requestforms import catalogue
 from portal.requestforms.catalogue import Definition
 from portal.tickets import trouble
 from portal.tickets.forms import TicketForm, prefill, started_now
-from portal.tickets.views import action_key, wants_fragment
+from portal.tickets.views import action_key, in_page_time, wants_fragment
 from portal.tickets.views.choose import chooser
 from portal.tickets.views.filed import filed_url
 from portal.tickets.views.saved import saved_url
@@ -28,6 +28,7 @@ TICKET_FIELDS = ("subject", "description", "customer_email", "customer_name", "p
 @require_http_methods(["GET", "HEAD", "POST"])
 @never_cache  # each shown form has its own key: Back must not bring an old one
 @vary_on_headers("HX-Request")
+@in_page_time
 def submit(request: HttpRequest) -> HttpResponse:
     # An email and name the host site vouched for are locked (embedding, identity.py).
     locked = identity.locked_fields(request)

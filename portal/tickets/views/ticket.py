@@ -25,6 +25,8 @@ from portal.tickets.forms import ReplyForm, ticket_id_or_blank
 from portal.tickets.views import (
     action_key,
     fragment_key,
+    in_page_time,
+    unanswered_since,
     url_in_mount,
     version_of,
     wants_fragment,
@@ -39,6 +41,7 @@ TEMPLATE = "tickets/ticket.html"
 @require_http_methods(["GET", "HEAD", "POST"])
 @never_cache
 @vary_on_headers("HX-Request")
+@in_page_time
 def ticket_by_id(request: HttpRequest, ticket_id: str) -> HttpResponse:
     if not access.verified_email(request):
         # Decided before any call to Tixallo: guesses cost the upstream nothing.
@@ -56,6 +59,7 @@ def ticket_by_id(request: HttpRequest, ticket_id: str) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 @never_cache
 @vary_on_headers("HX-Request")
+@in_page_time
 def ticket_by_link(request: HttpRequest, token: str) -> HttpResponse:
     return _ticket_page(request, access.ticket_id_from_link(token), request.path, via_link=True)
 
@@ -237,6 +241,7 @@ def _context(
         "can_solve": ticket.status in status.OPEN,
         "follow_up_subject": follow_up_subject(ticket),
         "form": form,
+        "unanswered_since": unanswered_since(copy),
     }
 
 
