@@ -196,6 +196,9 @@ def settings_form(**changes: Any) -> dict[str, Any]:
         "identity_secret": "",
         "portal_url": "",
         "hold_hours": "72",
+        "ticket_link_days": "90",
+        "session_idle_days": "7",
+        "session_max_days": "30",
     }
     return data | changes
 
