@@ -323,7 +323,8 @@ LOG_FORMAT = env_str("LOG_FORMAT", "text")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"request_id": {"()": "portal.telemetry.logs.RequestIdFilter"}},
+    # On every handler: the request id, tokens masked, control characters escaped.
+    "filters": {"lines": {"()": "portal.telemetry.logs.LogLineFilter"}},
     "formatters": {
         "text": {"format": "%(levelname)s %(name)s [%(request_id)s] %(message)s"},
         "json": {"()": "portal.telemetry.logs.JsonFormatter"},
@@ -331,10 +332,17 @@ LOGGING = {
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
-            "filters": ["request_id"],
+            "filters": ["lines"],
             "formatter": "json" if LOG_FORMAT == "json" else "text",
         }
     },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"httpx": {"level": "WARNING"}, "httpcore": {"level": "WARNING"}},
+    "loggers": {
+        "httpx": {"level": "WARNING"},
+        "httpcore": {"level": "WARNING"},
+        # Named so that Django's own handlers for them (a console without the filter under
+        # DEBUG, mail to ADMINS, runserver's lines) are removed: they reach the one above.
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
+        "django.server": {"handlers": [], "level": "INFO", "propagate": True},
+    },
 }
