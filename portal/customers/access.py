@@ -4,12 +4,14 @@ alone decides: a customer sees a ticket whose customer email they have proven
 """
 
 import secrets
+from datetime import timedelta
 
 from django.conf import settings
 from django.core import signing
 from django.db import IntegrityError, transaction
 from django.http import Http404, HttpRequest
 
+from portal.config.current import portal_config
 from portal.customers.models import UsedSignInLink
 from portal.mirror import reads
 from portal.tixallo.errors import NotFound
@@ -23,7 +25,11 @@ SESSION_NAME = "customer_name"
 
 
 class LinkExpired(Exception):
-    pass
+    """Too old. For a ticket link, `ticket_id` says which ticket (its signature held)."""
+
+    def __init__(self, ticket_id: str = "") -> None:
+        super().__init__()
+        self.ticket_id = ticket_id
 
 
 class LinkUsed(Exception):
@@ -38,10 +44,22 @@ def ticket_link_token(ticket_id: str) -> str:
 
 
 def ticket_id_from_link(token: str) -> str:
+    """The ticket a link names while it is younger than the admin's maximum age (its
+    signature carries the time); LinkExpired after it, Http404 for anything else."""
+    max_age = timedelta(days=portal_config().ticket_link_days)
     try:
-        ticket_id = signing.loads(token, salt=TICKET_LINK_SALT)
+        ticket_id = signing.loads(token, salt=TICKET_LINK_SALT, max_age=max_age)
+    except signing.SignatureExpired:
+        raise LinkExpired(_expired_ticket_id(token)) from None
     except signing.BadSignature:
         raise Http404("No such ticket link") from None
+    if not isinstance(ticket_id, str):
+        raise Http404("No such ticket link")
+    return ticket_id
+
+
+def _expired_ticket_id(token: str) -> str:
+    ticket_id = signing.loads(token, salt=TICKET_LINK_SALT)  # the signature already held
     if not isinstance(ticket_id, str):
         raise Http404("No such ticket link")
     return ticket_id

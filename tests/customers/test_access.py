@@ -40,6 +40,7 @@ def test_sign_in_links_expire_and_forgeries_are_404(settings):
             access.redeem_signin_token(bad)
 
 
+@pytest.mark.django_db
 def test_ticket_links_carry_only_a_string_id():
     assert access.ticket_id_from_link(access.ticket_link_token("tkt_1")) == "tkt_1"
     for bad in ("nope", signing.dumps(7, salt=access.TICKET_LINK_SALT),

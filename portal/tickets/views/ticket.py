@@ -20,7 +20,7 @@ from portal.outbox import queue, solve
 from portal.outbox.models import Submission
 from portal.tickets import status, trouble
 from portal.tickets.forms import ReplyForm
-from portal.tickets.views import action_key, fragment_key, version_of, wants_fragment
+from portal.tickets.views import action_key, fragment_key, fresh_link, version_of, wants_fragment
 from portal.tixallo import client
 from portal.tixallo.errors import Invalid, TixalloError
 from portal.tixallo.types import Ticket
@@ -44,7 +44,11 @@ def ticket_by_id(request: HttpRequest, ticket_id: str) -> HttpResponse:
 @never_cache
 @vary_on_headers("HX-Request")
 def ticket_by_link(request: HttpRequest, token: str) -> HttpResponse:
-    return _ticket_page(request, access.ticket_id_from_link(token), request.path, via_link=True)
+    try:
+        ticket_id = access.ticket_id_from_link(token)
+    except access.LinkExpired as old:
+        return fresh_link.expired(request, old.ticket_id)
+    return _ticket_page(request, ticket_id, request.path, via_link=True)
 
 
 def _ticket_page(request: HttpRequest, ticket_id: str, url: str, via_link: bool) -> HttpResponse:
