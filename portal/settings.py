@@ -6,6 +6,7 @@ The README lists every variable.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -174,6 +175,7 @@ INSTALLED_APPS = [
     "portal.embed",
     "portal.webhooks",
     "portal.ops",
+    "axes",
 ]
 if PORTAL_SANDBOX:
     # The stand-in Tixallo and the portal's one wiring point to it (portal/demo/apps.py
@@ -200,6 +202,8 @@ MIDDLEWARE = [
     # Inside CSP and X-Frame-Options: sets this response's frame-ancestors for them.
     "portal.embed.middleware.EmbedMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last, as django-axes asks: turns a locked-out admin sign-in into its page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -303,6 +307,31 @@ SECURE_CSP = {
     "object-src": [CSP.NONE],
     "frame-ancestors": [CSP.SELF],
 }
+
+# --- Admin sign-in (django-axes) -------------------------------------------------
+# After ADMIN_SIGNIN_FAILURES wrong passwords for one user from one address (an IPv6
+# address counts by its /64), that pair is locked out for ADMIN_SIGNIN_LOCKOUT_MINUTES,
+# counted again from each try while locked; a right password resets the count. The lock
+# is per pair, so nobody can lock an admin out from everywhere. Customers' email sign-in
+# is not Django's authentication and keeps its own limits (RATE_LIMITS).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("ADMIN_SIGNIN_FAILURES", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("ADMIN_SIGNIN_LOCKOUT_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_ONLY_ADMIN_SITE = True
+AXES_CLIENT_IP_CALLABLE = "portal.customers.ratelimit.address_key"
+AXES_LOCKOUT_CALLABLE = "portal.config.lockout.locked_out"
+# Failures kept in the database (shared by every instance; `manage.py axes_reset_username`
+# unlocks), or with ADMIN_SIGNIN_STORE=cache in the cache (Redis with REDIS_URL).
+AXES_HANDLER = (
+    "axes.handlers.cache.AxesCacheHandler"
+    if env_str("ADMIN_SIGNIN_STORE") == "cache"
+    else "axes.handlers.database.AxesDatabaseHandler"
+)
 
 # --- Operations (portal/ops) ---------------------------------------------------
 # /metrics answers only with this bearer token; without it, /metrics does not exist.
