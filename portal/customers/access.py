@@ -14,6 +14,7 @@ from django.http import Http404, HttpRequest
 from portal.config.current import portal_config
 from portal.customers.models import UsedSignInLink
 from portal.mirror import reads
+from portal.tixallo import addresses
 from portal.tixallo.errors import NotFound
 from portal.tixallo.types import Ticket
 
@@ -127,11 +128,12 @@ def verified_email(request: HttpRequest) -> str:
 
 
 def sign_in(request: HttpRequest, email: str) -> None:
-    if request.session.get(SESSION_EMAIL) != email.lower():
+    email = addresses.canonical(email)
+    if request.session.get(SESSION_EMAIL) != email:
         # Someone else's name must not fill this customer's forms.
         request.session.pop(SESSION_NAME, None)
     request.session.cycle_key()  # a new session id on privilege change
-    request.session[SESSION_EMAIL] = email.lower()
+    request.session[SESSION_EMAIL] = email
 
 
 def sign_out(request: HttpRequest) -> None:

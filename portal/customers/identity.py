@@ -18,7 +18,7 @@ from django.views.decorators.debug import sensitive_variables
 
 from portal.config.current import PortalConfig
 from portal.customers import access, names
-from portal.tixallo import client
+from portal.tixallo import addresses, client
 
 ALGORITHM = "HS256"
 MAX_LIFETIME = 3600  # seconds: a token living longer is refused, so a leaked one soon expires
@@ -106,7 +106,11 @@ def _email(value: object) -> str:
         validate_email(value)
     except (ValidationError, UnicodeEncodeError):
         raise Refused("the email claim is not an email address") from None
-    return value.strip().lower()
+    if not addresses.spelled_canonically(value):
+        # "\u212Aim@example.com" (a Kelvin sign) would be kim@example.com: a host whose
+        # users may pick such spellings must not vouch for someone else's address.
+        raise Refused("the email claim changes under canonicalisation")
+    return addresses.canonical(value)
 
 
 def _name(value: object) -> str:

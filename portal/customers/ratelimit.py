@@ -17,6 +17,7 @@ from django.core.exceptions import NON_FIELD_ERRORS
 from django.http import HttpRequest
 
 from portal.telemetry import metrics
+from portal.tixallo import addresses
 
 
 def client_address(request: HttpRequest) -> str:
@@ -75,7 +76,7 @@ def address_wait(scope: str, request: HttpRequest) -> int:
 def email_wait(scope: str, email: str) -> int:
     """Count an action for this email (only after the address limit and validation)."""
     rule = settings.RATE_LIMITS[scope]["email"]
-    return _counted(scope, hit(f"{scope}:email", email, rule))
+    return _counted(scope, hit(f"{scope}:email", addresses.canonical(email), rule))
 
 
 def _counted(scope: str, wait: int) -> int:

@@ -29,7 +29,7 @@ from django.core.cache import cache
 
 from portal.mirror import budget, owners, public_times, trust
 from portal.telemetry import metrics
-from portal.tixallo import client
+from portal.tixallo import addresses, client
 from portal.tixallo.errors import Invalid, NotFound, RateLimited, Unavailable
 from portal.tixallo.types import Ticket, TicketPage
 
@@ -100,7 +100,7 @@ def list_copy(
     poll: bool = False,
 ) -> Copy:
     """One page of a customer's tickets; raises Invalid for a cursor Tixallo refuses."""
-    email = email.lower()
+    email = addresses.canonical(email)
     query = _digest(email, ",".join(statuses), cursor or "", str(limit))
     return _read(
         f"mirror:list:{query}",
@@ -195,7 +195,7 @@ def _copy(value: Ticket | TicketPage, marks: tuple[int, ...]) -> Copy:
     if not isinstance(value, Ticket):
         return Copy(blob, time.time(), marks, fingerprint(value), fetch=_fetch_id())
     stamp = value.updated_at.timestamp() if value.updated_at and value.updated_at.tzinfo else None
-    owner = (value.customer.email if value.customer else "").lower()
+    owner = addresses.canonical(value.customer.email if value.customer else "")
     return Copy(
         blob, time.time(), marks, fingerprint(value), stamp, "", value.id, owner, _fetch_id()
     )
@@ -282,7 +282,7 @@ def forget_ticket(ticket_id: str) -> None:
 
 
 def forget_customer(email: str) -> None:
-    cache.set(_customer_mark(email.lower()), time.time_ns(), MARK_SECONDS)
+    cache.set(_customer_mark(addresses.canonical(email)), time.time_ns(), MARK_SECONDS)
 
 
 def _current(copy: Copy, mark_keys: tuple[str, ...], found: dict) -> bool:

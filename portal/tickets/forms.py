@@ -12,7 +12,7 @@ from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from portal.config.models import PRIORITY_WORDS
-from portal.tixallo import client
+from portal.tixallo import addresses, client
 from portal.tixallo.types import PRIORITIES
 
 PRIORITY_CHOICES = PRIORITY_WORDS  # the admin's default priority uses the same words
@@ -181,7 +181,7 @@ class TicketForm(HumanForm, IdempotentForm):
         return one_line(self.cleaned_data["customer_name"])
 
     def clean_customer_email(self) -> str:
-        return self.cleaned_data["customer_email"].strip().lower()
+        return addresses.canonical(self.cleaned_data["customer_email"])
 
 
 class ReplyForm(IdempotentForm):
@@ -201,4 +201,4 @@ class SignInForm(HumanForm):
     )
 
     def clean_email(self) -> str:
-        return self.cleaned_data["email"].strip().lower()
+        return addresses.canonical(self.cleaned_data["email"])

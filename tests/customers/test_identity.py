@@ -259,13 +259,17 @@ def test_expiry_has_only_the_leeway():
             identity.verify(_token(iat=now - 300, exp=now - past), "k" * 32)
 
 
-def test_numeric_string_times_are_refused_or_read_as_numbers_never_a_crash():
+def test_numeric_string_times_are_read_as_numbers_and_others_refused_never_a_crash():
+    # Each case has one right answer: a `verify` that accepted every token, or refused
+    # every one, fails here (the test once passed either way, failing only on a crash).
     now = int(time.time())
-    for claims in ({"exp": str(now + 60)}, {"iat": str(now)}, {"exp": "soon"}, {"exp": None}):
-        try:
+    for claims in ({"exp": str(now + 60)}, {"iat": str(now)}):
+        assert identity.verify(_token(**claims), "k" * 32).email == "a@example.com"
+    for claims in ({"exp": "soon"}, {"exp": None}, {"exp": str(now - 600)}, {"iat": "now"}):
+        with pytest.raises(identity.Refused):
             identity.verify(_token(**claims), "k" * 32)
-        except identity.Refused:
-            pass
+    with pytest.raises(identity.Refused, match="lives longer"):  # read as a number, too far
+        identity.verify(_token(exp=str(now + 7200)), "k" * 32)
 
 
 @pytest.mark.parametrize(
@@ -274,6 +278,32 @@ def test_numeric_string_times_are_refused_or_read_as_numbers_never_a_crash():
 def test_only_a_real_short_email_claim_is_accepted(email):
     with pytest.raises(identity.Refused, match="email"):
         identity.verify(_token(email=email), "k" * 32)
+
+
+@pytest.mark.parametrize(
+    "email",
+    [
+        "\u212aim@example.com",  # KELVIN SIGN: was signed in as kim@example.com
+        "\uff4bim@example.com",  # FULLWIDTH k
+        "stra\u00dfe@example.com",  # ß folds to "ss": strasse@ is another customer
+        "kim@exa\u2131mple.com",
+    ],
+)
+def test_an_email_claim_that_changes_under_canonicalisation_is_refused(email):
+    with pytest.raises(identity.Refused, match="email"):
+        identity.verify(_token(email=email), "k" * 32)
+
+
+def test_the_kelvin_sign_signs_nobody_in(client, sandbox):
+    new_ticket("kim@example.com", subject="Kim's private request")
+    response = enter(client, make(email="\u212aim@example.com"))
+    assert response.status_code == 403
+    assert client.get("/embed/tickets/").status_code == 302
+
+
+def test_an_idn_domain_is_kept_in_its_ascii_form():
+    found = identity.verify(_token(email="Anna@B\u00fccher.example"), "k" * 32)
+    assert found.email == "anna@xn--bcher-kva.example"
 
 
 def test_claims_are_normalised_and_the_name_is_optional_text():
