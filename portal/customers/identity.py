@@ -6,11 +6,13 @@ and the snippet hands it to the frame's first URL. The portal checks it, treats 
 email as verified (as a sign-in link would) and locks the form's email and name.
 """
 
+import hashlib
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import jwt
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.http import HttpRequest
@@ -33,6 +35,7 @@ SESSION_IDENTITY = "host_identity"
 class Identity:
     email: str
     name: str  # "" when the host did not send one
+    expires: float = field(default=0, compare=False)  # the token's `exp`
 
 
 class Refused(Exception):
@@ -65,7 +68,24 @@ def verify(token: str, key: str) -> Identity:
     expires, issued = int(claims["exp"]), int(claims["iat"])  # PyJWT accepts "123" too
     if expires - issued > MAX_LIFETIME or expires - time.time() > MAX_LIFETIME:
         raise Refused(f"lives longer than {MAX_LIFETIME} s")
-    return Identity(_email(claims.get("email")), _name(claims.get("name", "")))
+    return Identity(_email(claims.get("email")), _name(claims.get("name", "")), expires)
+
+
+def first_use(token: str, expires: float) -> bool:
+    """True the first time a token is seen: its digest is remembered until it expires
+    (plus the leeway), so a token read from a page, a log or a proxy opens nothing
+    again. In the cache (shared with REDIS_URL); the one place to change for a store
+    of its own."""
+    key = "identity-used:" + hashlib.sha256(token.encode(errors="replace")).hexdigest()
+    return cache.add(key, 1, max(1, int(expires - time.time()) + LEEWAY))
+
+
+def forget(request: HttpRequest) -> None:
+    """Sign out only the customer the host vouched for: a customer signed in by email
+    link stays, and so does an admin sharing the session."""
+    if vouched(request) is not None:
+        for key in (access.SESSION_EMAIL, access.SESSION_NAME, SESSION_IDENTITY):
+            request.session.pop(key, None)
 
 
 def mint(email: str, name: str, key: str, lifetime: int = 300) -> str:
