@@ -195,6 +195,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Signs customers out after the admin's idle and absolute limits, staff after 8 h.
+    "portal.customers.sessions.SessionAgeMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "portal.config.setup.SetupMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -282,6 +284,12 @@ SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
 # Sessions read from the cache (written through to the database): a poll costs no query.
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# The cookie outlives the longest idle limit an admin may set (90 days): the limits
+# themselves are kept by portal.customers.sessions, which renews the cookie at most
+# hourly while the customer is seen.
+SESSION_COOKIE_AGE = 90 * 24 * 3600
+# Staff are signed out of admin this long after signing in.
+STAFF_SESSION_SECONDS = env_int("STAFF_SESSION_HOURS", 8) * 3600
 BEHIND_HTTPS_PROXY = env_bool("BEHIND_HTTPS_PROXY")
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BEHIND_HTTPS_PROXY else None
 # How many proxies of ours append to X-Forwarded-For (behind BEHIND_HTTPS_PROXY): the

@@ -46,6 +46,7 @@ def sign_in_as(django_client, email: str = "alex@example.com") -> None:
     """Put a verified email in the session, as a redeemed sign-in link does."""
     session = django_client.session
     session["customer_email"] = email
+    session["customer_since"] = session["customer_seen"] = int(time.time())
     session.save()
 
 

@@ -4,6 +4,7 @@ alone decides: a customer sees a ticket whose customer email they have proven
 """
 
 import secrets
+import time
 from datetime import timedelta
 
 from django.conf import settings
@@ -23,6 +24,9 @@ SIGNIN_SALT = "tickets.signin"
 CONFIRM_REQUEST_SALT = "tickets.confirm-request"
 SESSION_EMAIL = "customer_email"
 SESSION_NAME = "customer_name"
+# When the customer signed in, and was last seen (unix times): portal.customers.sessions.
+SESSION_SINCE = "customer_since"
+SESSION_SEEN = "customer_seen"
 
 
 class LinkExpired(Exception):
@@ -134,6 +138,13 @@ def sign_in(request: HttpRequest, email: str) -> None:
         request.session.pop(SESSION_NAME, None)
     request.session.cycle_key()  # a new session id on privilege change
     request.session[SESSION_EMAIL] = email
+    request.session[SESSION_SINCE] = request.session[SESSION_SEEN] = int(time.time())
+
+
+def forget_customer(request: HttpRequest) -> None:
+    """The customer signed out, and nothing else of the session (an admin stays)."""
+    for key in (SESSION_EMAIL, SESSION_NAME, SESSION_SINCE, SESSION_SEEN):
+        request.session.pop(key, None)
 
 
 def sign_out(request: HttpRequest) -> None:

@@ -84,8 +84,8 @@ def forget(request: HttpRequest) -> None:
     """Sign out only the customer the host vouched for: a customer signed in by email
     link stays, and so does an admin sharing the session."""
     if vouched(request) is not None:
-        for key in (access.SESSION_EMAIL, access.SESSION_NAME, SESSION_IDENTITY):
-            request.session.pop(key, None)
+        access.forget_customer(request)
+        request.session.pop(SESSION_IDENTITY, None)
 
 
 def mint(email: str, name: str, key: str, lifetime: int = 300) -> str:
