@@ -377,6 +377,8 @@ LOGGING = {
     "loggers": {
         "httpx": {"level": "WARNING"},
         "httpcore": {"level": "WARNING"},
+        # Failed admin sign-ins and lockouts (warnings), not its start-up and per-try notes.
+        "axes": {"level": "WARNING"},
         # Named so that Django's own handlers for them (a console without the filter under
         # DEBUG, mail to ADMINS, runserver's lines) are removed: they reach the one above.
         "django": {"handlers": [], "level": "INFO", "propagate": True},
