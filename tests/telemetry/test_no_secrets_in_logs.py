@@ -46,9 +46,11 @@ def console(settings):
     """The settings' own handler (on the root logger), writing into a string."""
     [handler] = [h for h in logging.getLogger().handlers if _filtered(h)]
     stream = io.StringIO()
-    old_stream, old_formatter = handler.setStream(stream), handler.formatter
+    # Swapped, not setStream(): that flushes the old stream, which a runner may have closed.
+    old_stream, old_formatter = handler.stream, handler.formatter
+    handler.stream = stream
     yield handler, stream
-    handler.setStream(old_stream)
+    handler.stream = old_stream
     handler.setFormatter(old_formatter)
 
 
