@@ -85,14 +85,8 @@ class PortalSettingsForm(forms.ModelForm):
     class Meta:
         model = PortalSettings
         fields = [
-            "base_url",
-            "portal_url",
-            "hold_unverified",
-            "hold_hours",
-            "ticket_link_days",
-            "session_idle_days",
-            "session_max_days",
-            "allowed_origins",
+            # The model's own security fields (not the write-only secrets and their boxes).
+            *[n for n in SECURITY_FIELDS if n not in SECRETS and not n.startswith("remove_")],
             "portal_name",
             "accent_colour",
             "support_email",
