@@ -14,16 +14,26 @@ worker_class = "gthread"
 # The portal logs one line per request itself (with its id, duration and upstream calls).
 accesslog = None
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
-if os.environ.get("LOG_FORMAT") == "json":  # gunicorn's own lines as JSON objects too
-    logconfig_dict = {
-        "version": 1,
-        "disable_existing_loggers": False,
-        "formatters": {"json": {"()": "portal.telemetry.logs.JsonFormatter"}},
-        "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "json"}},
-        "loggers": {
-            "gunicorn.error": {"handlers": ["console"], "level": "INFO", "propagate": False}
-        },
-    }
+# gunicorn's own lines through the portal's filter too (tokens masked, one line each),
+# as JSON objects with LOG_FORMAT=json.
+_json = os.environ.get("LOG_FORMAT") == "json"
+logconfig_dict = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {"lines": {"()": "portal.telemetry.logs.LogLineFilter"}},
+    "formatters": {
+        "json": {"()": "portal.telemetry.logs.JsonFormatter"},
+        "text": {"format": "%(levelname)s %(name)s [%(process)d] %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "json" if _json else "text",
+            "filters": ["lines"],
+        }
+    },
+    "loggers": {"gunicorn.error": {"handlers": ["console"], "level": "INFO", "propagate": False}},
+}
 
 
 def on_starting(server: object) -> None:

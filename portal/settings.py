@@ -6,6 +6,7 @@ The README lists every variable.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -192,6 +193,7 @@ INSTALLED_APPS = [
     "portal.ops",
     "portal.mutes",
     "portal.satisfaction",
+    "axes",
 ]
 if PORTAL_SANDBOX:
     # The stand-in Tixallo and the portal's one wiring point to it (portal/demo/apps.py
@@ -215,6 +217,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Signs customers out after the admin's idle and absolute limits, staff after 8 h.
+    "portal.customers.sessions.SessionAgeMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "portal.config.setup.SetupMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -222,6 +226,8 @@ MIDDLEWARE = [
     # Inside CSP and X-Frame-Options: sets this response's frame-ancestors for them.
     "portal.embed.middleware.EmbedMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last, as django-axes asks: turns a locked-out admin sign-in into its page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -319,6 +325,12 @@ SESSION_ENGINE = (
     if REDIS_URL
     else "django.contrib.sessions.backends.db"
 )
+# The cookie outlives the longest idle limit an admin may set (90 days): the limits
+# themselves are kept by portal.customers.sessions, which renews the cookie at most
+# hourly while the customer is seen.
+SESSION_COOKIE_AGE = 90 * 24 * 3600
+# Staff are signed out of admin this long after signing in.
+STAFF_SESSION_SECONDS = env_int("STAFF_SESSION_HOURS", 8) * 3600
 BEHIND_HTTPS_PROXY = env_bool("BEHIND_HTTPS_PROXY")
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BEHIND_HTTPS_PROXY else None
 # How many proxies of ours append to X-Forwarded-For (behind BEHIND_HTTPS_PROXY): the
@@ -347,6 +359,31 @@ SECURE_CSP = {
     "frame-ancestors": [CSP.NONE],
 }
 
+# --- Admin sign-in (django-axes) -------------------------------------------------
+# After ADMIN_SIGNIN_FAILURES wrong passwords for one user from one address (an IPv6
+# address counts by its /64), that pair is locked out for ADMIN_SIGNIN_LOCKOUT_MINUTES,
+# counted again from each try while locked; a right password resets the count. The lock
+# is per pair, so nobody can lock an admin out from everywhere. Customers' email sign-in
+# is not Django's authentication and keeps its own limits (RATE_LIMITS).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("ADMIN_SIGNIN_FAILURES", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("ADMIN_SIGNIN_LOCKOUT_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_ONLY_ADMIN_SITE = True
+AXES_CLIENT_IP_CALLABLE = "portal.customers.ratelimit.address_key"
+AXES_LOCKOUT_CALLABLE = "portal.config.lockout.locked_out"
+# Failures kept in the database (shared by every instance; `manage.py axes_reset_username`
+# unlocks), or with ADMIN_SIGNIN_STORE=cache in the cache (Redis with REDIS_URL).
+AXES_HANDLER = (
+    "axes.handlers.cache.AxesCacheHandler"
+    if env_str("ADMIN_SIGNIN_STORE") == "cache"
+    else "axes.handlers.database.AxesDatabaseHandler"
+)
+
 # --- Operations (portal/ops) ---------------------------------------------------
 # /metrics answers only with this bearer token; without it, /metrics does not exist.
 METRICS_TOKEN = env_str("METRICS_TOKEN")
@@ -364,7 +401,8 @@ LOG_FORMAT = env_str("LOG_FORMAT", "text")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"request_id": {"()": "portal.telemetry.logs.RequestIdFilter"}},
+    # On every handler: the request id, tokens masked, control characters escaped.
+    "filters": {"lines": {"()": "portal.telemetry.logs.LogLineFilter"}},
     "formatters": {
         "text": {"format": "%(levelname)s %(name)s [%(request_id)s] %(message)s"},
         "json": {"()": "portal.telemetry.logs.JsonFormatter"},
@@ -372,10 +410,19 @@ LOGGING = {
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
-            "filters": ["request_id"],
+            "filters": ["lines"],
             "formatter": "json" if LOG_FORMAT == "json" else "text",
         }
     },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"httpx": {"level": "WARNING"}, "httpcore": {"level": "WARNING"}},
+    "loggers": {
+        "httpx": {"level": "WARNING"},
+        "httpcore": {"level": "WARNING"},
+        # Failed admin sign-ins and lockouts (warnings), not its start-up and per-try notes.
+        "axes": {"level": "WARNING"},
+        # Named so that Django's own handlers for them (a console without the filter under
+        # DEBUG, mail to ADMINS, runserver's lines) are removed: they reach the one above.
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
+        "django.server": {"handlers": [], "level": "INFO", "propagate": True},
+    },
 }

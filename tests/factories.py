@@ -10,6 +10,7 @@ import re
 import time
 from html import unescape
 from typing import Any
+from urllib.parse import urlencode
 
 import httpx
 
@@ -74,6 +75,7 @@ def sign_in_as(django_client, email: str = "alex@example.com") -> None:
     """Put a verified email in the session, as a redeemed sign-in link does."""
     session = django_client.session
     session["customer_email"] = email
+    session["customer_since"] = session["customer_seen"] = int(time.time())
     session.save()
 
 
@@ -100,7 +102,14 @@ def vouch_for(django_client, email: str = "alex@example.com", name: str = "Alex 
     from portal.customers import identity
 
     token = identity.mint(email, name, IDENTITY_SECRET)
-    assert django_client.get("/embed/start/", {"token": token}).status_code == 302
+    response = enter_frame(django_client, token)
+    assert response.status_code == 302
+
+
+def enter_frame(django_client, token: str, **query: str):
+    """What the frame's first page does with the token embed.js hands it: post it."""
+    url = "/embed/start/" + ("?" + urlencode(query) if query else "")
+    return django_client.post(url, {"token": token}, headers={"Sec-Fetch-Dest": "iframe"})
 
 
 def emailed_link(message, path: str) -> str:
@@ -225,6 +234,9 @@ def settings_form(**changes: Any) -> dict[str, Any]:
         "identity_secret": "",
         "portal_url": "",
         "hold_hours": "72",
+        "ticket_link_days": "90",
+        "session_idle_days": "7",
+        "session_max_days": "30",
     }
     return data | changes
 

@@ -15,6 +15,8 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from portal.outbox.models import Submission
+from portal.shared import store
+from portal.shared.models import Entry
 from portal.webhooks.models import ReceivedEvent
 from tests.factories import new_ticket, post_webhook, sign_in_as, signature_header, ticket_count
 
@@ -57,7 +59,12 @@ def _form_body(values: dict[str, bytes]) -> bytes:
 
 
 def _fresh():
-    cache.clear()  # rate limits would turn every later example into a 429
+    # Rate limits and the request budget would turn every later example into a 429 or a
+    # 503: they live in the shared store (a table without Redis, which a test's examples
+    # share) and the cache.
+    cache.clear()
+    Entry.objects.all().delete()
+    store.forget_memo()
     mail.outbox.clear()
 
 

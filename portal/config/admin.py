@@ -3,6 +3,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext, gettext_lazy
 from django.views.decorators.debug import sensitive_post_parameters
@@ -10,10 +11,18 @@ from django.views.decorators.http import require_POST
 
 from portal.config import connection_check, crypto
 from portal.config.current import DEFAULT_BASE_URL, load_row
-from portal.config.forms import SECRETS, PortalSettingsForm, from_environment, removable
+from portal.config.forms import (
+    SECRETS,
+    SECURITY_FIELDS,
+    PortalSettingsForm,
+    from_environment,
+    removable,
+)
 from portal.config.models import PortalSettings
 from portal.config.origins import url_origin
 from portal.config.snippet import iframe_html, snippet_html
+
+SECURITY_PERMISSION = "config.change_security_settings"
 
 
 @admin.register(PortalSettings)
@@ -23,6 +32,8 @@ class PortalSettingsAdmin(admin.ModelAdmin):
     fieldsets = [
         (gettext_lazy("Tixallo"), {"fields": ["base_url", "api_key", "remove_api_key"]}),
         (gettext_lazy("Portal"), {"fields": ["portal_url", "hold_unverified", "hold_hours"]}),
+        (gettext_lazy("Links and sign-in"), {"fields": ["ticket_link_days", "session_idle_days",
+                                                        "session_max_days"]}),
         (gettext_lazy("Webhooks"), {"fields": ["webhook_secret", "remove_webhook_secret"]}),
         (gettext_lazy("Embedding"), {"fields": ["allowed_origins", "identity_secret",
                                                 "remove_identity_secret"]}),
@@ -47,6 +58,12 @@ class PortalSettingsAdmin(admin.ModelAdmin):
             for title, opts in self.fieldsets
         ]
 
+    def get_form(self, request: HttpRequest, obj: object = None, **kwargs: object):  # noqa: ANN201
+        form = super().get_form(request, obj, **kwargs)
+        if request.user.has_perm(SECURITY_PERMISSION):
+            return form
+        return type(form.__name__, (form,), {"security_locked": True})
+
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # one row, edited in place
 
@@ -64,6 +81,11 @@ class PortalSettingsAdmin(admin.ModelAdmin):
         return super().changeform_view(request, object_id, form_url, extra_context)
 
     def save_model(self, request: HttpRequest, obj: PortalSettings, form, change: bool) -> None:  # noqa: ANN001
+        # Admin's history names the changed fields (never their values); Health shows
+        # the last such change and who made it.
+        if set(form.changed_data) & set(SECURITY_FIELDS):
+            obj.security_changed_at = timezone.now()
+            obj.security_changed_by = request.user.get_username()
         self._bind_key(request, obj, form)
         for name in SECRETS:
             if from_environment(name):

@@ -19,7 +19,13 @@ from django.dispatch import receiver
 from django.http import HttpRequest
 
 from portal.config import crypto
-from portal.config.models import HOLD_HOURS, PortalSettings
+from portal.config.models import (
+    HOLD_HOURS,
+    LINK_DAYS,
+    SESSION_IDLE_DAYS,
+    SESSION_MAX_DAYS,
+    PortalSettings,
+)
 from portal.config.origins import origin_of, request_origin, url_origin
 from portal.shared import store
 from portal.tixallo.client import Connection
@@ -50,6 +56,9 @@ class PortalConfig:
     portal_url: str = ""  # the public address ("" when unset: the request's host)
     hold_unverified: bool = False
     hold_hours: int = 72
+    ticket_link_days: int = 90
+    session_idle_days: int = 7
+    session_max_days: int = 30
 
     @property
     def configured(self) -> bool:
@@ -112,14 +121,17 @@ def _read() -> PortalConfig:
         email_agent_answers=row.email_agent_answers,
         portal_url=(settings.PORTAL_URL or row.portal_url).rstrip("/"),
         hold_unverified=row.hold_unverified,
-        hold_hours=_hold_hours(row.hold_hours),
+        hold_hours=_bounded(row.hold_hours, HOLD_HOURS),
+        ticket_link_days=_bounded(row.ticket_link_days, LINK_DAYS),
+        session_idle_days=_bounded(row.session_idle_days, SESSION_IDLE_DAYS),
+        session_max_days=_bounded(row.session_max_days, SESSION_MAX_DAYS),
     )
 
 
-def _hold_hours(hours: int) -> int:
+def _bounded(value: int, bounds: tuple[int, int]) -> int:
     """Within the form's bounds even for a row saved before them (or by hand): an
-    overflowing expiry would fail every confirm link and the outbox list."""
-    return min(max(hours, HOLD_HOURS[0]), HOLD_HOURS[1])
+    overflowing expiry would fail every link and the outbox list."""
+    return min(max(value, bounds[0]), bounds[1])
 
 
 def _saved_key(row: PortalSettings, base_url: str) -> str:

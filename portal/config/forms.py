@@ -22,6 +22,25 @@ ENV_NAMES = {
     "allowed_origins": "PORTAL_ALLOWED_ORIGINS",
     "portal_url": "PORTAL_URL",
 }
+# Who sees what and where customers' links and tokens go: these need the permission
+# "change connection and security settings"; the rest (the look, wordings, priorities,
+# emails) only the plain change permission.
+SECURITY_FIELDS = (
+    "base_url",
+    "api_key",
+    "remove_api_key",
+    "portal_url",
+    "hold_unverified",
+    "hold_hours",
+    "ticket_link_days",
+    "session_idle_days",
+    "session_max_days",
+    "webhook_secret",
+    "remove_webhook_secret",
+    "allowed_origins",
+    "identity_secret",
+    "remove_identity_secret",
+)
 LOGO_MAX_BYTES = 256 * 1024
 LOGO_TYPES = {  # magic bytes, not the browser's say-so
     b"\x89PNG\r\n\x1a\n": "image/png",
@@ -46,6 +65,7 @@ def secret_field(label: str) -> forms.CharField:
 
 
 class PortalSettingsForm(forms.ModelForm):
+    security_locked = False  # True for staff without "change connection and security settings"
     api_key = secret_field(_("Tixallo API key"))
     remove_api_key = forms.BooleanField(label=_("Remove the API key"), required=False)
     webhook_secret = secret_field(_("Webhook signing secret"))
@@ -65,11 +85,8 @@ class PortalSettingsForm(forms.ModelForm):
     class Meta:
         model = PortalSettings
         fields = [
-            "base_url",
-            "portal_url",
-            "hold_unverified",
-            "hold_hours",
-            "allowed_origins",
+            # The model's own security fields (not the write-only secrets and their boxes).
+            *[n for n in SECURITY_FIELDS if n not in SECRETS and not n.startswith("remove_")],
             "portal_name",
             "accent_colour",
             "support_email",
@@ -97,6 +114,18 @@ class PortalSettingsForm(forms.ModelForm):
                 }
         if self.instance.logo:
             self.fields["logo_file"].help_text = current_logo(self.instance)
+        if self.security_locked:
+            self._lock_security()
+
+    def _lock_security(self) -> None:
+        """Shown, not editable: a disabled field keeps its saved value whatever is posted."""
+        for name in SECURITY_FIELDS:
+            field = self.fields[name]
+            field.disabled, field.required = True, False
+            field.help_text = format_html(
+                "{} {}", field.help_text, _("Only staff allowed to change connection and "
+                                            "security settings may change this.")
+            )  # fmt: skip
 
     def _show_environment(self, name: str, variable: str) -> None:
         """Read-only, with the value in force: a secret masked to its last four characters."""

@@ -14,6 +14,13 @@ PRIORITY_WORDS = [  # as customers read them (the submit form's words)
 # At least an hour, at most a month: 0 would expire every request at once, and a huge
 # number overflows the date arithmetic.
 HOLD_HOURS = (1, 720)
+# A private ticket link older than this is refused (a fresh one is emailed on request);
+# bounded so a typo neither locks every customer out nor makes links eternal again.
+LINK_DAYS = (1, 730)
+# Customer sessions: signed out after this many days without a visit, and after this
+# many days in any case.
+SESSION_IDLE_DAYS = (1, 90)
+SESSION_MAX_DAYS = (1, 365)
 
 
 class PortalSettings(models.Model):
@@ -83,11 +90,43 @@ class PortalSettings(models.Model):
         default=72,
         validators=[MinValueValidator(HOLD_HOURS[0]), MaxValueValidator(HOLD_HOURS[1])],
     )
+    ticket_link_days = models.PositiveIntegerField(
+        _("days a private ticket link works"),
+        default=90,
+        validators=[MinValueValidator(LINK_DAYS[0]), MaxValueValidator(LINK_DAYS[1])],
+        help_text=_("An older link shows a page that emails a fresh one to the ticket's address."),
+    )
+    session_idle_days = models.PositiveIntegerField(
+        _("days a signed-in customer stays signed in without a visit"),
+        default=7,
+        validators=[
+            MinValueValidator(SESSION_IDLE_DAYS[0]),
+            MaxValueValidator(SESSION_IDLE_DAYS[1]),
+        ],
+    )
+    session_max_days = models.PositiveIntegerField(
+        _("days a customer's sign-in lasts at most"),
+        default=30,
+        validators=[
+            MinValueValidator(SESSION_MAX_DAYS[0]),
+            MaxValueValidator(SESSION_MAX_DAYS[1]),
+        ],
+    )
+    # The last change of a connection or security setting, for the Health page (admin's
+    # history names the fields).
+    security_changed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    security_changed_by = models.CharField(max_length=150, blank=True, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         verbose_name = _("portal settings")
         verbose_name_plural = _("portal settings")
+        permissions = [
+            # The plain change permission covers the look and the wordings; these decide
+            # who sees what and where customers' links and tokens go.
+            ("change_security_settings", _("Can change connection and security settings")),
+            ("view_health", _("Can see the Health page")),
+        ]
 
     def __str__(self) -> str:
         return str(_("Portal settings"))

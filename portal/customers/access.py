@@ -4,15 +4,19 @@ alone decides: a customer sees a ticket whose customer email they have proven
 """
 
 import secrets
+import time
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.conf import settings
 from django.core import signing
 from django.db import IntegrityError, transaction
 from django.http import Http404, HttpRequest
 
+from portal.config.current import portal_config
 from portal.customers.models import UsedSignInLink
 from portal.mirror import reads
+from portal.tixallo import addresses
 from portal.tixallo.errors import NotFound
 from portal.tixallo.types import Ticket
 
@@ -22,10 +26,17 @@ CONFIRM_REQUEST_SALT = "tickets.confirm-request"
 SESSION_EMAIL = "customer_email"
 SESSION_NAME = "customer_name"
 SESSION_LINK_EMAIL = "link_email"  # proven by a private ticket link: prefills sign-in
+# When the customer signed in, and was last seen (unix times): portal.customers.sessions.
+SESSION_SINCE = "customer_since"
+SESSION_SEEN = "customer_seen"
 
 
 class LinkExpired(Exception):
-    pass
+    """Too old. For a ticket link, `ticket_id` says which ticket (its signature held)."""
+
+    def __init__(self, ticket_id: str = "") -> None:
+        super().__init__()
+        self.ticket_id = ticket_id
 
 
 class LinkUsed(Exception):
@@ -40,10 +51,22 @@ def ticket_link_token(ticket_id: str) -> str:
 
 
 def ticket_id_from_link(token: str) -> str:
+    """The ticket a link names while it is younger than the admin's maximum age (its
+    signature carries the time); LinkExpired after it, Http404 for anything else."""
+    max_age = timedelta(days=portal_config().ticket_link_days)
     try:
-        ticket_id = signing.loads(token, salt=TICKET_LINK_SALT)
+        ticket_id = signing.loads(token, salt=TICKET_LINK_SALT, max_age=max_age)
+    except signing.SignatureExpired:
+        raise LinkExpired(_expired_ticket_id(token)) from None
     except signing.BadSignature:
         raise Http404("No such ticket link") from None
+    if not isinstance(ticket_id, str):
+        raise Http404("No such ticket link")
+    return ticket_id
+
+
+def _expired_ticket_id(token: str) -> str:
+    ticket_id = signing.loads(token, salt=TICKET_LINK_SALT)  # the signature already held
     if not isinstance(ticket_id, str):
         raise Http404("No such ticket link")
     return ticket_id
@@ -140,11 +163,19 @@ def link_email(request: HttpRequest) -> str:
 
 
 def sign_in(request: HttpRequest, email: str) -> None:
-    if request.session.get(SESSION_EMAIL) != email.lower():
+    email = addresses.canonical(email)
+    if request.session.get(SESSION_EMAIL) != email:
         # Someone else's name must not fill this customer's forms.
         request.session.pop(SESSION_NAME, None)
     request.session.cycle_key()  # a new session id on privilege change
-    request.session[SESSION_EMAIL] = email.lower()
+    request.session[SESSION_EMAIL] = email
+    request.session[SESSION_SINCE] = request.session[SESSION_SEEN] = int(time.time())
+
+
+def forget_customer(request: HttpRequest) -> None:
+    """The customer signed out, and nothing else of the session (an admin stays)."""
+    for key in (SESSION_EMAIL, SESSION_NAME, SESSION_SINCE, SESSION_SEEN):
+        request.session.pop(key, None)
 
 
 def sign_out(request: HttpRequest) -> None:

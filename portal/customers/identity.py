@@ -6,8 +6,9 @@ and the snippet hands it to the frame's first URL. The portal checks it, treats 
 email as verified (as a sign-in link would) and locks the form's email and name.
 """
 
+import hashlib
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import jwt
 from django.conf import settings
@@ -18,7 +19,8 @@ from django.views.decorators.debug import sensitive_variables
 
 from portal.config.current import PortalConfig
 from portal.customers import access, names
-from portal.tixallo import client
+from portal.shared import store
+from portal.tixallo import addresses, client
 
 ALGORITHM = "HS256"
 MAX_LIFETIME = 3600  # seconds: a token living longer is refused, so a leaked one soon expires
@@ -33,6 +35,7 @@ SESSION_IDENTITY = "host_identity"
 class Identity:
     email: str
     name: str  # "" when the host did not send one
+    expires: float = field(default=0, compare=False)  # the token's `exp`
 
 
 class Refused(Exception):
@@ -65,7 +68,23 @@ def verify(token: str, key: str) -> Identity:
     expires, issued = int(claims["exp"]), int(claims["iat"])  # PyJWT accepts "123" too
     if expires - issued > MAX_LIFETIME or expires - time.time() > MAX_LIFETIME:
         raise Refused(f"lives longer than {MAX_LIFETIME} s")
-    return Identity(_email(claims.get("email")), _name(claims.get("name", "")))
+    return Identity(_email(claims.get("email")), _name(claims.get("name", "")), expires)
+
+
+def first_use(token: str, expires: float) -> bool:
+    """True the first time a token is seen: its digest is remembered until it expires
+    (plus the leeway), so a token read from a page, a log or a proxy opens nothing
+    again, in any process (the shared store)."""
+    key = "identity-used:" + hashlib.sha256(token.encode(errors="replace")).hexdigest()
+    return store.add(key, 1, max(1, int(expires - time.time()) + LEEWAY))
+
+
+def forget(request: HttpRequest) -> None:
+    """Sign out only the customer the host vouched for: a customer signed in by email
+    link stays, and so does an admin sharing the session."""
+    if vouched(request) is not None:
+        access.forget_customer(request)
+        request.session.pop(SESSION_IDENTITY, None)
 
 
 def mint(email: str, name: str, key: str, lifetime: int = 300) -> str:
@@ -106,7 +125,11 @@ def _email(value: object) -> str:
         validate_email(value)
     except (ValidationError, UnicodeEncodeError):
         raise Refused("the email claim is not an email address") from None
-    return value.strip().lower()
+    if not addresses.spelled_canonically(value):
+        # "\u212Aim@example.com" (a Kelvin sign) would be kim@example.com: a host whose
+        # users may pick such spellings must not vouch for someone else's address.
+        raise Refused("the email claim changes under canonicalisation")
+    return addresses.canonical(value)
 
 
 def _name(value: object) -> str:

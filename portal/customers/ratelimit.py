@@ -7,6 +7,7 @@ form's validation and is about to be acted on. Otherwise anyone could lock a
 customer out by sending refused or invalid posts naming their address."""
 
 import hashlib
+import ipaddress
 import math
 import time
 
@@ -17,6 +18,7 @@ from django.http import HttpRequest
 
 from portal.shared import store
 from portal.telemetry import metrics
+from portal.tixallo import addresses
 
 
 def client_address(request: HttpRequest) -> str:
@@ -29,6 +31,21 @@ def client_address(request: HttpRequest) -> str:
         if len(hops) >= settings.PROXY_HOPS:
             return hops[-settings.PROXY_HOPS]
     return request.META.get("REMOTE_ADDR", "")
+
+
+def address_key(request: HttpRequest) -> str:
+    """The address a limit counts: an IPv6 address by its /64 (one customer's network
+    holds 2^64 addresses of it), an IPv4 one as it is."""
+    address = client_address(request)
+    try:
+        parsed = ipaddress.ip_address(address)
+    except ValueError:
+        return address
+    if parsed.version == 6 and parsed.ipv4_mapped:
+        return str(parsed.ipv4_mapped)
+    if parsed.version == 6:
+        return str(ipaddress.ip_network(f"{parsed}/64", strict=False).network_address)
+    return address
 
 
 def hit(scope: str, subject: str, rule: tuple[int, int]) -> int:
@@ -49,13 +66,13 @@ def hit(scope: str, subject: str, rule: tuple[int, int]) -> int:
 def address_wait(scope: str, request: HttpRequest) -> int:
     """Count a post from this client address; the wait when over its limit, else 0."""
     rule = settings.RATE_LIMITS[scope]["address"]
-    return _counted(scope, hit(f"{scope}:addr", client_address(request), rule))
+    return _counted(scope, hit(f"{scope}:addr", address_key(request), rule))
 
 
 def email_wait(scope: str, email: str) -> int:
     """Count an action for this email (only after the address limit and validation)."""
     rule = settings.RATE_LIMITS[scope]["email"]
-    return _counted(scope, hit(f"{scope}:email", email, rule))
+    return _counted(scope, hit(f"{scope}:email", addresses.canonical(email), rule))
 
 
 def reads_wait(request: HttpRequest, email: str) -> int:

@@ -15,10 +15,10 @@ from django.utils.cache import get_conditional_response
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_safe
+from django.views.decorators.http import require_http_methods, require_safe
 
 from portal.config.current import for_request, portal_origin
-from portal.customers import access, identity
+from portal.customers import identity
 from portal.embed import mode
 from portal.requestforms import catalogue
 from portal.tickets.forms import prefill
@@ -59,31 +59,53 @@ def embed_js(request: HttpRequest) -> HttpResponse:
     return get_conditional_response(request, etag=response["ETag"], response=response)
 
 
-@require_safe
+@require_http_methods(["GET", "HEAD", "POST"])
 @never_cache
 def start(request: HttpRequest) -> HttpResponse:
-    """The frame's first URL. It may carry the host's identity token: checked, kept in
-    the session, and gone from the URL by the redirect that follows, so it is never
-    the frame's address (nor in a Referer, history or a shared link)."""
-    token = request.GET.get("token", "")
-    if token and request.headers.get("Sec-Fetch-Dest") == "document":
-        # Tokens are for frames. A link opened as a page would sign this browser in on
-        # the portal's own site as whoever the token names (login CSRF): refused, and
-        # the session left alone.
-        return _refused(request, "opened as a page, not in a frame")
-    if token or identity.vouched(request):
-        # Whoever the host vouched for before is not necessarily who it vouches for now:
-        # no token means its customer signed out there.
-        access.sign_out(request)
-    if token:
-        try:
-            key = identity.secret(for_request(request))
-            identity.remember(request, identity.verify(token, key))
-        except identity.Refused as refusal:
-            return _refused(request, str(refusal))
+    """The frame's first URL. With a host's identity token to come (`?identity=1`), a
+    page whose script takes the token from embed.js by message and POSTs it here (with
+    the CSRF token): a cross-site image, link or form can neither send one nor change
+    the session. Nothing changes the session before the token is verified."""
+    if request.method == "POST":
+        return _vouched_start(request)
+    if "token" in request.GET:
+        # The old way, a token in the URL: a GET must not sign anyone in (login CSRF by
+        # an image or a link), and the URL would carry it into logs.
+        return _refused(request, "a token in the URL; embed.js hands it over by message")
+    if request.GET.get("identity"):
+        if request.headers.get("Sec-Fetch-Dest") == "document":
+            return _refused(request, "opened as a page, not in a frame")
+        return render(request, "embed/start.html", {"continue_url": _next_url(request)})
+    # No token: the host's customer signed out there. Only what it vouched for goes.
+    identity.forget(request)
     mode.remember(request, mode.options(request.GET))
+    return redirect(_next_url(request))
+
+
+def _vouched_start(request: HttpRequest) -> HttpResponse:
+    """The frame's own script posting the token (CSRF-checked by the middleware)."""
+    if request.headers.get("Sec-Fetch-Dest") == "document":
+        # Tokens are for frames: a page would sign this browser in on the portal's own
+        # site as whoever the token names.
+        return _refused(request, "opened as a page, not in a frame")
+    try:
+        token = request.POST.get("token", "")
+        found = identity.verify(token, identity.secret(for_request(request)))
+        if not identity.first_use(token, found.expires):
+            raise identity.Refused("used before (identity tokens are single-use)")
+    except identity.Refused as refusal:
+        # A post from this very frame (the CSRF check passed) whose host vouches for
+        # nobody valid: whoever it vouched for before goes too.
+        identity.forget(request)
+        return _refused(request, str(refusal))
+    identity.remember(request, found)
+    mode.remember(request, mode.options(request.GET))
+    return redirect(_next_url(request))
+
+
+def _next_url(request: HttpRequest) -> str:
     page = "tickets:mine" if request.GET.get("page") == "requests" else "tickets:submit"
-    return redirect(_embedded_url(page, request.GET))
+    return _embedded_url(page, request.GET)
 
 
 def _refused(request: HttpRequest, why: str) -> HttpResponse:

@@ -12,6 +12,7 @@ import hashlib
 
 from django.core.cache import cache
 
+from portal.tixallo import addresses
 from portal.tixallo.types import Ticket
 
 KEEP = 30 * 24 * 3600  # ids and emails rarely change; a wrong guess only costs a refresh
@@ -24,7 +25,7 @@ def learn(tickets: tuple[Ticket, ...] | list[Ticket], email: str = "") -> None:
         owner = (ticket.customer.email if ticket.customer else "") or email
         if not owner:
             continue
-        owner = owner.lower()
+        owner = addresses.canonical(owner)
         known[_ticket_key(ticket.id)] = owner
         customer_id = ticket.customer_id or (ticket.customer.id if ticket.customer else "")
         if customer_id:

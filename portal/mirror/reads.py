@@ -39,7 +39,7 @@ from django.core.cache import cache
 from portal.mirror import budget, owners, public_times, trust
 from portal.shared import store
 from portal.telemetry import metrics
-from portal.tixallo import client
+from portal.tixallo import addresses, client
 from portal.tixallo.errors import Invalid, NotFound, RateLimited, Unavailable
 from portal.tixallo.types import Ticket, TicketPage
 
@@ -111,7 +111,7 @@ def list_copy(
     poll: bool = False,
 ) -> Copy:
     """One page of a customer's tickets; raises Invalid for a cursor Tixallo refuses."""
-    email = email.lower()
+    email = addresses.canonical(email)
     query = _digest(email, ",".join(statuses), cursor or "", str(limit))
     return _read(
         f"mirror:list:{query}",
@@ -128,7 +128,7 @@ def not_theirs(email: str, ticket_id: str) -> bool:
     """True when the portal knows, without asking Tixallo, that this ticket is not this
     customer's: learnt as another's, or absent from their whole list in a current copy.
     Nothing is fetched to find out: guessed ids then cost Tixallo nothing."""
-    email = email.lower()
+    email = addresses.canonical(email)
     if owner := owners.email_for(ticket_id=ticket_id):
         return owner != email
     key = f"mirror:list:{_digest(email, '', '', '20')}"  # list_copy(email, (), None)
@@ -225,7 +225,7 @@ def _copy(value: Ticket | TicketPage, marks: tuple[int, ...]) -> Copy:
     if not isinstance(value, Ticket):
         return Copy(blob, time.time(), marks, fingerprint(value), fetch=_fetch_id())
     stamp = value.updated_at.timestamp() if value.updated_at and value.updated_at.tzinfo else None
-    owner = (value.customer.email if value.customer else "").lower()
+    owner = addresses.canonical(value.customer.email if value.customer else "")
     return Copy(
         blob, time.time(), marks, fingerprint(value), stamp, "", value.id, owner, _fetch_id()
     )
@@ -337,7 +337,7 @@ def forget_ticket(ticket_id: str) -> None:
 
 
 def forget_customer(email: str) -> None:
-    store.set(_customer_mark(email.lower()), time.time_ns(), MARK_SECONDS)
+    store.set(_customer_mark(addresses.canonical(email)), time.time_ns(), MARK_SECONDS)
 
 
 def _current(copy: Copy, mark_keys: tuple[str, ...], found: dict) -> bool:

@@ -9,10 +9,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from portal.config.current import portal_config
+from portal.config.current import load_row, portal_config
 from portal.ops import readings
 from portal.telemetry import metrics
 
+# Its own permission (on the settings model, portal/config/models.py): not every staff user.
+PERMISSION = "config.view_health"
 OK, WARNING, PROBLEM, OFF, UNKNOWN = "ok", "warning", "problem", "off", "unknown"
 LABELS = {
     OK: gettext_lazy("OK"),
@@ -41,7 +43,15 @@ class Part:
 
 def report() -> list[Part]:
     outbox = readings.outbox()
-    return [tixallo(), breaker(), budget(), webhooks(), queue(outbox), worker(outbox)]
+    return [
+        tixallo(),
+        breaker(),
+        budget(),
+        webhooks(),
+        queue(outbox),
+        worker(outbox),
+        security_changes(),
+    ]
 
 
 def attention(parts: list[Part]) -> int:
@@ -184,6 +194,22 @@ def worker(outbox: readings.Outbox) -> Part:
         )
         return Part("worker", title, UNKNOWN, advice, facts)
     return Part("worker", title, OK, _("The worker takes tasks on time."), facts)
+
+
+def security_changes() -> Part:
+    """Who last changed what decides who sees what (the fields are in admin's history)."""
+    title = _("Connection and security settings")
+    row = load_row()
+    facts = [
+        (_("Last changed"), row.security_changed_at),
+        (_("Changed by"), row.security_changed_by or None),
+    ]
+    if row.security_changed_at is None:
+        return Part("security", title, OK, _("Not changed in admin yet."), facts)
+    advice = _(
+        "Portal settings → History names the fields each change touched (never their values)."
+    )
+    return Part("security", title, OK, advice, facts)
 
 
 def _moment(timestamp: float | None) -> datetime | None:

@@ -78,8 +78,10 @@ def metrics(request: HttpRequest) -> HttpResponse:
     if not token:
         return HttpResponse("metrics are off: set METRICS_TOKEN\n", status=404,
                             content_type="text/plain; charset=utf-8")  # fmt: skip
-    given = request.headers.get("Authorization", "").removeprefix("Bearer ").strip()
-    if not hmac.compare_digest(given.encode(), token.encode()):
+    # "Bearer <token>" exactly (the scheme in any case, RFC 9110): a bare token, another
+    # scheme or extra words are refused.
+    scheme, _space, given = request.headers.get("Authorization", "").partition(" ")
+    if scheme.lower() != "bearer" or not hmac.compare_digest(given.encode(), token.encode()):
         response = HttpResponse("a bearer token is required\n", status=401,
                                 content_type="text/plain; charset=utf-8")  # fmt: skip
         response["WWW-Authenticate"] = 'Bearer realm="metrics"'

@@ -95,6 +95,13 @@ def send_signin_link(to: str, link: str, minutes: int) -> bool:
     return _send(to, _("Your sign-in link"), "emails/signin_link", context)
 
 
+def send_ticket_link(to: str, number: int | None, subject: str, link: str) -> bool:
+    """A fresh private link, asked for on the page of an expired one."""
+    context = {"number": number, "subject": subject, "link": link}
+    title = _("A fresh link to your request #%(number)s") % {"number": number}
+    return _send(to, title, "emails/ticket_link", context)
+
+
 def _link(submission: Submission, path: str) -> str:
     """A link on the portal's address the request came through (PORTAL_URL when set)."""
     return submission.site_url.rstrip("/") + path

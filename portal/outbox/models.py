@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from portal.shared import store
+from portal.tixallo import addresses
 
 # No 0/O or 1/I: references are read out on the phone.
 REFERENCE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
@@ -43,7 +44,7 @@ def changed_now_and_on_commit(email: str) -> None:
 
 
 def _changes_key(email: str) -> str:
-    return "outbox:changes:" + hashlib.sha256(email.lower().encode()).hexdigest()[:32]
+    return "outbox:changes:" + hashlib.sha256(addresses.canonical(email).encode()).hexdigest()[:32]
 
 
 class Submission(models.Model):

@@ -1,22 +1,57 @@
-"""`LOG_FORMAT=json`: one JSON object per line, for log collectors. Plain text
-stays the default. Both carry the request id of the request being handled."""
+"""What every log handler writes through (text and `LOG_FORMAT=json` alike): the request
+id, no usable token and no value that starts a line of its own. `LOG_FORMAT=json` makes
+one JSON object per line, for log collectors; plain text stays the default."""
 
 import json
 import logging
+import re
 from datetime import UTC, datetime
 
-from portal.telemetry.requestlog import REQUEST_ID, masked
+from portal.telemetry.requestlog import REQUEST_ID
 
 # What RequestLogMiddleware passes as `extra`; copied into the object when present.
 REQUEST_FIELDS = ("method", "path", "status", "duration_ms", "upstream_calls")
+# Tokens, wherever a message carries them (Django's CSRF and 404 lines name the path):
+# a path segment of a private page (/t/, /signin/, /confirm/, /submitted/, /received/),
+# whatever it holds, even a token cut short; then any other path segment with a colon
+# (Django's signing writes "value:signature"; a URL's host:port is left alone), a signed
+# value anywhere ("value[:time]:signature", the signature 27+ characters), a JWT (a host's
+# identity token) and the value of a `token=` parameter.
+PRIVATE_PAGE = re.compile(r"(/(?:t|signin|confirm|submitted|received)/)[^/\s?#]+")
+COLON = r"(?::|%3[aA])"
+SECRET_SHAPES = re.compile(
+    rf"(?<=[^/]/)[^/\s?#:%]*{COLON}[^/\s?#]*"
+    rf"|[\w.-]+(?:{COLON}[\w-]+)*{COLON}[\w-]{{27,}}"
+    r"|eyJ[\w-]*\.[\w-]*\.[\w-]*"
+    r"|(?<=token=)[^&\s]+"
+)
+# C0 and C1 controls (newline, carriage return, escape …) and Unicode's line separators.
+CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
 
-class RequestIdFilter(logging.Filter):
+def masked(text: str) -> str:
+    return SECRET_SHAPES.sub("<token>", PRIVATE_PAGE.sub(r"\1<token>", text))
+
+
+def one_line(text: str) -> str:
+    """Control characters written as escapes: a logged value cannot forge a line."""
+    return CONTROL.sub(lambda found: found.group().encode("unicode_escape").decode(), text)
+
+
+class LogLineFilter(logging.Filter):
+    """On every handler (`settings.LOGGING`, `gunicorn.conf.py`): whatever logger wrote
+    the record, its message leaves masked and on one line."""
+
     def filter(self, record: logging.LogRecord) -> bool:
         record.request_id = REQUEST_ID.get() or "-"
-        if record.name == "django.request" and isinstance(record.args, tuple):
-            # Django's "Not Found: <path>" line names the path too.
-            record.args = tuple(masked(a) if isinstance(a, str) else a for a in record.args)
+        record.msg, record.args = one_line(masked(record.getMessage())), None
+        for name in REQUEST_FIELDS:
+            value = getattr(record, name, None)
+            if isinstance(value, str):
+                setattr(record, name, one_line(masked(value)))
+        if record.exc_info and not record.exc_text:
+            # A traceback keeps its lines; an exception's message may name a path.
+            record.exc_text = masked(logging.Formatter().formatException(record.exc_info))
         return True
 
 
@@ -31,5 +66,5 @@ class JsonFormatter(logging.Formatter):
         }
         entry |= {name: getattr(record, name) for name in REQUEST_FIELDS if hasattr(record, name)}
         if record.exc_info:
-            entry["exception"] = self.formatException(record.exc_info)
+            entry["exception"] = record.exc_text or self.formatException(record.exc_info)
         return json.dumps(entry, default=str)

@@ -24,8 +24,9 @@ REQUEST_ID: ContextVar[str] = ContextVar("request_id", default="")
 _UPSTREAM: ContextVar[list[int] | None] = ContextVar("upstream_calls", default=None)
 SANE_ID = re.compile(r"[A-Za-z0-9._-]{8,64}")
 # Private links (/t/, /signin/, /confirm/, ...) carry a token made by Django's signing,
-# "value:signature": the key to a ticket, and a ticket link never expires. Logs are read
-# by more people than tickets, so any path segment with a colon is logged masked.
+# "value:signature": the key to a ticket. Logs are read by more people than tickets, so
+# any path segment with a colon is logged masked (and every handler masks again, for
+# other loggers: portal.telemetry.logs).
 SIGNED_SEGMENT = re.compile(r"[^/]*:[^/]*")
 # Probes come every few seconds and say nothing new: logged only at DEBUG.
 QUIET_PATHS = ("/healthz", "/readyz", "/metrics")

@@ -15,7 +15,7 @@ from portal.config.models import PRIORITY_WORDS
 from portal.requestforms import compose
 from portal.requestforms.catalogue import Definition
 from portal.shared import store
-from portal.tixallo import client
+from portal.tixallo import addresses, client
 from portal.tixallo.types import PRIORITIES
 
 PRIORITY_CHOICES = PRIORITY_WORDS  # the admin's default priority uses the same words
@@ -197,7 +197,7 @@ class TicketForm(HumanForm, IdempotentForm):
         return one_line(self.cleaned_data["customer_name"])
 
     def clean_customer_email(self) -> str:
-        return self.cleaned_data["customer_email"].strip().lower()
+        return addresses.canonical(self.cleaned_data["customer_email"])
 
     def clean(self) -> dict:
         """With a request form: its fields on top of the description, within Tixallo's
@@ -240,7 +240,7 @@ class SignInForm(HumanForm):
     ticket = forms.CharField(required=False, widget=forms.HiddenInput)
 
     def clean_email(self) -> str:
-        return self.cleaned_data["email"].strip().lower()
+        return addresses.canonical(self.cleaned_data["email"])
 
     def clean_ticket(self) -> str:
         return ticket_id_or_blank(self.cleaned_data["ticket"])

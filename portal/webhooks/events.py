@@ -18,6 +18,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from portal.mirror import reads
+from portal.tixallo import addresses
 from portal.tixallo.types import short_text
 from portal.webhooks.models import ReceivedEvent, TicketSeen
 
@@ -73,7 +74,7 @@ def parse(body: bytes) -> Event:
         ticket_id, at, public = data.get("id"), data.get("updated_at"), True
         customer = data.get("customer") if isinstance(data.get("customer"), dict) else {}
         customer_id = short_text(data.get("customer_id")) or short_text(customer.get("id"))
-        email = short_text(customer.get("email")).lower()
+        email = addresses.canonical(short_text(customer.get("email")))
     ticket_id = short_text(ticket_id)
     if not ticket_id:
         raise BadEvent("ticket id missing")

@@ -24,7 +24,9 @@
     priority: data.priority,
     form: data.form, // a request form's short name: opens it directly
     page: data.page,
-    token: data.identityToken // the host's server minted it for its signed-in customer
+    // A token to come (the host's server minted it for its signed-in customer): handed
+    // to the frame's first page by message, never in its URL.
+    identity: data.identityToken ? "1" : ""
   };
   Object.keys(options).forEach(function (key) {
     if (options[key]) url.searchParams.set(key, options[key]);
@@ -48,6 +50,11 @@
   var answered = false;
   frame.addEventListener("load", function () {
     frame.contentWindow.postMessage({ type: "tixallo-portal:hello" }, PORTAL);
+    if (loads === 0 && data.identityToken) {
+      // Only to the portal's origin: whatever else the frame shows gets no token.
+      var handover = { type: "tixallo-portal:identity", token: data.identityToken };
+      frame.contentWindow.postMessage(handover, PORTAL);
+    }
     // After a navigation inside the frame, show its top if it was scrolled away.
     if (++loads > 1 && frame.getBoundingClientRect().top < 0) frame.scrollIntoView();
     if (loads === 1) setTimeout(diagnose, SILENCE_MS);

@@ -111,11 +111,16 @@ def test_a_customer_submits_a_request_inside_the_frame(page, portal, shop_embedd
 def test_a_customer_the_host_vouches_for_sees_their_requests(page, portal, shop_embedding):
     new_ticket("alex@example.com", subject="Where is my parcel?")
     token = identity.mint("alex@example.com", "Alex Example", IDENTITY_SECRET)
+    requested = []
+    page.on("request", lambda request: requested.append(request.url))
     open_host_page(page, portal.url, identity_token=token, page="requests")
     inside = page.frame_locator("iframe")
     expect(inside.get_by_role("heading", name="My requests")).to_be_visible()
     expect(inside.get_by_text("Where is my parcel?")).to_be_visible()
     assert "token" not in portal_frame(page).url  # verified, then redirected to a clean URL
+    # Handed over by message and posted by the frame's own script: in no URL at all.
+    assert any("/embed/start/?" in url and "identity=1" in url for url in requested)
+    assert not [url for url in requested if token in url]
 
     inside.get_by_role("link", name="Submit a request").first.click()
     expect(inside.get_by_label("Your email address")).to_have_value("alex@example.com")

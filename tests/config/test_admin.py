@@ -277,11 +277,10 @@ def catcher():
 
 @pytest.fixture
 def settings_changer(client, django_user_model):
-    """A staff user who may change the portal settings but is no superuser."""
+    """A staff user who may change all the portal settings but is no superuser."""
     user = django_user_model.objects.create_user("staff", password="pw", is_staff=True)
-    user.user_permissions.add(
-        *Permission.objects.filter(codename__in=["change_portalsettings", "view_portalsettings"])
-    )
+    codenames = ["change_portalsettings", "view_portalsettings", "change_security_settings"]
+    user.user_permissions.add(*Permission.objects.filter(codename__in=codenames))
     client.force_login(user)
     return client
 

@@ -49,6 +49,7 @@ def test_a_peek_tells_a_used_link_and_where_it_leads():
     assert access.peek_signin_token(token).used
 
 
+@pytest.mark.django_db
 def test_ticket_links_carry_only_a_string_id():
     assert access.ticket_id_from_link(access.ticket_link_token("tkt_1")) == "tkt_1"
     for bad in ("nope", signing.dumps(7, salt=access.TICKET_LINK_SALT),

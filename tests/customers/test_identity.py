@@ -15,6 +15,7 @@ from portal.tixallo.client import NAME_MAX
 from tests.factories import (
     FORM,
     IDENTITY_SECRET,
+    enter_frame,
     find_ticket,
     new_ticket,
     request_with_session,
@@ -44,7 +45,7 @@ def unsigned(**changes) -> str:
 
 
 def enter(client, jwt_token: str, **query):
-    return client.get("/embed/start/", {"token": jwt_token, **query})
+    return enter_frame(client, jwt_token, **query)
 
 
 # --- opening the frame with a token ---------------------------------------------------
@@ -138,12 +139,76 @@ def test_a_new_token_replaces_the_customer(client, sandbox):
 
 
 def test_a_token_opened_as_a_page_rather_than_in_a_frame_is_refused(client, sandbox):
-    # A link with someone's token must not sign a visitor in as them on the portal's site.
-    url = "/embed/start/?token=" + make()
-    assert client.get(url, HTTP_SEC_FETCH_DEST="document").status_code == 403
+    # A token posted by a page must not sign a visitor in as them on the portal's site.
+    page = client.post("/embed/start/", {"token": make()}, HTTP_SEC_FETCH_DEST="document")
+    assert page.status_code == 403
     assert client.get("/tickets/").status_code == 302
-    assert client.get(url, HTTP_SEC_FETCH_DEST="iframe").status_code == 302
+    assert client.get("/embed/start/?identity=1", HTTP_SEC_FETCH_DEST="document").status_code == 403
+    assert enter(client, make()).status_code == 302
     assert client.get("/tickets/").status_code == 200
+
+
+# --- /embed/start/ without login CSRF --------------------------------------------------
+
+
+@pytest.mark.parametrize("dest", [None, "image", "iframe", "document"])
+def test_a_token_in_a_get_signs_nobody_in_and_changes_no_session(client, sandbox, dest):
+    """Browsers without Fetch Metadata send no Sec-Fetch-Dest; an <img> sends "image"."""
+    sign_in_as(client, "robin@example.com")
+    headers = {"Sec-Fetch-Dest": dest} if dest else {}
+    before = client.session.session_key
+    response = client.get("/embed/start/", {"token": make()}, headers=headers)
+    assert response.status_code == 403
+    assert client.session.session_key == before
+    assert client.session[access.SESSION_EMAIL] == "robin@example.com"  # nobody signed out
+
+
+def test_an_image_of_the_start_page_signs_out_no_admin(admin_client, sandbox):
+    admin_client.get("/embed/start/", {"token": "x"}, headers={"Sec-Fetch-Dest": "image"})
+    admin_client.get("/embed/start/", headers={"Sec-Fetch-Dest": "image"})
+    assert admin_client.get("/admin/").status_code == 200
+
+
+def test_the_frame_takes_the_token_by_message_and_posts_it_with_csrf(sandbox):
+    browser = Client(enforce_csrf_checks=True)
+    first = browser.get("/embed/start/?identity=1&page=requests", HTTP_SEC_FETCH_DEST="iframe")
+    assert first.status_code == 200
+    html = first.content.decode()
+    assert "js/embed-start.js" in html and 'name="token" value=""' in html
+    assert "_auth" not in str(dict(browser.session))
+    csrf = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
+    url = "/embed/start/?page=requests"
+    data = {"token": make(), "csrfmiddlewaretoken": csrf}
+    answer = browser.post(url, data, HTTP_SEC_FETCH_DEST="iframe")
+    assert answer.status_code == 302 and answer["Location"] == "/embed/tickets/"
+    assert browser.get("/embed/tickets/").status_code == 200
+
+
+def test_a_cross_site_form_cannot_post_a_token(sandbox):
+    victim = Client(enforce_csrf_checks=True)
+    answer = victim.post("/embed/start/", {"token": make()}, HTTP_SEC_FETCH_DEST="iframe")
+    assert answer.status_code == 403
+    assert victim.get("/embed/tickets/").status_code == 302
+
+
+def test_an_identity_token_works_once(client, sandbox):
+    token = make()
+    assert enter(client, token).status_code == 302
+    other = Client()
+    refused = enter(other, token)  # read from a log, a proxy or the host page
+    assert refused.status_code == 403
+    assert other.get("/embed/tickets/").status_code == 302
+    assert enter(client, make(email="sam@example.com")).status_code == 302  # a new one is fine
+
+
+def test_a_used_token_is_remembered_until_it_expires(monkeypatch):
+    seen = {}
+    monkeypatch.setattr(
+        identity.store, "add", lambda key, value, seconds: seen.setdefault(key, seconds) and False
+    )
+    identity.first_use("t", time.time() + 300)
+    [timeout] = seen.values()
+    assert 300 <= timeout <= 300 + identity.LEEWAY + 1
 
 
 # --- the vouched customer on the pages -------------------------------------------------
@@ -259,13 +324,17 @@ def test_expiry_has_only_the_leeway():
             identity.verify(_token(iat=now - 300, exp=now - past), "k" * 32)
 
 
-def test_numeric_string_times_are_refused_or_read_as_numbers_never_a_crash():
+def test_numeric_string_times_are_read_as_numbers_and_others_refused_never_a_crash():
+    # Each case has one right answer: a `verify` that accepted every token, or refused
+    # every one, fails here (the test once passed either way, failing only on a crash).
     now = int(time.time())
-    for claims in ({"exp": str(now + 60)}, {"iat": str(now)}, {"exp": "soon"}, {"exp": None}):
-        try:
+    for claims in ({"exp": str(now + 60)}, {"iat": str(now)}):
+        assert identity.verify(_token(**claims), "k" * 32).email == "a@example.com"
+    for claims in ({"exp": "soon"}, {"exp": None}, {"exp": str(now - 600)}, {"iat": "now"}):
+        with pytest.raises(identity.Refused):
             identity.verify(_token(**claims), "k" * 32)
-        except identity.Refused:
-            pass
+    with pytest.raises(identity.Refused, match="lives longer"):  # read as a number, too far
+        identity.verify(_token(exp=str(now + 7200)), "k" * 32)
 
 
 @pytest.mark.parametrize(
@@ -274,6 +343,32 @@ def test_numeric_string_times_are_refused_or_read_as_numbers_never_a_crash():
 def test_only_a_real_short_email_claim_is_accepted(email):
     with pytest.raises(identity.Refused, match="email"):
         identity.verify(_token(email=email), "k" * 32)
+
+
+@pytest.mark.parametrize(
+    "email",
+    [
+        "\u212aim@example.com",  # KELVIN SIGN: was signed in as kim@example.com
+        "\uff4bim@example.com",  # FULLWIDTH k
+        "stra\u00dfe@example.com",  # ß folds to "ss": strasse@ is another customer
+        "kim@exa\u2131mple.com",
+    ],
+)
+def test_an_email_claim_that_changes_under_canonicalisation_is_refused(email):
+    with pytest.raises(identity.Refused, match="email"):
+        identity.verify(_token(email=email), "k" * 32)
+
+
+def test_the_kelvin_sign_signs_nobody_in(client, sandbox):
+    new_ticket("kim@example.com", subject="Kim's private request")
+    response = enter(client, make(email="\u212aim@example.com"))
+    assert response.status_code == 403
+    assert client.get("/embed/tickets/").status_code == 302
+
+
+def test_an_idn_domain_is_kept_in_its_ascii_form():
+    found = identity.verify(_token(email="Anna@B\u00fccher.example"), "k" * 32)
+    assert found.email == "anna@xn--bcher-kva.example"
 
 
 def test_claims_are_normalised_and_the_name_is_optional_text():

@@ -60,3 +60,22 @@ def test_the_client_address_comes_from_our_own_proxies_hops(settings):
     assert _address(settings, "6.6.6.6, 203.0.113.5, 10.0.0.9", hops=2) == "203.0.113.5"
     assert _address(settings, "203.0.113.5", hops=2) == "10.0.0.2"  # fewer hops than proxies
     assert _address(settings, None) == "10.0.0.2"
+
+
+def test_an_ipv6_address_counts_by_its_64(settings):
+    settings.RATE_LIMITS = {"s": {"address": (2, 60), "email": (9, 60)}}
+    factory = RequestFactory()
+    one_network = ["2001:db8:1:2::1", "2001:db8:1:2:aaaa::7", "2001:db8:1:2:ffff:ffff:ffff:ffff"]
+    waits = [ratelimit.address_wait("s", factory.get("/", REMOTE_ADDR=a)) for a in one_network]
+    assert waits[:2] == [0, 0] and waits[2] > 0
+    assert ratelimit.address_wait("s", factory.get("/", REMOTE_ADDR="2001:db8:1:3::1")) == 0
+
+
+def test_address_keys():
+    def key(address: str) -> str:
+        return ratelimit.address_key(RequestFactory().get("/", REMOTE_ADDR=address))
+
+    assert key("2001:db8:1:2:3:4:5:6") == "2001:db8:1:2::"
+    assert key("::ffff:203.0.113.9") == "203.0.113.9"  # an IPv4 client on a dual stack
+    assert key("203.0.113.9") == "203.0.113.9"
+    assert key("not an address") == "not an address"

@@ -52,7 +52,9 @@ def test_the_admin_index_links_to_it_and_counts_what_needs_a_look(admin_client, 
 )  # fmt: skip
 def test_it_counts_in_plain_words_in_both_languages(language, one, two):
     with translation.override(language):
-        assert one in render_to_string("admin/ops/health_link.html", {"attention": 1})
+        assert one in render_to_string(
+            "admin/ops/health_link.html", {"shown": True, "attention": 1}
+        )
         assert two in render_to_string("admin/ops/health.html", {"attention": 2, "parts": []})
 
 

@@ -50,12 +50,29 @@ def test_it_is_off_without_a_token(client, settings):
     assert client.get("/metrics", headers=AUTH).status_code == 404
 
 
-@pytest.mark.parametrize("header", ["", "Bearer wrong", f"Basic {TOKEN}", "Bearer ümlaut"])
+@pytest.mark.parametrize(
+    "header",
+    [
+        "",
+        "Bearer wrong",
+        f"Basic {TOKEN}",
+        "Bearer ümlaut",
+        TOKEN,  # the token without its scheme
+        f"Bearer  {TOKEN}",
+        f"Bearer {TOKEN} {TOKEN}",
+        f"Token {TOKEN}",
+        f"Bearer{TOKEN}",
+    ],
+)
 def test_it_wants_the_bearer_token(client, header):
     response = client.get("/metrics", headers={"Authorization": header} if header else {})
     assert response.status_code == 401
     assert response["WWW-Authenticate"].startswith("Bearer")
     assert b"portal_" not in response.content
+
+
+def test_the_scheme_is_case_insensitive(client):
+    assert client.get("/metrics", headers={"Authorization": f"bearer {TOKEN}"}).status_code == 200
 
 
 def test_it_answers_any_host_name_and_refuses_other_methods(client):

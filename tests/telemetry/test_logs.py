@@ -10,7 +10,7 @@ import sys
 
 import pytest
 
-from portal.telemetry.logs import JsonFormatter, RequestIdFilter
+from portal.telemetry.logs import JsonFormatter, LogLineFilter
 from tests.factories import new_ticket, set_faults, sign_in_as
 
 pytestmark = pytest.mark.django_db
@@ -21,7 +21,7 @@ def json_lines():
     """What the console handler writes with LOG_FORMAT=json, as parsed objects."""
     stream = io.StringIO()
     handler = logging.StreamHandler(stream)
-    handler.addFilter(RequestIdFilter())
+    handler.addFilter(LogLineFilter())
     handler.setFormatter(JsonFormatter())
     root = logging.getLogger()
     root.addHandler(handler)
@@ -116,7 +116,7 @@ def test_no_private_link_token_is_logged(client, sandbox, log_format):
 
     stream = io.StringIO()
     handler = logging.StreamHandler(stream)
-    handler.addFilter(RequestIdFilter())
+    handler.addFilter(LogLineFilter())
     text = django_settings.LOGGING["formatters"]["text"]["format"]
     handler.setFormatter(JsonFormatter() if log_format == "json" else logging.Formatter(text))
     root = logging.getLogger()

@@ -26,7 +26,7 @@ def outage(topology):
     with topology.browser() as alex:
         topology.sign_in(alex, EMAIL)
         page = f"/tickets/{ticket['id']}/"
-        for _ in range(8):  # each web process keeps copies of its own
+        for _ in range(30):  # each web process keeps copies of its own: reach both
             assert alex.get(page).status_code == alex.get("/tickets/").status_code == 200
         topology.proxy.cut()
         try:

@@ -8,10 +8,13 @@ from portal.tickets import timewords
 register = template.Library()
 
 
-@register.inclusion_tag("admin/ops/health_link.html")
-def health_link() -> dict[str, int]:
-    """The admin index's link to the Health page, with how many parts need a look."""
-    return {"attention": health.attention(health.report())}
+@register.inclusion_tag("admin/ops/health_link.html", takes_context=True)
+def health_link(context: template.Context) -> dict[str, object]:
+    """The admin index's link to the Health page, with how many parts need a look; for
+    staff who may see that page only."""
+    if not context["request"].user.has_perm(health.PERMISSION):
+        return {"shown": False}
+    return {"shown": True, "attention": health.attention(health.report())}
 
 
 @register.filter

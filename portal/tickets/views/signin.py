@@ -51,6 +51,7 @@ def _initial(request: HttpRequest) -> dict[str, str]:
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
+@never_cache  # its address is the key: no cache, shared or the browser's, keeps the page
 def signin_link(request: HttpRequest, token: str) -> HttpResponse:
     try:
         if request.method != "POST":  # GET and HEAD only look: a scanner uses nothing up

@@ -25,6 +25,7 @@ from portal.tickets.forms import ReplyForm, ticket_id_or_blank
 from portal.tickets.views import (
     action_key,
     fragment_key,
+    fresh_link,
     in_page_time,
     unanswered_since,
     url_in_mount,
@@ -61,7 +62,11 @@ def ticket_by_id(request: HttpRequest, ticket_id: str) -> HttpResponse:
 @vary_on_headers("HX-Request")
 @in_page_time
 def ticket_by_link(request: HttpRequest, token: str) -> HttpResponse:
-    return _ticket_page(request, access.ticket_id_from_link(token), request.path, via_link=True)
+    try:
+        ticket_id = access.ticket_id_from_link(token)
+    except access.LinkExpired as old:
+        return fresh_link.expired(request, old.ticket_id)
+    return _ticket_page(request, ticket_id, request.path, via_link=True)
 
 
 def _ticket_page(request: HttpRequest, ticket_id: str, url: str, via_link: bool) -> HttpResponse:

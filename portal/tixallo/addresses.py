@@ -1,0 +1,27 @@
+"""The one canonical form of an email address, wherever the portal compares or keys one
+(form input, identity tokens, webhooks, rate limits, ticket ownership): Unicode NFKC,
+case-folded, the domain in its IDNA (ASCII) form. Tixallo knows customers by email, so
+two spellings of one address must never be two customers, nor one spelling two."""
+
+import unicodedata
+
+
+def canonical(email: str) -> str:
+    text = unicodedata.normalize("NFKC", email.strip())
+    text = unicodedata.normalize("NFKC", text.casefold())  # folding may un-normalise
+    local, at, domain = text.rpartition("@")
+    if not at:
+        return text
+    try:
+        domain = domain.encode("idna").decode("ascii")
+    except UnicodeError:
+        pass  # not a domain IDNA can write: compared as it is (validation refuses it)
+    return f"{local}@{domain}"
+
+
+def spelled_canonically(email: str) -> bool:
+    """Only letter case (and the domain's IDNA form) separates it from its canonical
+    form: no compatibility character (the Kelvin sign "K" for "K", fullwidth letters), no
+    letter that case folding changes beyond its case ("ß")."""
+    text = email.strip()
+    return unicodedata.is_normalized("NFKC", text) and text.casefold() == text.lower()
