@@ -79,9 +79,9 @@ def reads_wait(request: HttpRequest, email: str) -> int:
     """Count one Tixallo read this visitor's page causes, against its address and, when
     signed in, its email (fair use); the wait when over either limit, else 0."""
     rules = settings.RATE_LIMITS["reads"]
-    waits = [hit("reads:addr", client_address(request), rules["address"])]
+    waits = [hit("reads:addr", address_key(request), rules["address"])]
     if email:
-        waits.append(hit("reads:email", email, rules["email"]))
+        waits.append(hit("reads:email", addresses.canonical(email), rules["email"]))
     return _counted("reads", max(waits))
 
 

@@ -12,6 +12,7 @@ from django.utils import timezone, translation
 from portal.mirror import reads
 from portal.outbox import delivery, emails, tasks
 from portal.outbox.models import Submission, changed_now_and_on_commit, changes_of
+from portal.tixallo import addresses
 from portal.tixallo.errors import Invalid
 
 SAFETY_DELAY = timedelta(seconds=30)
@@ -51,7 +52,9 @@ def submit(
 def _save(
     kind: str, payload: dict, email: str, key: str, site_url: str, ticket_id: str, hold: bool
 ) -> Submission:
-    fields = {"kind": kind, "payload": payload, "customer_email": email,
+    # Matched against the signed-in email (canonical) by pending() and the pages: one
+    # spelling, whatever Tixallo's owner address looks like.
+    fields = {"kind": kind, "payload": payload, "customer_email": addresses.canonical(email),
               "site_url": site_url, "ticket_id": ticket_id,
               "language": translation.get_language() or "en"}  # fmt: skip
     try:
@@ -79,6 +82,7 @@ def _save(
 def pending(email: str, kind: str, ticket_id: str = "") -> list[Submission]:
     """What this customer sent that Tixallo hasn't taken yet, oldest first. Kept in the
     cache until their submissions change (`changes_of`): pages ask on every render."""
+    email = addresses.canonical(email)
     key = f"outbox:pending:{changes_of(email)}:{kind}:" + _digest(email, ticket_id)
     found = cache.get(key)
     if found is None:

@@ -27,6 +27,7 @@ class Recent:
     tickets: tuple[Ticket, ...]
     fingerprint: str
     complete: bool
+    first: reads.Copy  # the first page's copy: whether Tixallo could refresh it just now
 
 
 def clean_query(raw: str) -> str:
@@ -50,7 +51,7 @@ def recent(email: str, statuses: tuple[str, ...], *, poll: bool = False) -> Rece
         tickets += copy.value.tickets
         fingerprints.append(copy.fingerprint)
         cursor = copy.value.next_cursor
-    return Recent(tuple(tickets), ",".join(fingerprints), complete=not cursor)
+    return Recent(tuple(tickets), ",".join(fingerprints), complete=not cursor, first=first)
 
 
 def matches(ticket: Ticket, query: str) -> bool:

@@ -76,3 +76,15 @@ def test_a_copy_costs_the_visitor_nothing(client, sandbox, signed_in, reads_allo
     for _ in range(5):
         assert client.get("/tickets/").status_code == 200
     assert client.get(f"/tickets/{ticket.id}/").status_code == 429  # a read again
+
+
+def test_an_ipv6_network_shares_one_share(sandbox, reads_allowed):
+    """One customer's /64 holds 2^64 addresses: they count as one."""
+    reads_allowed(address=2)
+    tickets = [new_ticket(subject=f"Linked {n}") for n in range(3)]
+    hosts = ["2001:db8:1:2::1", "2001:db8:1:2::2", "2001:db8:1:2::3"]
+    answers = [
+        Client(REMOTE_ADDR=host).get(ticket_link(t.id)).status_code
+        for host, t in zip(hosts, tickets, strict=True)
+    ]
+    assert answers == [200, 200, 429]

@@ -3,6 +3,8 @@ TIXALLO_PAGE_SECONDS on Tixallo, one try per call; it shows its last copy with i
 keeps its frame when it has none, and queues what the customer sends at once.
 Asserted structurally: what the client is handed, not how long a page took."""
 
+import re
+
 import pytest
 from django.core.cache import cache
 
@@ -44,7 +46,7 @@ def test_a_page_whose_copy_aged_tries_once_within_its_time_then_shows_the_copy(
     response = client.get(link)
     assert response.status_code == 200
     assert "Printer on fire" in page_text(response)
-    assert "ago; our helpdesk isn't answering right now." in page_text(response)
+    assert "Updated just now; our helpdesk isn't answering right now." in _words(response)
     assert len(hanging) == 1  # one try, no retries
     assert hanging[0][1] <= settings.TIXALLO_PAGE_SECONDS
 
@@ -117,3 +119,25 @@ def test_all_calls_of_one_page_share_its_time(settings, hang):
     with tixallo.deadline(0.0), pytest.raises(Unavailable, match="time for Tixallo is up"):
         tixallo.get_ticket("tkt_1")
     assert len(hanging) == 1  # the second was not even tried
+
+
+def test_a_search_shows_its_aged_copy_calmly_in_german_with_what_is_being_sent(
+    client, sandbox, settings, signed_in, hang
+):
+    new_ticket(subject="Printer on fire")
+    searched = "/tickets/?q=printer"
+    assert client.get(searched).status_code == 200
+    settings.PORTAL_CACHE_SECONDS = 0  # the copy has passed its cache window
+    hang()
+    sent = client.post("/", FORM | {"subject": "Printer again"})
+    assert "/received/" in sent["Location"]  # queued while Tixallo hangs
+    response = client.get(searched, headers={"accept-language": "de"})
+    text = page_text(response)
+    assert response.status_code == 200 and "Printer on fire" in text
+    assert "Aktualisiert gerade eben; unser Helpdesk antwortet gerade nicht." in _words(response)
+    assert "Printer again" in text  # the request still being sent is listed
+
+
+def _words(response) -> str:
+    """The page's text as written, markup taken out (a <time> inside a sentence)."""
+    return re.sub(r"<[^>]+>", "", response.content.decode())

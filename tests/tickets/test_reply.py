@@ -75,6 +75,19 @@ def test_it_queues_a_reply_and_shows_it_as_sending(client, sandbox, settings):
     assert "Queued reply text" in page and "· Sending…" not in page
 
 
+def test_a_queued_reply_shows_as_sending_whatever_the_spelling_tixallo_keeps(
+    client, sandbox, settings
+):
+    ticket = new_ticket(email="Anna.Smith@Example.COM")
+    link = ticket_link(ticket.id)
+    client.get(link)
+    settings.TIXALLO_RETRY_BUDGET = 0
+    set_faults(sandbox, next=["503"] * 3)
+    client.post(link, {"body": "Queued reply text"})
+    set_faults(sandbox)
+    assert "· Sending…" in client.get(link).content.decode()
+
+
 # --- a reply that cannot be sent is kept -------------------------------------------------
 
 

@@ -100,7 +100,11 @@ def _searched(request: HttpRequest, email: str, shown: str, query: str, order: s
             return HttpResponse(status=204)
         return _without_copy(request, email, shown, "", [], error)
     number = _page_number(request.GET.get("page", ""))
-    version = version_of(recent.fingerprint, query, order, number, status.overrides_version())
+    sending = queue.pending(email, "ticket") if number == 1 else []
+    version = version_of(
+        recent.fingerprint, query, order, number, status.overrides_version(),
+        [s.reference for s in sending],
+    )  # fmt: skip
     if wants_fragment(request) and request.GET.get("v") == version:
         return HttpResponse(status=204)
     rows = activity.newest_first(tuple(t for t in recent.tickets if search.matches(t, query)))
@@ -112,7 +116,7 @@ def _searched(request: HttpRequest, email: str, shown: str, query: str, order: s
         "email": email,
         "rows": rows[(number - 1) * PAGE_SIZE : number * PAGE_SIZE],
         "page": {"tickets": rows},
-        "sending": [],
+        "sending": sending,
         "shown": shown,
         "query": query,
         "sort": order,
@@ -122,6 +126,7 @@ def _searched(request: HttpRequest, email: str, shown: str, query: str, order: s
         "older_url": _search_url(shown, query, order, number + 1) if number < pages else "",
         "newer_url": _search_url(shown, query, order, number - 1) if number > 1 else "",
         "poll_url": _search_url(shown, query, order, number, version),
+        "unanswered_since": unanswered_since(recent.first),
     }
     template = "tickets/my_tickets.html" + ("#ticket-list" if wants_fragment(request) else "")
     return render(request, template, context)
