@@ -94,12 +94,13 @@ def tixallo(request, sandbox, settings):
 @pytest.fixture(autouse=True)
 def _fresh_cache():
     """Rate limits and cached tickets never leak from one test into the next."""
-    from django.core.cache import cache
+    from django.core.cache import cache, caches
 
     from portal.mirror import trust
     from portal.shared import store
 
     cache.clear()
+    caches["template_fragments"].clear()
     trust.forget_memo()
     store.forget_memo()
     yield

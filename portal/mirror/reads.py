@@ -194,9 +194,9 @@ def _fetch(
             raise
         except (Unavailable, RateLimited):
             store.set(f"{key}:failed", time.time(), 5)  # waiters answer at once, as we do
-            if old is not None and not old.refused:
+            if (last := _last_seen(key, old)) is not None:
                 metrics.cache_read("stale")
-                return old  # the last copy seen, even one an event made stale
+                return last  # the last copy seen, even one an event made stale
             raise
         copy = _copy(value, marks)
         # `old` only when it was read again because it had grown old, not for an event.
@@ -204,6 +204,8 @@ def _fetch(
         learn(copy, value, old if aged else None, found)
         if _current(copy, mark_keys, store.get_many(mark_keys)):
             cache.set(key, copy, STALE_SECONDS)
+            if not settings.REDIS_URL:  # the cache is this process's own
+                store.set(f"{key}:last", copy, STALE_SECONDS)
         # else an event came during the fetch: this answer is not put back
         return copy
     finally:
@@ -251,16 +253,25 @@ def _wait_for_flight(key: str, mark_keys: tuple[str, ...], old: Copy | None) -> 
         if newer and _current(copy, mark_keys, found):
             return copy
         if found.get(f"{key}:failed", 0) >= began:
-            if old is not None and not old.refused:
-                return old
+            if (last := _last_seen(key, old)) is not None:
+                return last
             raise Unavailable("Tixallo did not answer (another request just tried)")
         if f"{key}:lock" not in found:
             return None
     if page_bound:  # the page's time is up: the copy it has, or a calm "not now"
-        if old is not None and not old.refused:
-            return old
+        if (last := _last_seen(key, old)) is not None:
+            return last
         raise Unavailable("Tixallo did not answer within the page's time")
     return None
+
+
+def _last_seen(key: str, old: Copy | None) -> Copy | None:
+    """The last copy seen, for when Tixallo can't answer: this process's own, else (one
+    box, where each process keeps its own cache) the one any process last fetched, kept
+    in the shared store on each fetch: written per change, read only on failure."""
+    if old is None or old.refused:
+        old = None if settings.REDIS_URL else store.get(f"{key}:last")
+    return old if old is not None and not old.refused else None
 
 
 def _found(key: str, shared_keys: tuple[str, ...], *, within: float = 0.0) -> dict:

@@ -141,3 +141,19 @@ def test_a_search_shows_its_aged_copy_calmly_in_german_with_what_is_being_sent(
 def _words(response) -> str:
     """The page's text as written, markup taken out (a <time> inside a sentence)."""
     return re.sub(r"<[^>]+>", "", response.content.decode())
+
+
+def test_another_process_without_a_copy_shows_the_one_a_process_fetched(
+    client, sandbox, settings, hang
+):
+    """One box: each process keeps its own cache. A process that never read this ticket
+    still shows the last copy any process fetched (kept in the shared store per fetch)."""
+    if settings.REDIS_URL:
+        pytest.skip("with Redis the cache itself is shared")
+    ticket = new_ticket(subject="Printer on fire")
+    link = ticket_link(ticket.id)
+    assert client.get(link).status_code == 200  # fetched by "the other process"…
+    cache.clear()  # …this one has no copy of its own
+    hang()
+    response = client.get(link)
+    assert response.status_code == 200 and "Printer on fire" in page_text(response)
