@@ -14,6 +14,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.tasks import task
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -118,10 +119,13 @@ def _status_changed(ticket_id: str, status: str) -> bool:
 def _rated(ticket_id: str) -> bool:
     """The customer rated this solved request just now: Tixallo reopened it for the
     rating's message and the outbox solved it again (delivery), which is no news. Events
-    may come in any order, so any solve within RATED_QUIET of a rating counts."""
+    may come in any order, so any solve within RATED_QUIET of a rating's delivery counts;
+    and a rating not delivered yet (queued during an outage, held, or being delivered
+    right now: the row stays queued until delivery finishes) counts as given just now."""
     since = timezone.now() - RATED_QUIET
     rated = Submission.objects.filter(ticket_id=ticket_id, payload__keep_solved=True)
-    return rated.filter(created_at__gte=since).exists()
+    pending = [Submission.State.QUEUED, Submission.State.HELD]
+    return rated.filter(Q(delivered_at__gte=since) | Q(state__in=pending)).exists()
 
 
 def _claim(key: str, ticket_id: str) -> bool:

@@ -3,14 +3,25 @@ emails answers, its own POST view in both mounts, honoured by the outbox, and a 
 to it in every answer email (a page with a button: opening it changes nothing)."""
 
 import re
+from datetime import timedelta
 
 import pytest
 from django.core import mail
+from django.utils import timezone
 
 from portal.config.models import PortalSettings
 from portal.mutes.models import MutedTicket
+from portal.outbox import agent_answers, delivery
+from portal.outbox.models import Submission
 from portal.sandbox import agents
-from tests.factories import new_ticket, set_status, sign_in_as, ticket_link, webhook_dispatcher
+from tests.factories import (
+    new_ticket,
+    set_faults,
+    set_status,
+    sign_in_as,
+    ticket_link,
+    webhook_dispatcher,
+)
 from tests.outbox.test_agent_answers import run_mail_tasks, switched_on
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("webhook_secret")]
@@ -115,3 +126,40 @@ def test_a_rating_sends_no_second_solved_email(client, sandbox, switched_on):
     dispatcher.run_once()  # Tixallo's events: the message, reopened, solved again
     assert run_mail_tasks() == []
     assert len(mail.outbox) == 1
+
+
+def test_a_rating_delivered_late_sends_no_second_solved_email(client, sandbox, switched_on):
+    """Queued while Tixallo was down, delivered long after it was given: the reopen and
+    the solve again follow its delivery, not its creation."""
+    ticket = new_ticket()
+    dispatcher = webhook_dispatcher(client, sandbox)
+    set_status(sandbox, ticket.id, "solved")
+    dispatcher.run_once()
+    assert run_mail_tasks() == [True]
+    sign_in_as(client)
+    client.get(f"/tickets/{ticket.id}/")  # the page's copy is cached
+    set_faults(sandbox, force_status=503)
+    assert client.post(f"/tickets/{ticket.id}/rating/", {"rating": "good"}).status_code == 302
+    queued = Submission.objects.get(state=Submission.State.QUEUED)
+    Submission.objects.filter(pk=queued.pk).update(created_at=timezone.now() - timedelta(hours=1))
+    set_faults(sandbox)  # Tixallo is back; the worker delivers it
+    queued.refresh_from_db()
+    delivery.send(queued)
+    queued.refresh_from_db()
+    assert queued.state == Submission.State.DELIVERED
+    dispatcher.run_once()
+    assert run_mail_tasks() == []
+    assert len(mail.outbox) == 1
+
+
+def test_a_rating_not_delivered_yet_counts_as_just_given(client, sandbox, switched_on):
+    ticket = new_ticket()
+    set_status(sandbox, ticket.id, "solved")
+    sign_in_as(client)
+    client.get(f"/tickets/{ticket.id}/")
+    set_faults(sandbox, force_status=503)
+    client.post(f"/tickets/{ticket.id}/rating/", {"rating": "good"})
+    Submission.objects.update(created_at=timezone.now() - timedelta(hours=1))
+    assert agent_answers._rated(ticket.id)
+    Submission.objects.update(state=Submission.State.FAILED)
+    assert not agent_answers._rated(ticket.id)

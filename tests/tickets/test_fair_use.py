@@ -6,7 +6,16 @@ knows are not the customer's cost no Tixallo call at all."""
 import pytest
 from django.test import Client
 
-from tests.factories import api_requests, new_ticket, page_text, sign_in_as, ticket_link
+from portal.mutes.models import MutedTicket
+from portal.satisfaction.models import Rating
+from tests.factories import (
+    api_requests,
+    new_ticket,
+    page_text,
+    set_status,
+    sign_in_as,
+    ticket_link,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -88,3 +97,21 @@ def test_an_ipv6_network_shares_one_share(sandbox, reads_allowed):
         for host, t in zip(hosts, tickets, strict=True)
     ]
     assert answers == [200, 200, 429]
+
+
+@pytest.mark.parametrize(
+    "action,data", [("rating/", {"rating": "good"}), ("answer-emails/", {"emails": "off"})]
+)
+@pytest.mark.parametrize("htmx", [False, True])
+def test_actions_count_as_reads(client, sandbox, reads_allowed, action, data, htmx):
+    ticket = new_ticket()
+    set_status(sandbox, ticket.id, "solved")
+    reads_allowed(email=0, address=0)
+    before = api_requests(sandbox)
+    headers = {"HTTP_HX_REQUEST": "true"} if htmx else {}
+    response = client.post(ticket_link(ticket.id) + action, data, **headers)
+    assert response.status_code == 429
+    assert 1 <= int(response["Retry-After"]) <= 60
+    assert "Please wait" in page_text(response)
+    assert api_requests(sandbox) == before
+    assert not Rating.objects.exists() and not MutedTicket.objects.exists()

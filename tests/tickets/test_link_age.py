@@ -9,7 +9,17 @@ from django.core import mail, signing
 from portal.config.current import portal_config
 from portal.config.models import PortalSettings
 from portal.customers import access
-from tests.factories import SETTINGS_URL, emailed_link, new_ticket, page_text, settings_form
+from portal.mutes.models import MutedTicket
+from portal.outbox.models import Submission
+from portal.satisfaction.models import Rating
+from tests.factories import (
+    SETTINGS_URL,
+    emailed_link,
+    new_ticket,
+    page_text,
+    set_status,
+    settings_form,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -85,3 +95,22 @@ def test_a_forged_old_link_is_still_a_404(client, sandbox, monkeypatch):
     assert client.get(old[:-8] + "AAAAAAA/").status_code == 404
     assert client.post(old[:-8] + "AAAAAAA/", {"action": "fresh-link"}).status_code == 404
     assert mail.outbox == []
+
+
+@pytest.mark.parametrize(
+    "action,data", [("rating/", {"rating": "good"}), ("answer-emails/", {"emails": "off"})]
+)
+def test_an_old_link_changes_nothing_through_the_actions_and_answers_as_the_page(
+    client, sandbox, monkeypatch, action, data
+):
+    ticket = new_ticket(subject="Printer on fire")
+    set_status(sandbox, ticket.id, "solved")
+    old = link_made(monkeypatch, ticket.id, days_ago=91)
+    response = client.post(old + action, data)
+    assert response.status_code == 410
+    assert "This link has expired" in page_text(response)
+    assert "Printer on fire" not in page_text(response)
+    htmx = client.post(old + action, data, HTTP_HX_REQUEST="true")
+    assert htmx["HX-Redirect"] == old  # the whole page: its 410 and button
+    assert not Rating.objects.exists() and not MutedTicket.objects.exists()
+    assert not Submission.objects.exists() and mail.outbox == []

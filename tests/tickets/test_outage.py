@@ -12,7 +12,7 @@ from portal.mirror import reads
 from portal.outbox.models import Submission
 from portal.tixallo import client as tixallo
 from portal.tixallo.errors import Unavailable
-from tests.factories import FORM, new_ticket, page_text, ticket_link
+from tests.factories import FORM, new_ticket, page_text, set_status, ticket_link
 
 pytestmark = pytest.mark.django_db
 
@@ -93,6 +93,21 @@ def test_a_reply_while_tixallo_hangs_is_queued_after_one_short_try(
     assert client.get(page).status_code == 200
     handed = hang()
     response = client.post(page, {"body": "Still broken", "idempotency_key": "a" * 32})
+    assert response.status_code == 302
+    assert Submission.objects.get().state == Submission.State.QUEUED
+    posts = [timeout for method, timeout in handed if method == "POST"]
+    assert len(posts) == 1 and posts[0] <= settings.TIXALLO_PAGE_SECONDS
+
+
+def test_a_rating_while_tixallo_hangs_is_queued_after_one_short_try(
+    client, sandbox, settings, signed_in, hang
+):
+    ticket = new_ticket()
+    set_status(sandbox, ticket.id, "solved")
+    page = f"/tickets/{ticket.id}/"
+    assert client.get(page).status_code == 200
+    handed = hang()
+    response = client.post(page + "rating/", {"rating": "good", "idempotency_key": "c" * 32})
     assert response.status_code == 302
     assert Submission.objects.get().state == Submission.State.QUEUED
     posts = [timeout for method, timeout in handed if method == "POST"]

@@ -10,7 +10,14 @@ from prometheus_client import REGISTRY
 from portal.outbox.models import Submission
 from portal.satisfaction.models import Rating, RatingSettings
 from portal.tixallo import client as tixallo_client
-from tests.factories import new_ticket, set_faults, set_status, sign_in_as, ticket_link
+from tests.factories import (
+    api_requests,
+    new_ticket,
+    set_faults,
+    set_status,
+    sign_in_as,
+    ticket_link,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -131,7 +138,7 @@ def test_htmx_gets_the_box_back(client, sandbox, solved):
 
 
 def test_only_the_owner_may_rate(client, sandbox, solved):
-    assert client.post(f"/tickets/{solved.id}/rating/", {"rating": "bad"}).status_code == 404
+    assert client.post(f"/tickets/{solved.id}/rating/", {"rating": "bad"}).status_code == 403
     sign_in_as(client, "someone@example.org")
     assert client.post(f"/tickets/{solved.id}/rating/", {"rating": "bad"}).status_code == 404
     assert client.post("/t/forged/rating/", {"rating": "bad"}).status_code == 404
@@ -170,3 +177,24 @@ def test_a_request_solved_while_its_page_is_open_asks_at_the_next_poll(client, s
     html = poll.content.decode()
     assert re.search(r'<section id="rating"[^>]* hx-swap-oob="outerHTML:#rating-slot">', html)
     assert html.lstrip().startswith('<section id="conversation"')
+
+
+@pytest.mark.parametrize("htmx", [False, True])
+def test_a_rating_after_the_session_ended_keeps_the_comment_and_asks_to_sign_in(
+    client, sandbox, solved, htmx
+):
+    sign_in_as(client)
+    page = f"/tickets/{solved.id}/"
+    assert "How did we do?" in client.get(page).content.decode()
+    client.logout()  # the session ended while the comment was typed
+    before = api_requests(sandbox)
+    headers = {"HTTP_HX_REQUEST": "true"} if htmx else {}
+    data = {"rating": "bad", "comment": "The printer still jams on page two"}
+    response = client.post(page + "rating/", data, **headers)
+    html = response.content.decode()
+    assert response.status_code == 403
+    assert "The printer still jams on page two" in html
+    assert 'value="bad" required checked' in html
+    assert "signed out" in html and "Sign in again" in html
+    assert api_requests(sandbox) == before  # decided before any call to Tixallo
+    assert not Rating.objects.exists() and not Submission.objects.exists()

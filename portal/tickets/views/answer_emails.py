@@ -7,9 +7,11 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from portal.customers import access
 from portal.mutes.models import set_muted
 from portal.tickets import follow_up, trouble
 from portal.tickets.follow_up_forms import AnswerEmailsForm
+from portal.tickets.views import fresh_link, in_page_time
 from portal.tixallo.errors import TixalloError
 
 BOX = "tickets/_answer_emails.html"
@@ -17,10 +19,14 @@ BOX = "tickets/_answer_emails.html"
 
 @require_POST
 @never_cache
+@in_page_time
 def answer_emails(request: HttpRequest, ticket_id: str = "", token: str = "") -> HttpResponse:
     """At /tickets/<id>/answer-emails/ (signed in) or /t/<private link>/answer-emails/."""
-    ticket_id, via_link = follow_up.door(ticket_id, token)
     page_url = request.path.removesuffix("answer-emails/")
+    try:
+        ticket_id, via_link = follow_up.door(ticket_id, token)
+    except access.LinkExpired as old:
+        return fresh_link.action_expired(request, page_url, old.ticket_id)
     form = AnswerEmailsForm(request.POST)
     try:
         ticket = follow_up.owned_copy(request, ticket_id, via_link).value

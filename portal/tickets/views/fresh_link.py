@@ -39,6 +39,14 @@ def expired(request: HttpRequest, ticket_id: str) -> HttpResponse:
     return render(request, TEMPLATE, context | {"sent": True})
 
 
+def action_expired(request: HttpRequest, page_url: str, ticket_id: str) -> HttpResponse:
+    """An action (rating, answer emails) posted through an expired link: nothing changes,
+    and the page's own 410 answers (for htmx, the whole page is sent there)."""
+    if request.htmx:
+        return HttpResponse(headers={"HX-Redirect": page_url})
+    return expired(request, ticket_id)
+
+
 def _too_many(request: HttpRequest, context: dict, wait: int) -> HttpResponse:
     response = render(request, TEMPLATE, context | {"wait": True}, status=429)
     response["Retry-After"] = str(max(1, wait))

@@ -9,11 +9,11 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from portal.config.current import absolute_url
-from portal.customers import ratelimit
+from portal.customers import access, ratelimit
 from portal.satisfaction import ratings
 from portal.tickets import follow_up, trouble
 from portal.tickets.follow_up_forms import RatingForm
-from portal.tickets.views import action_key
+from portal.tickets.views import action_key, fresh_link, in_page_time
 from portal.tixallo.errors import TixalloError
 
 BOX = "tickets/_rating.html"
@@ -21,19 +21,24 @@ BOX = "tickets/_rating.html"
 
 @require_POST
 @never_cache
+@in_page_time
 def rate(request: HttpRequest, ticket_id: str = "", token: str = "") -> HttpResponse:
     """At /tickets/<id>/rating/ (signed in) or /t/<private link>/rating/."""
-    ticket_id, via_link = follow_up.door(ticket_id, token)
     page_url = request.path.removesuffix("rating/")
+    try:
+        ticket_id, via_link = follow_up.door(ticket_id, token)
+    except access.LinkExpired as old:
+        return fresh_link.action_expired(request, page_url, old.ticket_id)
     form = RatingForm(request.POST)
+    if not via_link and not access.verified_email(request):
+        return _signed_out(request, form)
     try:
         copy = follow_up.owned_copy(request, ticket_id, via_link)
     except TixalloError as error:
         if not request.htmx:
             return trouble.page(request, error)
-        context = {"can_rate": True, "rating_form": form, "chosen": form["rating"].value()}
-        context |= {"rating_url": request.path, "trouble": trouble.explain(error)}
-        return render(request, BOX, context, status=503)
+        context = _kept(request, form) | {"trouble": trouble.explain(error)}
+        return trouble.calm(render(request, BOX, context), error)
     ticket = copy.value
     context = follow_up.rating_context(request, ticket, page_url, form)
     if not ratings.can_rate(ticket):  # reopened or closed meanwhile: the page says how
@@ -55,6 +60,24 @@ def rate(request: HttpRequest, ticket_id: str = "", token: str = "") -> HttpResp
         site_url=absolute_url(request, "/"),
     )
     return _done(request, page_url, follow_up.rating_context(request, ticket, page_url))
+
+
+def _kept(request: HttpRequest, form: RatingForm) -> dict[str, object]:
+    """The box with what the customer chose and typed, to send again."""
+    return {"can_rate": True, "rating_form": form, "chosen": form["rating"].value()} | {
+        "rating_url": request.path
+    }
+
+
+def _signed_out(request: HttpRequest, form: RatingForm) -> HttpResponse:
+    """The session ended while the customer typed: keep the rating, ask them to sign in
+    (as a reply does), decided before any call to Tixallo."""
+    context = _kept(request, form) | {"signin_needed": True}
+    context["trouble"] = _(
+        "You were signed out, so your rating wasn't sent. Sign in again and send it from there."
+    )
+    template = BOX if request.htmx else "tickets/rating_trouble.html"
+    return render(request, template, context, status=403)
 
 
 def _done(request: HttpRequest, page_url: str, context: dict) -> HttpResponse:
