@@ -11,7 +11,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.core import signing
 from django.db import IntegrityError, transaction
-from django.http import Http404, HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse
 
 from portal.config.current import portal_config
 from portal.customers.models import UsedSignInLink
@@ -25,7 +25,9 @@ SIGNIN_SALT = "tickets.signin"
 CONFIRM_REQUEST_SALT = "tickets.confirm-request"
 SESSION_EMAIL = "customer_email"
 SESSION_NAME = "customer_name"
-SESSION_LINK_EMAIL = "link_email"  # proven by a private ticket link: prefills sign-in
+LINK_EMAIL_COOKIE = "link_email"  # proven by a private ticket link: prefills sign-in
+LINK_EMAIL_SALT = "customers.link-email"
+LINK_EMAIL_SECONDS = 30 * 24 * 3600
 # When the customer signed in, and was last seen (unix times): portal.customers.sessions.
 SESSION_SINCE = "customer_since"
 SESSION_SEEN = "customer_seen"
@@ -150,16 +152,22 @@ def verified_email(request: HttpRequest) -> str:
     return request.session.get(SESSION_EMAIL, "")
 
 
-def remember_link_email(request: HttpRequest, email: str) -> None:
+def remember_link_email(request: HttpRequest, response: HttpResponse, email: str) -> None:
     """A private link proved this email (it was sent there): "My requests" offers a
     sign-in link to it without asking for it again. Not a sign-in: a forwarded link
-    shows one ticket, never the customer's others."""
-    if email and request.session.get(SESSION_LINK_EMAIL) != email:
-        request.session[SESSION_LINK_EMAIL] = email
+    shows one ticket, never the customer's others. A signed cookie, not the session:
+    each view by a new browser (or a mail scanner) would otherwise write a session row."""
+    if email and link_email(request) != email:
+        response.set_signed_cookie(
+            LINK_EMAIL_COOKIE, email, salt=LINK_EMAIL_SALT, max_age=LINK_EMAIL_SECONDS,
+            secure=settings.SESSION_COOKIE_SECURE, httponly=True, samesite="Lax",
+        )  # fmt: skip
 
 
 def link_email(request: HttpRequest) -> str:
-    return request.session.get(SESSION_LINK_EMAIL, "")
+    return request.get_signed_cookie(
+        LINK_EMAIL_COOKIE, default="", salt=LINK_EMAIL_SALT, max_age=LINK_EMAIL_SECONDS
+    )
 
 
 def sign_in(request: HttpRequest, email: str) -> None:

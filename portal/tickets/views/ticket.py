@@ -87,8 +87,6 @@ def _ticket_page(request: HttpRequest, ticket_id: str, url: str, via_link: bool)
     version = _version(copy, sending)
     if wants_fragment(request) and request.GET.get("v") == version:
         return HttpResponse(status=204)  # a poll with nothing new swaps nothing
-    if via_link and not request.htmx:
-        access.remember_link_email(request, copy.owner)
     context = _context(request, copy, url, ReplyForm(initial=_fresh_key()), version, sending)
     if wants_fragment(request) and not context["can_reply"]:
         # Closed while the page was open: the reply box goes too (out of band).
@@ -102,7 +100,10 @@ def _ticket_page(request: HttpRequest, ticket_id: str, url: str, via_link: bool)
         conversation = render_to_string(TEMPLATE + "#conversation", context, request)
         note = render_to_string(TEMPLATE + "#reply-note", context | {"note_oob": True}, request)
         return HttpResponse(conversation + note)
-    return render(request, TEMPLATE, context)
+    response = render(request, TEMPLATE, context)
+    if via_link and not request.htmx:
+        access.remember_link_email(request, response, copy.owner)
+    return response
 
 
 def _reply(request: HttpRequest, copy: reads.Copy, url: str) -> HttpResponse:
