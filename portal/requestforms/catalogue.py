@@ -64,7 +64,7 @@ class Definition:
 def offered() -> list[Definition]:
     """The active forms, in the admin's order."""
     # Read through once a second: an admin's edit reaches every process within that second.
-    key = f"{CACHE_KEY}:{store.get(VERSION_KEY, within=1.0) or 0}"
+    key = f"{CACHE_KEY}:{store.get(VERSION_KEY, within=1.0, also_on_redis=True) or 0}"
     found = cache.get(key)
     if found is None:
         found = [_definition(form) for form in _active()]

@@ -9,7 +9,9 @@ minute (`table.CLEANUP_EVERY`), so the table holds about what is alive.
 `get_many(..., within=1.0)` is a read-through on the database: a value this process read
 less than a second ago is used again without asking. Only for readers to whom a second of
 staleness is harmless (a poll's change markers); this process's own writes are seen at
-once. Redis answers every read (one round trip, as the cache did): no staleness there.
+once. Redis answers every read (one round trip, as the cache did): no staleness there,
+except for the versions of what admins edit (`also_on_redis=True`: settings, wordings,
+request forms), which every request reads and a second late harms nobody.
 """
 
 import pickle
@@ -31,16 +33,24 @@ _TABLE = Table()
 _redis: "Redis | None" = None
 
 
-def get(key: str, default: Any = None, *, within: float = 0.0) -> Any:  # noqa: ANN401
-    return get_many([key], within=within).get(key, default)
+def get(
+    key: str,
+    default: Any = None,  # noqa: ANN401
+    *,
+    within: float = 0.0,
+    also_on_redis: bool = False,
+) -> Any:  # noqa: ANN401
+    return get_many([key], within=within, also_on_redis=also_on_redis).get(key, default)
 
 
-def get_many(keys: Iterable[str], *, within: float = 0.0) -> dict[str, Any]:
+def get_many(
+    keys: Iterable[str], *, within: float = 0.0, also_on_redis: bool = False
+) -> dict[str, Any]:
     """The keys that exist (and have not expired), with their values."""
     keys = list(keys)
     found: dict[str, Any] = {}
     backend = _backend()
-    within = within if backend is _TABLE else 0.0
+    within = within if backend is _TABLE or also_on_redis else 0.0
     if within > 0:
         now = time.monotonic()
         for key in list(keys):

@@ -85,7 +85,7 @@ def overrides_version() -> str:
 def _overrides() -> dict[str, dict[str, tuple[str, str]]]:
     # Kept per process under the wordings' version in the shared store (read through
     # once a second): an admin's edit reaches every process within that second.
-    key = f"{CACHE_KEY}:{store.get(VERSION_KEY, within=1.0) or 0}"
+    key = f"{CACHE_KEY}:{store.get(VERSION_KEY, within=1.0, also_on_redis=True) or 0}"
     found = cache.get(key)
     if found is None:
         found = {w.status: w.texts() for w in StatusWording.objects.all()}

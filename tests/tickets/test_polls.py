@@ -87,3 +87,26 @@ def test_a_private_link_opened_by_a_new_browser_writes_no_session(client, sandbo
     response = client.get(link)
     assert response.status_code == 200 and "link_email" in response.cookies
     assert "sessionid" not in response.cookies and not Session.objects.exists()
+
+
+def test_an_unchanged_poll_asks_redis_only_for_what_can_change_under_it(
+    client, sandbox, monkeypatch, settings
+):
+    """The ticket's marker and copy, the customer's outbox marker and list: the settings'
+    version is read through once a second, as on the database (a second late is harmless)."""
+    if not settings.REDIS_URL:
+        pytest.skip("counts Redis round trips")
+    import redis
+
+    link = ticket_link(new_ticket().id)
+    poll = poll_url(client.get(link).content.decode(), link)
+    client.get(poll, headers=HTMX)
+    calls = []
+    ask = redis.Redis.execute_command
+    monkeypatch.setattr(
+        redis.Redis,
+        "execute_command",
+        lambda self, *a, **k: calls.append(a[0]) or ask(self, *a, **k),
+    )
+    assert client.get(poll, headers=HTMX).status_code == 204
+    assert len(calls) == 4, calls
