@@ -29,7 +29,7 @@ def hana(topology):
         # Copies are kept per web process without Redis; the kernel hands requests to
         # whichever worker accepts first, so ask often enough that both have served some.
         for _ in range(30):  # copies in each web process
-            assert browser.get(page).status_code == browser.get("/tickets/").status_code == 200
+            assert topology.settled(browser, page) == topology.settled(browser, "/tickets/") == 200
         yield browser, page
 
 
