@@ -346,7 +346,7 @@ def main() -> int:
             [*manage, "shell", "-v0", "-c", "from django.core.cache import cache; cache.clear()"],
             env=env, cwd=ROOT, check=True, timeout=60,
         )  # fmt: skip
-    quiet = {"stdout": subprocess.DEVNULL, "stderr": open(tmp / "servers.log", "w")}  # noqa: SIM115
+    quiet = {"stdout": subprocess.DEVNULL, "stderr": open(tmp / "servers.log", "w")}
     servers = [
         subprocess.Popen([*manage, "sandbox", "--port", str(sandbox_port), "--key", API_KEY],
                          env=sandbox_environment(env), cwd=ROOT, **quiet),

@@ -68,7 +68,7 @@ def main() -> int:
     load.ensure_database(args.database_url)
     for command in (["migrate", "-v0"], ["collectstatic", "--noinput", "-v0"]):
         subprocess.run([*manage, *command], env=env, cwd=ROOT, check=True, timeout=300)
-    log = open(tmp / "servers.log", "w")  # noqa: SIM115
+    log = open(tmp / "servers.log", "w")
     servers = [
         subprocess.Popen([*manage, "sandbox", "--port", str(sandbox_port), "--key", load.API_KEY],
                          env=load.sandbox_environment(env), cwd=ROOT, stdout=log, stderr=log),

@@ -345,7 +345,7 @@ def _worker_rss(master: int) -> list[float]:
 
 def _print_table(
     results: dict[str, list[dict]], rss: list[float], args: argparse.Namespace
-) -> None:  # noqa: E501
+) -> None:
     floor = statistics.median(r["rps"] for r in next(iter(results.values())))
     tool = "wrk" if shutil.which("wrk") else "the Python load generator"
     shape = "Redis" if args.redis else "one box: SQLite, no Redis"

@@ -9,7 +9,7 @@ os.environ.setdefault(
     "SANDBOX_DB_PATH", os.path.join(tempfile.mkdtemp(prefix="portal-tests-"), "sandbox.sqlite3")
 )
 
-from portal import local_state  # noqa: E402
+from portal import local_state
 
 local_state.prepare()  # as manage.py does: the suite runs on var/secret_key too
 from portal.settings import *  # noqa: E402, F403

@@ -91,7 +91,7 @@ def portals(database, shared_cache, tmp_path, settings):
     }
     manage = [sys.executable, str(ROOT / "manage.py")]
     preparing = [  # both at once: they need a few seconds each
-        subprocess.Popen([*manage, *command, "--noinput", "-v0"], env=env, cwd=ROOT)  # noqa: S603
+        subprocess.Popen([*manage, *command, "--noinput", "-v0"], env=env, cwd=ROOT)
         for command in (["migrate"], ["collectstatic"])
     ]
     assert [step.wait(timeout=60) for step in preparing] == [0, 0]
@@ -100,7 +100,7 @@ def portals(database, shared_cache, tmp_path, settings):
         port = free_port()
         log = (tmp_path / f"portal-{name}.log").open("w")
         command = [*manage, "runserver", "--noreload", f"127.0.0.1:{port}"]
-        processes.append(subprocess.Popen(command, env=env, cwd=ROOT, stdout=log, stderr=log))  # noqa: S603
+        processes.append(subprocess.Popen(command, env=env, cwd=ROOT, stdout=log, stderr=log))
         urls.append(f"http://127.0.0.1:{port}")
     store = Store(env["SANDBOX_DB_PATH"])
     try:

@@ -35,7 +35,7 @@ def _tolerant(name: str, fallback: Callable[..., Any]) -> Callable[..., Any]:
     """RedisCache's method `name`, answering `fallback(*args)` while Redis is down."""
     parent = getattr(RedisCache, name)
 
-    def method(self: RedisCache, *args: Any, **kwargs: Any) -> Any:  # noqa: ANN401
+    def method(self: RedisCache, *args: Any, **kwargs: Any) -> Any:
         try:
             return parent(self, *args, **kwargs)
         except OUTAGE as error:
@@ -45,7 +45,7 @@ def _tolerant(name: str, fallback: Callable[..., Any]) -> Callable[..., Any]:
     return method
 
 
-def _missing(*args: Any, **kwargs: Any) -> Any:  # noqa: ANN401
+def _missing(*args: Any, **kwargs: Any) -> Any:
     raise ValueError("the cache is unavailable")  # incr: callers treat it as a missing key
 
 

@@ -58,7 +58,7 @@ class PortalSettingsAdmin(admin.ModelAdmin):
             for title, opts in self.fieldsets
         ]
 
-    def get_form(self, request: HttpRequest, obj: object = None, **kwargs: object):  # noqa: ANN201
+    def get_form(self, request: HttpRequest, obj: object = None, **kwargs: object):
         form = super().get_form(request, obj, **kwargs)
         if request.user.has_perm(SECURITY_PERMISSION):
             return form
@@ -70,17 +70,17 @@ class PortalSettingsAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False
 
-    def changelist_view(self, request: HttpRequest, extra_context: dict | None = None):  # noqa: ANN201
+    def changelist_view(self, request: HttpRequest, extra_context: dict | None = None):
         return HttpResponseRedirect(reverse("admin:config_portalsettings_change", args=[1]))
 
-    def get_object(self, request: HttpRequest, object_id: str, from_field: str | None = None):  # noqa: ANN201
+    def get_object(self, request: HttpRequest, object_id: str, from_field: str | None = None):
         return load_row() if object_id == "1" else None
 
     @method_decorator(sensitive_post_parameters(*SECRETS))
-    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):  # noqa: ANN001, ANN201
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         return super().changeform_view(request, object_id, form_url, extra_context)
 
-    def save_model(self, request: HttpRequest, obj: PortalSettings, form, change: bool) -> None:  # noqa: ANN001
+    def save_model(self, request: HttpRequest, obj: PortalSettings, form, change: bool) -> None:
         # Admin's history names the changed fields (never their values); Health shows
         # the last such change and who made it.
         if set(form.changed_data) & set(SECURITY_FIELDS):
@@ -100,7 +100,7 @@ class PortalSettingsAdmin(admin.ModelAdmin):
             obj.logo, obj.logo_type = form.cleaned_data["logo_file"]
         obj.save()
 
-    def _bind_key(self, request: HttpRequest, obj: PortalSettings, form) -> None:  # noqa: ANN001
+    def _bind_key(self, request: HttpRequest, obj: PortalSettings, form) -> None:
         """The key goes only to the host it was saved for: a new host drops the saved one."""
         if from_environment("api_key"):
             return
@@ -128,7 +128,7 @@ class PortalSettingsAdmin(admin.ModelAdmin):
         self.message_user(request, text, level)
         return HttpResponseRedirect(reverse("admin:config_portalsettings_change", args=[1]))
 
-    def render_change_form(self, request, context, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN201
+    def render_change_form(self, request, context, *args, **kwargs):
         context |= {
             "snippet": snippet_html(request),
             "iframe_snippet": iframe_html(request),

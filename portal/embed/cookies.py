@@ -33,7 +33,7 @@ NATIVE = "partitioned" in Morsel._reserved  # Python 3.14+
 
 
 class PartitionedMorsel(Morsel):
-    def OutputString(self, attrs: list[str] | None = None) -> str:  # noqa: N802 - Morsel's name
+    def OutputString(self, attrs: list[str] | None = None) -> str:  # Morsel's name
         return super().OutputString(attrs) + "; Partitioned"
 
 

@@ -107,7 +107,7 @@ def _webhook_secret() -> bool:
         return True
     try:
         return bool(portal_config().webhook_secret)
-    except Exception:  # noqa: BLE001 - no database yet (before migrate): the environment only
+    except Exception:  # no database yet (before migrate): the environment only
         return False
 
 
@@ -116,7 +116,7 @@ def _written_origins() -> list[str]:
         return settings.PORTAL_ALLOWED_ORIGINS
     try:
         return load_row().allowed_origins.split()
-    except Exception:  # noqa: BLE001 - as above
+    except Exception:  # as above
         return []
 
 

@@ -17,7 +17,7 @@ from portal.telemetry import metrics
 class StateCollector(Collector):
     """Gauges read at scrape time, so any process answering /metrics tells the truth."""
 
-    def collect(self):  # noqa: ANN201 - a generator of metric families
+    def collect(self):  # a generator of metric families
         outbox = readings.outbox()
         depth = GaugeMetricFamily(
             "portal_outbox_submissions", "Submissions in the outbox by state.", labels=["state"]
@@ -104,5 +104,5 @@ def exposition() -> tuple[bytes, str]:
 class _Default(Collector):
     """This process's own counters (a single process: tests, runserver)."""
 
-    def collect(self):  # noqa: ANN201
+    def collect(self):
         yield from REGISTRY.collect()

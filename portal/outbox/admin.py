@@ -40,7 +40,7 @@ class SubmissionAdmin(admin.ModelAdmin):
             return _("Before it was delivered: %(error)s") % {"error": submission.last_error}
         return submission.last_error
 
-    def changelist_view(self, request: HttpRequest, extra_context: dict | None = None):  # noqa: ANN201
+    def changelist_view(self, request: HttpRequest, extra_context: dict | None = None):
         # Held requests past their time show as expired (nothing else runs on a clock).
         queue.expire_held(portal_config().hold_hours)
         return super().changelist_view(request, extra_context)

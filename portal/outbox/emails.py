@@ -114,7 +114,7 @@ def _send(to: str, subject: str, template: str, context: dict[str, object]) -> b
     message.attach_alternative(render_to_string(f"{template}.html", context), "text/html")
     try:
         message.send()
-    except Exception as error:  # noqa: BLE001 - any mail failure: log it, keep the page
+    except Exception as error:  # any mail failure: log it, keep the page
         log.error("Could not send %r: %s", template, type(error).__name__)
         metrics.email(template, sent=False)
         return False

@@ -32,7 +32,7 @@ class RequestFormAdmin(admin.ModelAdmin):
     ]
     inlines = [FormFieldInline]
 
-    def render_change_form(self, request, context, *args, obj=None, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN201
+    def render_change_form(self, request, context, *args, obj=None, **kwargs):
         if obj is not None and obj.pk:  # a saved form: its link and data-form snippet
             query = "?" + urlencode({"form": obj.slug})
             context |= {

@@ -43,7 +43,7 @@ class RatingAdmin(admin.ModelAdmin):
     def short_comment(self, rating: Rating) -> str:
         return Truncator(rating.comment).chars(140)
 
-    def changelist_view(self, request: HttpRequest, extra_context: dict | None = None):  # noqa: ANN201
+    def changelist_view(self, request: HttpRequest, extra_context: dict | None = None):
         data = chart.weeks()
         context = {"chart": chart.svg(data), "weeks": data, **(extra_context or {})}
         return super().changelist_view(request, context)
@@ -76,7 +76,7 @@ def safe_cell(value: object) -> object:
 
 @admin.register(RatingSettings)
 class RatingSettingsAdmin(admin.ModelAdmin):
-    def changelist_view(self, request: HttpRequest, extra_context: dict | None = None):  # noqa: ANN201
+    def changelist_view(self, request: HttpRequest, extra_context: dict | None = None):
         row, _created = RatingSettings.objects.get_or_create(pk=1)  # one row: straight to it
         return redirect("admin:satisfaction_ratingsettings_change", row.pk)
 

@@ -68,7 +68,7 @@ class Redis:
     def cleanup(self) -> int:
         return 0
 
-    def _try(self, call: Any, fallback: Any) -> Any:  # noqa: ANN401
+    def _try(self, call: Any, fallback: Any) -> Any:
         try:
             return call()
         except tolerant.OUTAGE as error:

@@ -35,11 +35,11 @@ _redis: "Redis | None" = None
 
 def get(
     key: str,
-    default: Any = None,  # noqa: ANN401
+    default: Any = None,
     *,
     within: float = 0.0,
     also_on_redis: bool = False,
-) -> Any:  # noqa: ANN401
+) -> Any:
     return get_many([key], within=within, also_on_redis=also_on_redis).get(key, default)
 
 
@@ -70,13 +70,13 @@ def get_many(
     return found
 
 
-def set(key: str, value: Any, seconds: float | None = None) -> None:  # noqa: A001, ANN401
+def set(key: str, value: Any, seconds: float | None = None) -> None:
     """Keep `value` under `key` (for `seconds`, or until replaced or deleted)."""
     _written(key)
     _backend().set(key, pickle.dumps(value, pickle.HIGHEST_PROTOCOL), seconds)
 
 
-def add(key: str, value: Any, seconds: float) -> bool:  # noqa: ANN401
+def add(key: str, value: Any, seconds: float) -> bool:
     """Keep `value` only if the key is absent or expired: True for the one caller that
     did (a lock: release it with `delete`; it expires anyway if its holder dies)."""
     _written(key)

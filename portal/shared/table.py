@@ -15,7 +15,7 @@ REPLACE = " DO UPDATE SET number = NULL, value = excluded.value, expires_at = ex
 _last_cleanup = 0.0
 
 
-def value_of(number: int | None, blob: bytes | memoryview | None) -> Any:  # noqa: ANN401
+def value_of(number: int | None, blob: bytes | memoryview | None) -> Any:
     if blob is None:
         return number
     return pickle.loads(bytes(blob))  # noqa: S301 - written by the store only

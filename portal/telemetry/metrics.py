@@ -89,7 +89,7 @@ def tixallo_answered(
             cache.set(LAST_OK, time.time(), REMEMBER)
         elif outcome != "4xx":  # a 404 or 422 is an answer, not trouble with Tixallo
             cache.set(LAST_ERROR, {"at": time.time(), "error": error[:300]}, REMEMBER)
-    except Exception:  # noqa: BLE001 - the cache being down is the health page's to show
+    except Exception:  # the cache being down is the health page's to show
         log.debug("Could not record Tixallo's last answer", exc_info=True)
 
 

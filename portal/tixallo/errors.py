@@ -41,7 +41,7 @@ class Invalid(TixalloError):
         *,
         fields: dict[str, str] | None = None,
         status: int | None = None,
-        type: str = "",  # noqa: A002 - the API's own name
+        type: str = "",  # the API's own name
         detail: str = "",
     ) -> None:
         super().__init__(message, status=status)

@@ -257,7 +257,7 @@ def catcher():
     seen: list[str] = []
 
     class Handler(http.server.BaseHTTPRequestHandler):
-        def do_GET(self):  # noqa: N802
+        def do_GET(self):
             seen.append(self.headers.get("Authorization", ""))
             self.send_response(200)
             self.send_header("Content-Type", "application/json")

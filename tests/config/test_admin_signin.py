@@ -12,7 +12,7 @@ from tests.factories import page_text
 pytestmark = pytest.mark.django_db
 
 LOGIN = "/admin/login/?next=/admin/"
-PASSWORD = "right-horse-battery"  # noqa: S105
+PASSWORD = "right-horse-battery"
 STORES = {
     "database": "axes.handlers.database.AxesDatabaseHandler",
     "cache": "axes.handlers.cache.AxesCacheHandler",

@@ -102,7 +102,7 @@ def test_sigterm_stops_the_demo_and_its_outbox_worker(tmp_path):
         "STATIC_ROOT": str(tmp_path / "static"),
         "DJANGO_SETTINGS_MODULE": "portal.settings",
     }
-    demo_process = subprocess.Popen(  # noqa: S603 - fixed argv
+    demo_process = subprocess.Popen(
         [sys.executable, "manage.py", "demo", f"127.0.0.1:{port}", "--no-agent"],
         cwd=settings.BASE_DIR, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
         text=True,

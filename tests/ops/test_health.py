@@ -98,7 +98,7 @@ def test_tixallo_failing_says_what_went_wrong_and_what_to_do(admin_client, sandb
     new_ticket()
     settings.TIXALLO_RETRY_BUDGET = 0
     set_faults(sandbox, force_status=503)
-    with pytest.raises(Exception):  # noqa: B017, PT011 - any Tixallo error
+    with pytest.raises(Exception):  # noqa: B017 - any Tixallo error
         new_ticket()
     found, text = state(admin_client, "tixallo")
     assert found == "problem"

@@ -4,13 +4,13 @@ import httpx
 import pytest
 
 pytest.importorskip("pytest_django")
-from django.conf import settings as django_settings  # noqa: E402
+from django.conf import settings as django_settings
 
 if not django_settings.configured:
     pytest.skip("Django settings are not configured", allow_module_level=True)
 
-from portal.sandbox import agents, inprocess  # noqa: E402
-from portal.sandbox.tickets import create_ticket  # noqa: E402
+from portal.sandbox import agents, inprocess
+from portal.sandbox.tickets import create_ticket
 
 
 @pytest.fixture
@@ -106,7 +106,7 @@ def test_without_portal_sandbox_nothing_of_the_sandbox_is_installed_or_imported(
         "TIXALLO_API_KEY": "tx_nobody",
         "LOG_LEVEL": "ERROR",
     }
-    done = subprocess.run(  # noqa: S603 - fixed argv
+    done = subprocess.run(
         [sys.executable, "manage.py", "shell", "--no-imports", "-c", WITHOUT_SANDBOX],
         cwd=django_settings.BASE_DIR, env=env, capture_output=True, text=True, timeout=120,
     )  # fmt: skip

@@ -261,7 +261,7 @@ def test_it_never_shows_the_key_in_errors_logs_or_reprs(tixallo, sandbox, settin
     for call in (client.list_tickets, lambda: client.get_ticket("tkt_nope")):
         try:
             call()
-        except Exception as error:  # noqa: BLE001
+        except Exception as error:
             errors.append(error)
     assert errors
     texts = [str(e) for e in errors] + [repr(e) for e in errors]

@@ -122,7 +122,7 @@ class Topology:
 
     def _run(self, command: list[str], name: str) -> subprocess.Popen:
         log = (self.workdir / f"{name}.log").open("w")
-        return subprocess.Popen(command, env=self.env, cwd=ROOT, stdout=log, stderr=log)  # noqa: S603
+        return subprocess.Popen(command, env=self.env, cwd=ROOT, stdout=log, stderr=log)
 
     def _wait_for(self, url: str) -> None:
         """Until it answers (bounded); fail with the logs if a process died."""

@@ -20,7 +20,7 @@ class Command(BaseCommand):
         try:
             for name in FIELDS:
                 setattr(row, name, crypto.rotate(getattr(row, name)))
-        except Exception as error:  # noqa: BLE001 - InvalidToken: a key is missing
+        except Exception as error:  # InvalidToken: a key is missing
             raise CommandError(
                 "A stored secret does not open with PORTAL_ENCRYPTION_KEYS: keep the old key "
                 "in the list until rotation has run."
