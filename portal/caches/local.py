@@ -1,5 +1,6 @@
-"""The per-process cache (without REDIS_URL, and the page frame's), in a module of its
-own: `portal.caches.redis` imports redis-py, which costs each worker about 17 MB."""
+"""The per-process cache (the default one without REDIS_URL; the {% cache %} fragments'
+always), in a module of its own: `portal.caches.redis` imports redis-py, which costs each
+worker about 17 MB."""
 
 from django.core.cache.backends.locmem import LocMemCache
 
@@ -14,4 +15,5 @@ class OwnKeys:
 
 
 class LocalCache(OwnKeys, LocMemCache):
-    """Django's per-process cache (without REDIS_URL, and the page frame's)."""
+    """Django's per-process cache (settings.CACHES: "default" without REDIS_URL, and
+    "template_fragments")."""

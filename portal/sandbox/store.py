@@ -100,10 +100,6 @@ def now_iso(moment: datetime | None = None) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
-def parse_iso(value: str) -> datetime:
-    return datetime.fromisoformat(value)
-
-
 def new_id(prefix: str) -> str:
     return f"{prefix}_{secrets.token_hex(12)}"
 
