@@ -202,8 +202,9 @@ if PORTAL_SANDBOX:
 
 MIDDLEWARE = [
     "portal.telemetry.requestlog.RequestLogMiddleware",
-    # Probes and /metrics, before host validation, sessions and the rate-limited pages.
-    "portal.ops.probes.ProbesMiddleware",
+    # /healthz, /readyz and /metrics, before host validation, the HTTPS redirect, the
+    # "being set up" page and sessions (why: portal/ops/middleware.py).
+    "portal.ops.middleware.ProbesMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Pages compressed (with Django's BREACH length randomisation; why that is safe here:
@@ -341,9 +342,8 @@ SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BEHIND_HTTPS_PR
 # How many proxies of ours append to X-Forwarded-For (behind BEHIND_HTTPS_PROXY): the
 # client's address is the one the outermost of them saw; hops before it are the client's say.
 PROXY_HOPS = max(1, env_int("PROXY_HOPS", 1))
+# The probes are answered before the redirect (portal/ops/middleware.py).
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT")
-# Probes answer before the redirect anyway (portal/ops/probes.py).
-SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS")
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD")

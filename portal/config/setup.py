@@ -8,11 +8,11 @@ from django.shortcuts import render
 
 from portal.config.current import portal_config
 
-# Paths that work without a connection: admin (where it is fixed), assets, probes.
+# Paths that work without a connection: admin (where it is fixed), assets. (The probes
+# are answered before this middleware: portal/ops/middleware.py.)
 OPEN_PREFIXES = (
     "/admin/",
     "/static/",
-    "/healthz",
     "/brand",
     "/favicon.ico",
     "/embed.js",

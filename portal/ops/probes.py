@@ -1,48 +1,33 @@
-"""`/healthz`, `/readyz` and `/metrics`, answered by a middleware placed near the top,
-so they work before host validation (probes and Prometheus come by IP address, not
-the public host name), sessions, the "being set up" page and the customer pages'
-rate limits — and none of them ever calls Tixallo: a slow upstream must not get a
-healthy instance restarted or taken out of the load balancer.
-"""
+"""`/healthz`, `/readyz` and `/metrics`: cheap, on any host name (answered ahead of the
+rest of the middleware: `ops.middleware`), and none of them ever calls Tixallo: a slow
+upstream must not get a healthy instance restarted or taken out of the load balancer.
+GET and HEAD only, never cached on the way."""
 
 import hmac
 import logging
 import uuid
-from collections.abc import Callable
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_safe
 
 from portal.ops import collect
 
 log = logging.getLogger(__name__)
 
 
-class ProbesMiddleware:
-    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
-        self.get_response = get_response
-        self.routes = {"/healthz": healthz, "/readyz": readyz, "/metrics": metrics}
-
-    def __call__(self, request: HttpRequest) -> HttpResponse:
-        probe = self.routes.get(request.path_info)
-        if probe is None:
-            return self.get_response(request)
-        if request.method not in ("GET", "HEAD"):
-            response = HttpResponse(status=405)
-            response["Allow"] = "GET, HEAD"
-            return response
-        response = probe(request)
-        response["Cache-Control"] = "no-store"
-        return response
-
-
+@require_safe
+@cache_control(no_store=True)
 def healthz(request: HttpRequest) -> HttpResponse:
     """Liveness: the process answers. Nothing else is touched."""
     return JsonResponse({"status": "ok", "version": settings.VERSION})
 
 
+@require_safe
+@cache_control(no_store=True)
 def readyz(request: HttpRequest) -> HttpResponse:
     """Readiness: the database and the cache answer (never Tixallo)."""
     checks = {"database": _database_ok(), "cache": _cache_ok()}
@@ -72,6 +57,8 @@ def _cache_ok() -> bool:
         return False
 
 
+@require_safe
+@cache_control(no_store=True)
 def metrics(request: HttpRequest) -> HttpResponse:
     """Prometheus text format, for a bearer of METRICS_TOKEN; 404 while it is unset."""
     token = settings.METRICS_TOKEN

@@ -10,7 +10,7 @@ from portal.ops import health as checks
 
 @never_cache
 def health(request: HttpRequest) -> HttpResponse:
-    """Admin → Health (staff only: wrapped in admin_view in portal/urls.py), for staff
+    """Admin → Health (staff only: wrapped in admin_view in portal/ops/urls.py), for staff
     with its own permission: it tells of the connection and of who changed its settings."""
     if not request.user.has_perm(checks.PERMISSION):
         raise PermissionDenied

@@ -3,7 +3,9 @@
 import pytest
 from django.core.cache import cache
 from django.db import connection
+from django.urls import resolve, reverse
 
+from portal.ops import probes
 from tests.factories import api_requests, set_faults
 
 pytestmark = pytest.mark.django_db
@@ -63,3 +65,18 @@ def test_it_answers_healthz_without_touching_tixallo(client, sandbox, settings):
     assert response.status_code == 200
     assert response.json()["status"] == "ok"
     assert api_requests(sandbox) == 0
+
+
+def test_the_probes_are_routed_by_name_like_every_page():
+    assert reverse("healthz") == "/healthz"
+    assert (reverse("readyz"), reverse("metrics")) == ("/readyz", "/metrics")
+    assert resolve("/healthz").func is probes.healthz
+
+
+def test_the_probes_are_plain_views_behind_the_whole_stack_too(client, settings):
+    """Without the early middleware they answer through urls.py (for an allowed host)."""
+    settings.MIDDLEWARE = [m for m in settings.MIDDLEWARE if not m.endswith("ProbesMiddleware")]
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json()["status"] == "ok"
+    assert response["Cache-Control"] == "no-store"
