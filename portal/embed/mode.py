@@ -10,7 +10,8 @@ framing support.example.com). Emails keep linking to the first-party pages.
 
 The host page's language and accent colour come in the first page's query string
 (so that page is right even without cookies) and are kept in the session for the
-pages after it; they only ever apply under /embed/.
+pages after it (`customers.frame`, the session's writer); they only ever apply under
+/embed/.
 """
 
 from dataclasses import dataclass
@@ -23,9 +24,9 @@ from django.utils import translation
 from portal.config.branding import HEX, accent_css_url
 from portal.config.current import for_request
 from portal.config.origins import request_origin
+from portal.customers import frame
 
 EMBEDDED = "embedded"  # the instance namespace of the customer pages under /embed/
-SESSION_OPTIONS = "embed_options"
 OPTION_KEYS = ("lang", "accent")
 
 
@@ -59,19 +60,12 @@ def options(query: QueryDict) -> dict[str, str]:
     return found
 
 
-def remember(request: HttpRequest, chosen: dict[str, str]) -> None:
-    # Written only when it changes: a frame reloaded with the same options (or none)
-    # starts no session and saves nothing.
-    if request.session.get(SESSION_OPTIONS, {}) != chosen:
-        request.session[SESSION_OPTIONS] = chosen
-
-
 def enter(request: HttpRequest) -> Embed | None:
     """For an embedded page: `request.embed` set, and the host page's language on."""
     if not is_embedded(request):
         request.embed = None
         return None
-    chosen = request.session.get(SESSION_OPTIONS, {}) | options(request.GET)
+    chosen = frame.remembered(request) | options(request.GET)
     if chosen.get("lang"):
         translation.activate(chosen["lang"])
         request.LANGUAGE_CODE = chosen["lang"]

@@ -18,7 +18,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
 from portal.config.current import for_request, portal_origin
-from portal.customers import identity
+from portal.customers import frame, identity
 from portal.embed import mode
 from portal.requestforms import catalogue
 from portal.tickets.forms import prefill
@@ -78,7 +78,7 @@ def start(request: HttpRequest) -> HttpResponse:
         return render(request, "embed/start.html", {"continue_url": _next_url(request)})
     # No token: the host's customer signed out there. Only what it vouched for goes.
     identity.forget(request)
-    mode.remember(request, mode.options(request.GET))
+    frame.remember(request, mode.options(request.GET))
     return redirect(_next_url(request))
 
 
@@ -99,7 +99,7 @@ def _vouched_start(request: HttpRequest) -> HttpResponse:
         identity.forget(request)
         return _refused(request, str(refusal))
     identity.remember(request, found)
-    mode.remember(request, mode.options(request.GET))
+    frame.remember(request, mode.options(request.GET))
     return redirect(_next_url(request))
 
 
