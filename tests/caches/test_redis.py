@@ -13,7 +13,7 @@ from portal.caches import redis as tolerant
 from tests.faultproxy import FaultProxy
 
 # An index no other test empties; every key under this run's own prefix.
-INDEX = 14
+INDEX = 11
 
 
 def _cache(port: int) -> tolerant.TolerantRedisCache:
