@@ -23,6 +23,8 @@ from portal.outbox.models import Submission
 from tests.factories import FORM, make_submission, ticket_count
 from tests.faultproxy import FaultProxy
 
+pytestmark = pytest.mark.slow  # a live server, a killed worker process
+
 
 def _reachable(port: int) -> bool:
     try:

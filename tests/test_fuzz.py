@@ -29,7 +29,7 @@ settings.register_profile(
 settings.register_profile("deep", parent=settings.get_profile("suite"), max_examples=500)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "suite"))
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
 ODD = st.sampled_from(
     ["", " ", "\x00", "\ud800", "a\udfffb", "\u202e", "💥" * 50, "x" * 30000, "<script>", "'\""]

@@ -55,6 +55,7 @@ def _read_key(path, barrier, results):
     results.put(local_state.ensure_secret_key(path))
 
 
+@pytest.mark.slow  # several processes
 def test_workers_starting_together_agree_on_one_generated_key(tmp_path):
     # The race lost about 2 trials in 15 before the fix: 10 trials of 8 workers each.
     context = multiprocessing.get_context("fork")

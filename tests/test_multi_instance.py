@@ -31,6 +31,7 @@ POSTGRES_URL = os.environ.get(
 REDIS_URL = os.environ.get("MULTI_INSTANCE_REDIS_URL", "redis://127.0.0.1:6379/14")
 WEBHOOK_SECRET = "whsec_multi_instance_" + secrets.token_hex(8)
 STARTUP_SECONDS = 20
+pytestmark = pytest.mark.slow  # two portal processes and a sandbox server
 
 
 def unavailable(reason: str) -> None:

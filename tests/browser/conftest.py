@@ -91,6 +91,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     missing = _missing()
     for item in mine:
         item.add_marker(pytest.mark.browser)
+        item.add_marker(pytest.mark.slow)
         if missing and not _in_ci():
             item.add_marker(pytest.mark.skip(reason=f"browser tests need Chromium: {missing}"))
 

@@ -80,6 +80,7 @@ def test_it_can_run_twice_without_duplicating_data(sandbox, served):
     assert get_user_model().objects.get(username="admin").check_password(password)
 
 
+@pytest.mark.slow  # starts the demo as a process
 def test_sigterm_stops_the_demo_and_its_outbox_worker(tmp_path):
     """A real `manage.py demo` in its own process: SIGTERM (docker stop, a process
     manager) must not leave its db_worker running."""

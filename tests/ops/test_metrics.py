@@ -245,6 +245,7 @@ def test_breaker_and_budget(client):
     assert value(scrape(client), "portal_tixallo_breaker_open") == 1
 
 
+@pytest.mark.slow  # several processes
 def test_processes_add_up_in_multiprocess_mode(tmp_path):
     """What gunicorn's workers and the outbox worker do: each process its own file, and
     the scrape adds them up."""

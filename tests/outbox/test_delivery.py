@@ -51,6 +51,7 @@ def test_it_keeps_retrying_with_backoff_then_marks_failed(client, sandbox, setti
     assert submission.state == Submission.State.FAILED
 
 
+@pytest.mark.slow  # stress
 def test_two_workers_deliver_a_queue_of_100_exactly_once(sandbox, transactional_db):
     for n in range(100):
         make_submission(
@@ -93,6 +94,7 @@ def test_it_does_not_spin_while_another_worker_holds_the_lease(client, sandbox, 
     assert booked.run_after >= submission.leased_until
 
 
+@pytest.mark.slow  # stress
 def test_200_submissions_under_heavy_faults_make_exactly_200_tickets(sandbox, settings):
     settings.RATE_LIMITS = {
         scope: {"address": (10_000, 60), "email": (10_000, 60)}

@@ -22,7 +22,8 @@ for pk in sys.argv[1:]:
     print("state:", deliver_submission.call(int(pk)))  # among the emails it prints
 """
 
-pytestmark = pytest.mark.django_db(transaction=True)  # rows the worker process sees
+# Rows the worker process sees; a worker process each.
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
 
 
 def deliver_in_another_process() -> list[str]:

@@ -88,6 +88,7 @@ print(json.dumps({
 """
 
 
+@pytest.mark.slow  # a fresh process
 def test_without_portal_sandbox_nothing_of_the_sandbox_is_installed_or_imported(tmp_path):
     import json
     import os

@@ -8,6 +8,7 @@ import pytest
 from tests import processes
 
 HITS, LOCKS = 150, 60
+pytestmark = pytest.mark.slow  # two processes
 
 WORKER = f"""
 import json, sys

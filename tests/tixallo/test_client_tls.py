@@ -12,7 +12,10 @@ from portal.sandbox.server import SandboxServer
 from portal.tixallo import client
 from portal.tixallo.errors import Unavailable
 
-pytestmark = pytest.mark.skipif(not shutil.which("openssl"), reason="needs the openssl command")
+pytestmark = [
+    pytest.mark.skipif(not shutil.which("openssl"), reason="needs the openssl command"),
+    pytest.mark.slow,  # openssl makes a CA and a certificate for each test
+]
 
 
 @pytest.fixture

@@ -41,6 +41,7 @@ def pytest_collection_modifyitems(items: list) -> None:
     for item in items:
         if "tests/topology/" in str(item.path).replace(os.sep, "/"):
             item.add_marker(pytest.mark.topology)
+            item.add_marker(pytest.mark.slow)
 
 
 class Topology:
