@@ -223,7 +223,7 @@ def test_relative_imports_are_resolved():
 CACHE_USERS = {
     "caches/local.py": "the per-process backend itself",
     "caches/redis.py": "the Redis backend itself",
-    "mirror/reads.py": "copies, each used only while the shared markers it carries hold",
+    "mirror/copies.py": "copies, each used only while the shared markers it carries hold",
     "mirror/owners.py": "which email owns a customer id: a miss refreshes every list instead",
     "mirror/public_times.py": "a fetched ticket's change times: a miss costs one fetch",
     "outbox/queue.py": "what is queued for a customer, under their shared change marker",

@@ -5,7 +5,7 @@ The pages hand over one submission and render what comes back."""
 import hashlib
 from datetime import timedelta
 
-from django.core.cache import cache
+from django.core.cache import caches
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 
@@ -80,11 +80,13 @@ def _save(
 
 
 def pending(email: str, kind: str, ticket_id: str = "") -> list[Submission]:
-    """What this customer sent that Tixallo hasn't taken yet, oldest first. Kept in the
-    cache until their submissions change (`changes_of`): pages ask on every render."""
+    """What this customer sent that Tixallo hasn't taken yet, oldest first. Kept in this
+    process's cache under their shared change marker (`changes_of`), so it is dropped by
+    any process's change: pages ask on every render, and an unchanged poll asks no one."""
     email = addresses.canonical(email)
     key = f"outbox:pending:{changes_of(email)}:{kind}:" + _digest(email, ticket_id)
-    found = cache.get(key)
+    local = caches["local"]
+    found = local.get(key)
     if found is None:
         queued = Submission.objects.filter(
             customer_email=email, kind=kind, state=Submission.State.QUEUED
@@ -92,7 +94,7 @@ def pending(email: str, kind: str, ticket_id: str = "") -> list[Submission]:
         if ticket_id:
             queued = queued.filter(ticket_id=ticket_id)
         found = list(queued.order_by("created_at")[:50])
-        cache.set(key, found, 3600)
+        local.set(key, found, 3600)
     return found
 
 
