@@ -1,10 +1,12 @@
-"""Tickets, messages and customers as the portal uses them, parsed tolerantly.
+"""Tickets, messages and customers as the portal uses them, parsed tolerantly; and the
+vocabulary the pages share with the client: field limits, idempotency keys.
 
 Unknown fields are ignored, unknown status and priority values are kept as they
 are, and a missing conversation is an empty one. Only a ticket without an id is
 unusable: `from_api` raises `BadResponse` for it.
 """
 
+import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -157,3 +159,18 @@ class Ticket:
 class TicketPage:
     tickets: tuple[Ticket, ...]
     next_cursor: str | None
+
+
+# --- what the portal sends ------------------------------------------------------
+
+# ASSUMPTION (part B): field limits Tixallo accepts; the portal's forms use the same.
+SUBJECT_MAX = 200
+DESCRIPTION_MAX = 20000
+NAME_MAX = 100
+EMAIL_MAX = 254
+
+
+def new_idempotency_key() -> str:
+    """A fresh key for one action (a form shown): Tixallo does it once however often
+    the same key is sent."""
+    return uuid.uuid4().hex

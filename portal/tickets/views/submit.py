@@ -18,8 +18,8 @@ from portal.tickets.views import action_key, in_page_time, wants_fragment
 from portal.tickets.views.choose import chooser
 from portal.tickets.views.filed import filed_url
 from portal.tickets.views.saved import saved_url
-from portal.tixallo import client
 from portal.tixallo.errors import Invalid
+from portal.tixallo.types import DESCRIPTION_MAX, new_idempotency_key
 
 CHOOSE, UNKNOWN = "choose", "unknown"  # no form named among several; a name not known
 TICKET_FIELDS = ("subject", "description", "customer_email", "customer_name", "priority")
@@ -112,7 +112,7 @@ def _initial(request: HttpRequest) -> dict[str, str]:
     subject or priority from the query string (a link, or the embed snippet's
     data-subject / data-priority)."""
     initial = {
-        "idempotency_key": client.new_idempotency_key(),
+        "idempotency_key": new_idempotency_key(),
         "started": started_now(),
         "customer_email": access.verified_email(request),
         "customer_name": names.for_form(request),
@@ -123,7 +123,7 @@ def _initial(request: HttpRequest) -> dict[str, str]:
 def _carried_over(posted: QueryDict) -> dict[str, str]:
     return {
         "subject": prefill(posted).get("subject", ""),
-        "description": posted.get("description", "")[: client.DESCRIPTION_MAX],
+        "description": posted.get("description", "")[:DESCRIPTION_MAX],
     }
 
 

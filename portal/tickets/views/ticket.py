@@ -32,9 +32,8 @@ from portal.tickets.views import (
     version_of,
     wants_fragment,
 )
-from portal.tixallo import client
 from portal.tixallo.errors import Invalid, TixalloError
-from portal.tixallo.types import Ticket
+from portal.tixallo.types import SUBJECT_MAX, Ticket, new_idempotency_key
 
 TEMPLATE = "tickets/ticket.html"
 
@@ -256,7 +255,7 @@ def follow_up_subject(ticket: Ticket) -> str:
         "number": ticket.ticket_number,
         "subject": ticket.subject,
     }
-    return subject[: client.SUBJECT_MAX]
+    return subject[:SUBJECT_MAX]
 
 
 def _form_template(request: HttpRequest) -> str:
@@ -264,7 +263,7 @@ def _form_template(request: HttpRequest) -> str:
 
 
 def _fresh_key() -> dict[str, str]:
-    return {"idempotency_key": client.new_idempotency_key()}
+    return {"idempotency_key": new_idempotency_key()}
 
 
 def _check_reply(error: Invalid) -> str:
