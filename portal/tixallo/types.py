@@ -1,6 +1,6 @@
 """Tixallo's vocabulary, the one part of `tixallo` the pages use: what Tixallo answers
-(tickets, messages, customers) and what the portal sends it (`NewTicket`, `Reply`, their
-field limits, idempotency keys).
+(tickets, messages, customers), what the portal sends it (`NewTicket`, `Reply`, their
+field limits, idempotency keys) and the webhook `Event` it delivers.
 
 Answers are parsed tolerantly: unknown fields are ignored, unknown status and priority
 values are kept as they are, and a missing conversation is an empty one. Only a ticket
@@ -237,3 +237,25 @@ class Reply:
             customer_email=_text(data, "customer_email"),
             keep_solved=bool(data.get("keep_solved")),
         )
+
+
+# --- what Tixallo's webhooks deliver ----------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """One signed delivery, read once (`portal.webhooks.events.parse`) and handed on as it
+    is: to the mirror (what changed) and to `portal.outbox.agent_answers` (an email?)."""
+
+    id: str
+    type: str
+    ticket_id: str
+    changed_at: datetime | None  # the ticket's updated_at as of this event, if it says
+    public: bool  # False for an agent's internal note (`public: false`)
+    customer_id: str = ""  # a ticket event's; a message event names only the ticket
+    customer_email: str = ""  # when the ticket in the event carries its customer
+    created_at: datetime | None = None  # when Tixallo made the event (for the lag metric)
+    message_id: str = ""  # message.created: the message's id (a number read as text)
+    from_agent: bool = False  # message.created: an agent wrote it
+    status: str = ""  # ticket.*: the ticket's status
+    updated_at: str = ""  # ticket.*: its updated_at as Tixallo wrote it
