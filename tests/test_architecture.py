@@ -18,7 +18,8 @@ PORTAL = Path(__file__).resolve().parent.parent / "portal"
 ALLOWED = {
     # The customer pages: who the visitor is (customers), reads through the mirror,
     # writes handed to the outbox, the configuration. From tixallo only its vocabulary:
-    # types, errors, field limits and idempotency keys (no client calls). The admin's
+    # types, errors, field limits and idempotency keys (no client calls: CLIENT_USERS
+    # below). The admin's
     # request forms: their fields on the submit form and in the description.
     # A form's start token is used once in all processes (shared).
     # A request's rating and its muted answer emails are kept by their own apps.
@@ -34,7 +35,8 @@ ALLOWED = {
         "mutes",
     },
     # The same pages in a frame: the identity the host vouches for (customers), the
-    # submit form's prefill rules (tickets.forms, never its views), the loopback check;
+    # submit form's prefill rules (tickets.forms, never its views), the loopback check
+    # (tixallo.addresses);
     # a request form's field labels, to give back what was typed when cookies are blocked.
     "embed": {"customers", "config", "tickets", "tixallo", "requestforms"},
     # Who the visitor is: proven email, signed links, the session; the ticket check
@@ -207,6 +209,37 @@ def test_only_the_demo_wiring_knows_the_sandbox():
         if target in ONLY_IMPORTED_BY and source not in ONLY_IMPORTED_BY[target]
     }
     assert importers == {}
+
+
+# Who may import the client itself (issue 20): those that call Tixallo (the mirror reads,
+# the outbox writes), the apps that hand it what only the portal knows at start, and the
+# admin's connection settings. Everyone else takes tixallo's vocabulary only: `types`
+# (field limits, keys, the records sent), `errors`, `addresses`.
+CLIENT_USERS = {
+    "mirror/reads.py": "reads tickets and lists (get_ticket, list_tickets), in the page's time",
+    "mirror/apps.py": "hands the client the request budget at start (use_gate)",
+    "outbox/delivery.py": "sends submissions (create_ticket, add_message, mark_solved)",
+    "outbox/solve.py": "the customer's 'This is solved', sent at once (mark_solved)",
+    "config/apps.py": "hands the client its connection at start (use_connection)",
+    "config/current.py": "the Connection it hands over, built from the settings row",
+    "config/connection_check.py": "admin's 'Test connection' (check_connection)",
+    "config/forms.py": "an entered base URL is checked as the client will use it (base_url)",
+    "ops/apps.py": "hands the client who counts its answers, for /metrics (report_to)",
+    "demo/apps.py": "hands the client the sandbox's in-process transport (use_transport)",
+    # A page's calls, made through mirror and outbox, end within its time (deadline).
+    "tickets/views/__init__.py": "in_page_time bounds the page's calls (deadline), makes none",
+}
+
+
+def test_only_listed_modules_import_the_tixallo_client():
+    importers = {
+        str(path.relative_to(PORTAL))
+        for path in _portal_modules()
+        if path.parent.name != "tixallo"
+        and any(name.startswith("portal.tixallo.client") for name in imports_of(path))
+    }
+    # Equal, not within: a listed module that stops calling is taken off the list too.
+    assert importers == set(CLIENT_USERS)
 
 
 def test_relative_imports_are_resolved():

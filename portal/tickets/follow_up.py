@@ -12,8 +12,7 @@ from portal.mirror import reads
 from portal.mutes.models import is_muted
 from portal.satisfaction import ratings
 from portal.tickets.follow_up_forms import RatingForm
-from portal.tixallo import client
-from portal.tixallo.types import Ticket
+from portal.tixallo.types import Ticket, new_idempotency_key
 
 
 def rating_context(
@@ -25,7 +24,7 @@ def rating_context(
         return {"ticket_open": True}
     rating = ratings.rating_of(ticket.id)
     if form is None:
-        initial = {"idempotency_key": client.new_idempotency_key()}
+        initial = {"idempotency_key": new_idempotency_key()}
         if rating:
             initial |= {"rating": rating.rating, "comment": rating.comment}
         form = RatingForm(initial=initial)

@@ -19,7 +19,6 @@ from portal.config.current import absolute_url
 from portal.customers import access, ratelimit
 from portal.mirror import reads
 from portal.outbox import queue, solve
-from portal.outbox.models import Submission
 from portal.tickets import status, trouble
 from portal.tickets.forms import ReplyForm, ticket_id_or_blank
 from portal.tickets.views import (
@@ -32,9 +31,8 @@ from portal.tickets.views import (
     version_of,
     wants_fragment,
 )
-from portal.tixallo import client
 from portal.tixallo.errors import Invalid, TixalloError
-from portal.tixallo.types import Ticket
+from portal.tixallo.types import SUBJECT_MAX, Reply, Ticket, new_idempotency_key
 
 TEMPLATE = "tickets/ticket.html"
 
@@ -121,12 +119,9 @@ def _reply(request: HttpRequest, copy: reads.Copy, url: str) -> HttpResponse:
     if wait := ratelimit.email_wait("reply", email):
         return trouble.too_many(request, _form_template(request), context, wait)
     _submission, error = queue.submit(
-        kind=Submission.Kind.REPLY,
-        payload={"body": form.cleaned_data["body"], "customer_email": email},
-        email=email,
+        Reply(ticket.id, body=form.cleaned_data["body"], customer_email=email),
         key=action_key(form.cleaned_data["idempotency_key"], ticket.id, email),
         site_url=absolute_url(request, "/"),
-        ticket_id=ticket.id,
     )
     if error is not None and error.type == "ticket_closed":
         with suppress(TixalloError):  # the page shows "Closed" too, if Tixallo tells
@@ -256,7 +251,7 @@ def follow_up_subject(ticket: Ticket) -> str:
         "number": ticket.ticket_number,
         "subject": ticket.subject,
     }
-    return subject[: client.SUBJECT_MAX]
+    return subject[:SUBJECT_MAX]
 
 
 def _form_template(request: HttpRequest) -> str:
@@ -264,7 +259,7 @@ def _form_template(request: HttpRequest) -> str:
 
 
 def _fresh_key() -> dict[str, str]:
-    return {"idempotency_key": client.new_idempotency_key()}
+    return {"idempotency_key": new_idempotency_key()}
 
 
 def _check_reply(error: Invalid) -> str:
