@@ -20,6 +20,8 @@ from portal.tixallo.errors import TixalloError
 
 @dataclass(frozen=True)
 class Door:
+    """How this visitor came to the request."""
+
     ticket_id: str
     via_link: bool
     page_url: str  # the request's page in the mount this request came through
@@ -51,7 +53,8 @@ def owned_ticket(
     expired: Callable[[HttpRequest, Door], HttpResponse] = expired_at_page,
 ) -> Callable[[View], View]:
     """The view is called as `view(request, door, copy)`. A forged link, a guessed id or
-    someone else's ticket is a 404 (`access`)."""
+    someone else's ticket is a 404 (`access`). The defaults are an action's answers (a
+    rating, the answer-emails switch)."""
 
     def decorate(view: View) -> View:
         @functools.wraps(view)

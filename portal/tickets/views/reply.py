@@ -42,7 +42,7 @@ def failed(request: HttpRequest, door: Door, error: TixalloError) -> HttpRespons
 def _kept(
     request: HttpRequest, door: Door, why: str, status: int, signin_needed: bool = False
 ) -> HttpResponse:
-    kept = {"url": door.page_url, "reply_url": door.page_url + "reply/", "can_reply": True}
+    kept = {"reply_url": door.page_url + "reply/", "can_reply": True}
     kept |= {"form": ReplyForm(request.POST), "trouble": why, "signin_needed": signin_needed}
     template = form_template(request) if request.htmx else "tickets/reply_trouble.html"
     return render(request, template, kept, status=status)
