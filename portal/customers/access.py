@@ -1,6 +1,9 @@
 """Who may see which ticket. The portal holds a workspace-wide key, so this module
 alone decides: a customer sees a ticket whose customer email they have proven
 (a sign-in link), or one a signed ticket link names. Anything else is a 404.
+
+Every signed token a customer holds is made and checked here: ticket, sign-in and
+confirmation links, and the addresses of the pages after a submission.
 """
 
 import secrets
