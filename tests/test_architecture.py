@@ -35,7 +35,8 @@ ALLOWED = {
         "mutes",
     },
     # The same pages in a frame: the identity the host vouches for (customers), the
-    # submit form's prefill rules (tickets.forms, never its views), the loopback check
+    # submit form's prefill rules (tickets.forms, never its views), each action's page
+    # (tickets.urls.PAGE_OF_ACTION, for "open in a new tab"), the loopback check
     # (tixallo.addresses);
     # a request form's field labels, to give back what was typed when cookies are blocked.
     "embed": {"customers", "config", "tickets", "tixallo", "requestforms"},
