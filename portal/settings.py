@@ -91,6 +91,9 @@ TIXALLO_RETRY_BASE_DELAY = env_float("TIXALLO_RETRY_BASE_DELAY", 0.25)
 # What a customer's page may spend on Tixallo in all (one try per call, no retries), so
 # it answers within 2 s however Tixallo fails: then the last copy, or the outbox.
 TIXALLO_PAGE_SECONDS = env_float("TIXALLO_PAGE_SECONDS", 1.5)
+# How late another process's change may show (a poll's change markers, admins' edits):
+# each process reuses what it read from the shared store this long (portal.shared.store).
+SHARED_READ_THROUGH_SECONDS = env_float("SHARED_READ_THROUGH_SECONDS", 1.0)
 # Circuit breaker: after this many failures within the window (s), pause calls (s).
 TIXALLO_BREAKER_FAILURES = env_int("TIXALLO_BREAKER_FAILURES", 5)
 TIXALLO_BREAKER_WINDOW = env_int("TIXALLO_BREAKER_WINDOW", 30)
@@ -295,6 +298,14 @@ CACHES = {
         "OPTIONS": {"MAX_ENTRIES": 5000},
     }
 }
+# What is addressed by a version read from the shared store (a ticket's copy under its
+# markers, what is queued under the customer's marker), kept in each process with Redis
+# too: an unchanged poll then asks Redis nothing (docs/architecture.md, "Where state lives").
+CACHES["local"] = {
+    "BACKEND": "portal.caches.local.LocalCache",
+    "LOCATION": "local",
+    "OPTIONS": {"MAX_ENTRIES": 5000},
+}
 # {% cache %} fragments: drawn HTML addressed by the version of what it shows (docs/
 # architecture.md, "Where state lives"), so each process keeps its own, with Redis too:
 # a missed invalidation can't show old state, and a page asks Redis two times fewer.
@@ -329,7 +340,7 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_ENGINE = (
     "django.contrib.sessions.backends.cached_db"
     if REDIS_URL
-    else "django.contrib.sessions.backends.db"
+    else "portal.customers.session_rows"  # Django's `db`, read with one plain query
 )
 # The cookie outlives the longest idle limit an admin may set (90 days): the limits
 # themselves are kept by portal.customers.sessions, which renews the cookie at most

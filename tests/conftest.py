@@ -100,6 +100,7 @@ def _fresh_cache():
     from portal.shared import store
 
     cache.clear()
+    caches["local"].clear()
     caches["template_fragments"].clear()
     trust.forget_memo()
     store.forget_memo()

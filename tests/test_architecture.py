@@ -4,7 +4,7 @@ they hand work to, the cached view of Tixallo, and the client, which speaks HTTP
 
     tickets, embed  →  customers, outbox  →  mirror  →  tixallo
     webhooks → outbox, mirror      ops → (reads the state of all of them)
-    config and telemetry beside them: config → tixallo; telemetry imports nothing
+    config and telemetry beside them: config → tixallo; telemetry → shared only
     demo → sandbox: the one wiring point to the stand-in Tixallo, installed with it
 
 The top-level modules (settings, urls, wsgi, asgi, local_state) are the wiring and may
@@ -18,7 +18,8 @@ PORTAL = Path(__file__).resolve().parent.parent / "portal"
 ALLOWED = {
     # The customer pages: who the visitor is (customers), reads through the mirror,
     # writes handed to the outbox, the configuration. From tixallo only its vocabulary:
-    # types, errors, field limits and idempotency keys (no client calls). The admin's
+    # types, errors, field limits and idempotency keys (no client calls: CLIENT_USERS
+    # below). The admin's
     # request forms: their fields on the submit form and in the description.
     # A form's start token is used once in all processes (shared).
     # A request's rating and its muted answer emails are kept by their own apps.
@@ -34,7 +35,9 @@ ALLOWED = {
         "mutes",
     },
     # The same pages in a frame: the identity the host vouches for (customers), the
-    # submit form's prefill rules (tickets.forms, never its views), the loopback check;
+    # submit form's prefill rules (tickets.forms, never its views), each action's page
+    # (tickets.urls.PAGE_OF_ACTION, for "open in a new tab"), the loopback check
+    # (tixallo.addresses);
     # a request form's field labels, to give back what was typed when cookies are blocked.
     "embed": {"customers", "config", "tickets", "tixallo", "requestforms"},
     # Who the visitor is: proven email, signed links, the session; the ticket check
@@ -66,7 +69,9 @@ ALLOWED = {
     # Its version, bumped by a save, in the shared store: every process follows.
     "config": {"tixallo", "shared"},
     "tixallo": set(),  # the API client: HTTP only; the apps plug in what it needs
-    "telemetry": set(),  # counters and log lines: any package may record, it imports none
+    # Counters and log lines: any package may record. Tixallo's last answers for the
+    # health page go to the shared store, so every process shows the same.
+    "telemetry": {"shared"},
     "caches": set(),  # cache backends named by settings.CACHES
     # State every process agrees on (Redis or a table): logs a Redis outage as the
     # cache does. Any package may use it.
@@ -209,6 +214,37 @@ def test_only_the_demo_wiring_knows_the_sandbox():
     assert importers == {}
 
 
+# Who may import the client itself (issue 20): those that call Tixallo (the mirror reads,
+# the outbox writes), the apps that hand it what only the portal knows at start, and the
+# admin's connection settings. Everyone else takes tixallo's vocabulary only: `types`
+# (field limits, keys, the records sent), `errors`, `addresses`.
+CLIENT_USERS = {
+    "mirror/reads.py": "reads tickets and lists (get_ticket, list_tickets), in the page's time",
+    "mirror/apps.py": "hands the client the request budget at start (use_gate)",
+    "outbox/delivery.py": "sends submissions (create_ticket, add_message, mark_solved)",
+    "outbox/solve.py": "the customer's 'This is solved', sent at once (mark_solved)",
+    "config/apps.py": "hands the client its connection at start (use_connection)",
+    "config/current.py": "the Connection it hands over, built from the settings row",
+    "config/connection_check.py": "admin's 'Test connection' (check_connection)",
+    "config/forms.py": "an entered base URL is checked as the client will use it (base_url)",
+    "ops/apps.py": "hands the client who counts its answers, for /metrics (report_to)",
+    "demo/apps.py": "hands the client the sandbox's in-process transport (use_transport)",
+    # A page's calls, made through mirror and outbox, end within its time (deadline).
+    "tickets/views/__init__.py": "in_page_time bounds the page's calls (deadline), makes none",
+}
+
+
+def test_only_listed_modules_import_the_tixallo_client():
+    importers = {
+        str(path.relative_to(PORTAL))
+        for path in _portal_modules()
+        if path.parent.name != "tixallo"
+        and any(name.startswith("portal.tixallo.client") for name in imports_of(path))
+    }
+    # Equal, not within: a listed module that stops calling is taken off the list too.
+    assert importers == set(CLIENT_USERS)
+
+
 def test_relative_imports_are_resolved():
     """The graph would miss `from . import breaker` otherwise (tixallo uses them)."""
     assert "portal.tixallo.breaker" in imports_of(PORTAL / "tixallo" / "client.py")
@@ -223,13 +259,12 @@ def test_relative_imports_are_resolved():
 CACHE_USERS = {
     "caches/local.py": "the per-process backend itself",
     "caches/redis.py": "the Redis backend itself",
-    "mirror/reads.py": "copies, each used only while the shared markers it carries hold",
+    "mirror/copies.py": "copies, each used only while the shared markers it carries hold",
     "mirror/owners.py": "which email owns a customer id: a miss refreshes every list instead",
     "mirror/public_times.py": "a fetched ticket's change times: a miss costs one fetch",
     "outbox/queue.py": "what is queued for a customer, under their shared change marker",
     "tickets/status.py": "the admin's wordings, under their shared version",
     "requestforms/catalogue.py": "the admin's request forms, under their shared version",
-    "telemetry/metrics.py": "the last call's outcome for the health page (this process's)",
     "ops/probes.py": "readyz: that the cache answers",
 }
 # What only a store shared by every process does right: counting, taking a lock, setting

@@ -86,6 +86,8 @@ def portals(database, shared_cache, tmp_path, settings):
         "SECRET_KEY": secret_key,
         "TIXALLO_WEBHOOK_SECRET": WEBHOOK_SECRET,
         "PORTAL_CACHE_SECONDS": "300",  # only a webhook can make the page change here
+        # The next poll, not one a second later: no process reuses what it read of the store.
+        "SHARED_READ_THROUGH_SECONDS": "0",
         "STATIC_ROOT": str(tmp_path / "static"),
         "SECURE_COOKIES": "0",
         "LOG_LEVEL": "WARNING",

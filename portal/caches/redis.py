@@ -12,7 +12,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from django.core.cache.backends.redis import RedisCache
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
@@ -49,7 +49,29 @@ def _missing(*args: Any, **kwargs: Any) -> Any:
     raise ValueError("the cache is unavailable")  # incr: callers treat it as a missing key
 
 
+class OneClientPerPool(RedisCacheClient):
+    """A speed trick. Django makes a new `redis.Redis` for every cache call: about 55 µs
+    in redis-py 6, as much as the GET it sends, and a poll with Redis makes three (bench,
+    Redis shape: an unchanged ticket poll from 0.47× to 0.5x× the hello view). The client
+    is a thin, thread-safe front of its connection pool, so one per pool serves all."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._clients = {}
+
+    def get_client(self, key: str | None = None, *, write: bool = False) -> Any:
+        index = self._get_connection_pool_index(write)
+        if (client := self._clients.get(index)) is None:
+            pool = self._get_connection_pool(write)
+            client = self._clients[index] = self._client(connection_pool=pool)
+        return client
+
+
 class TolerantRedisCache(OwnKeys, RedisCache):
+    def __init__(self, server: str, params: dict) -> None:
+        super().__init__(server, params)
+        self._class = OneClientPerPool
+
     # get_or_set goes through get and add, so it needs nothing of its own.
     get = _tolerant("get", lambda key, default=None, version=None: default)
     get_many = _tolerant("get_many", lambda *args, **kwargs: {})

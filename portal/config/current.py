@@ -76,7 +76,7 @@ def load_row() -> PortalSettings:
 def portal_config() -> PortalConfig:
     """The configuration in force now (see the module's docstring for how fresh)."""
     global _memo
-    version = store.get(VERSION_KEY, within=VERSION_READ_THROUGH, also_on_redis=True)
+    version = store.get(VERSION_KEY, within=VERSION_READ_THROUGH)
     if version is None:  # first use, or the store was emptied: a new one
         version = store.bump(VERSION_KEY)
     # The environment is part of the key: tests (and only tests) change settings live.

@@ -5,7 +5,7 @@ from urllib.parse import urlsplit
 
 from django.http import HttpRequest
 
-from portal.tixallo import client
+from portal.tixallo.addresses import is_loopback
 
 HOST = re.compile(r"[a-z0-9.-]+|\[[0-9a-f:.]+\]")
 
@@ -21,7 +21,7 @@ def origin_of(text: str) -> str:
         return ""
     if parts.path not in ("", "/") or parts.query or parts.fragment or parts.username:
         return ""
-    if parts.scheme == "http" and not client.is_loopback(parts.hostname):
+    if parts.scheme == "http" and not is_loopback(parts.hostname):
         return ""
     host = f"[{parts.hostname}]" if ":" in parts.hostname else parts.hostname
     origin = f"{parts.scheme}://{host}" + (f":{port}" if port else "")

@@ -20,7 +20,8 @@ from django.views.decorators.debug import sensitive_variables
 from portal.config.current import PortalConfig
 from portal.customers import access, names
 from portal.shared import store
-from portal.tixallo import addresses, client
+from portal.tixallo import addresses
+from portal.tixallo.types import EMAIL_MAX, NAME_MAX
 
 ALGORITHM = "HS256"
 MAX_LIFETIME = 3600  # seconds: a token living longer is refused, so a leaked one soon expires
@@ -118,7 +119,7 @@ def locked_fields(request: HttpRequest) -> dict[str, str]:
 
 
 def _email(value: object) -> str:
-    if not isinstance(value, str) or len(value) > client.EMAIL_MAX:
+    if not isinstance(value, str) or len(value) > EMAIL_MAX:
         raise Refused("the email claim is not an email address")
     try:
         value.encode("utf-8")  # JSON may carry lone surrogates
@@ -135,4 +136,4 @@ def _email(value: object) -> str:
 def _name(value: object) -> str:
     if not isinstance(value, str):
         raise Refused("the name claim is not a string")
-    return " ".join(value.split())[: client.NAME_MAX]
+    return " ".join(value.split())[:NAME_MAX]

@@ -5,5 +5,5 @@ third-party iframe, the demo shop's page.
 
 May import: customers (the identity the host vouches for), config, tickets.forms (the
 submit form's prefill rules, never its views), requestforms (a form's field labels, for
-the refusal page), tixallo (the loopback check).
+the refusal page), tixallo (the loopback check, `addresses`).
 """

@@ -27,7 +27,7 @@ from django.http import HttpRequest, HttpResponse
 from django.http.request import split_domain_port
 
 from portal.config.current import for_request
-from portal.tixallo.client import is_loopback
+from portal.tixallo.addresses import is_loopback
 
 NATIVE = "partitioned" in Morsel._reserved  # Python 3.14+
 

@@ -18,12 +18,12 @@ kept for `REFUSAL_SECONDS`, so a repeated guess costs Tixallo nothing.
 
 Where things live (docs/architecture.md, "Where state lives"): the change markers, locks
 and "just failed" notes in the shared store (`portal.shared.store`), which every process
-sees; the copies in Django's cache, per process without Redis. A copy carries the markers
-it was fetched under and is used only while they are the shared ones, so a process that
-missed an invalidation reads again instead of showing an old state. A page's read of the
-markers is a read-through of `MARKS_READ_THROUGH` seconds per process (on the database
-store; Redis is asked every time): a change made in another process (an event, the
-worker's delivery) shows at most that much later.
+sees; the copies in this process, and with Redis in the cache too (`copies`). A copy
+carries the markers it was fetched under and is used only while they are the shared ones,
+so a process that missed an invalidation reads again instead of showing an old state. A
+page's read of the markers is a read-through of `MARKS_READ_THROUGH` seconds per process:
+a change made in another process (an event, the worker's delivery) shows at most that
+much later.
 """
 
 import hashlib
@@ -31,45 +31,25 @@ import pickle
 import secrets
 import time
 from collections.abc import Callable
-from typing import NamedTuple
 
 from django.conf import settings
-from django.core.cache import cache
 
-from portal.mirror import budget, owners, public_times, trust
+from portal.mirror import budget, copies, owners, public_times, trust
+from portal.mirror.copies import Copy
 from portal.shared import store
 from portal.telemetry import metrics
 from portal.tixallo import addresses, client
 from portal.tixallo.errors import Invalid, NotFound, RateLimited, Unavailable
 from portal.tixallo.types import Ticket, TicketPage
 
-STALE_SECONDS = 24 * 3600  # the last copy seen, for when Tixallo can't answer
-REFUSAL_SECONDS = 60
+STALE_SECONDS = copies.STALE_SECONDS
+REFUSAL_SECONDS = copies.REFUSAL_SECONDS
 POLL_PATIENCE = 300  # seconds; a poll's copy this old is refreshed like a first view
 MARK_SECONDS = 30 * 24 * 3600  # outlives every copy: a lost marker only costs a fetch
 WAIT_STEP = 0.02
 MARKS_READ_THROUGH = 1.0  # seconds; only where a page reads a copy, never when storing one
 ALL_LISTS = "mirror:lists:all"
 REFUSALS = {"not found": NotFound, "invalid": Invalid}
-
-
-class Copy(NamedTuple):
-    """What the cache keeps. A tuple with the value still pickled inside: a poll reads
-    the fingerprint and the owner without unpickling a whole conversation."""
-
-    blob: bytes  # the Ticket or TicketPage, pickled; b"" for a refusal
-    fetched_at: float
-    marks: tuple[int, ...]  # the change markers in force when its fetch began
-    fingerprint: str  # of what a customer sees: polls compare it, nothing is rendered
-    updated_at: float | None = None  # a ticket's, as a unix time
-    refused: str = ""  # a key of REFUSALS: Tixallo's answer, kept briefly
-    ident: str = ""  # a ticket's id
-    owner: str = ""  # a ticket's customer email, lowercased
-    fetch: str = ""  # which fetch stored it: waiters know a new copy when they see one
-
-    @property
-    def value(self) -> Ticket | TicketPage | None:
-        return pickle.loads(self.blob) if self.blob else None  # noqa: S301 - our own cache
 
 
 # --- reading -------------------------------------------------------------------
@@ -135,9 +115,7 @@ def not_theirs(email: str, ticket_id: str) -> bool:
     mark_keys = (_customer_mark(email), ALL_LISTS)
     found = _found(key, mark_keys, within=MARKS_READ_THROUGH)
     copy = found.get(key)
-    if copy is None or copy.refused or not _current(copy, mark_keys, found):
-        return False
-    if time.time() - copy.fetched_at >= trust.trusted_for():
+    if copy is None or not _trusted(copy, mark_keys, found) or copy.refused:
         return False  # a ticket made since (by an agent, by email) may be missing
     page = copy.value
     return page.next_cursor is None and all(t.id != ticket_id for t in page.tickets)
@@ -152,13 +130,11 @@ def _read(
 ) -> Copy:
     found = _found(key, mark_keys, within=MARKS_READ_THROUGH)
     old = found.get(key)
-    if old is not None and _current(old, mark_keys, found):
-        age = time.time() - old.fetched_at
-        if old.refused and age < REFUSAL_SECONDS:
+    if old is not None and _trusted(old, mark_keys, found):
+        if old.refused:
             raise REFUSALS[old.refused](f"Tixallo said {old.refused} (kept {REFUSAL_SECONDS} s)")
-        if not old.refused and age < trust.trusted_for():
-            metrics.cache_read("hit")
-            return old
+        metrics.cache_read("hit")
+        return old
     metrics.cache_read("miss")
     while not store.add(f"{key}:lock", True, _flight_seconds()):
         waited = _wait_for_flight(key, mark_keys, old)
@@ -190,7 +166,7 @@ def _fetch(
         except (NotFound, Invalid) as refusal:
             kind = "not found" if isinstance(refusal, NotFound) else "invalid"
             refused = Copy(b"", time.time(), marks, "", refused=kind, fetch=_fetch_id())
-            cache.set(key, refused, REFUSAL_SECONDS)
+            copies.put(key, refused)
             raise
         except (Unavailable, RateLimited):
             store.set(f"{key}:failed", time.time(), 5)  # waiters answer at once, as we do
@@ -203,7 +179,7 @@ def _fetch(
         aged = old is not None and not old.refused and _current(old, mark_keys, found)
         learn(copy, value, old if aged else None, found)
         if _current(copy, mark_keys, store.get_many(mark_keys)):
-            cache.set(key, copy, STALE_SECONDS)
+            copies.put(key, copy)
             if not settings.REDIS_URL:  # the cache is this process's own
                 store.set(f"{key}:last", copy, STALE_SECONDS)
         # else an event came during the fetch: this answer is not put back
@@ -247,7 +223,8 @@ def _wait_for_flight(key: str, mark_keys: tuple[str, ...], old: Copy | None) -> 
     deadline = time.monotonic() + (left if page_bound else patience)
     while time.monotonic() < deadline:
         _pause(WAIT_STEP)
-        found = _found(key, (*mark_keys, f"{key}:lock", f"{key}:failed"))
+        flags = (f"{key}:lock", f"{key}:failed")
+        found = _found(key, mark_keys, flags=flags, newer_than=old)
         copy = found.get(key)
         newer = copy is not None and (old is None or copy.fetch != old.fetch)
         if newer and _current(copy, mark_keys, found):
@@ -274,13 +251,36 @@ def _last_seen(key: str, old: Copy | None) -> Copy | None:
     return old if old is not None and not old.refused else None
 
 
-def _found(key: str, shared_keys: tuple[str, ...], *, within: float = 0.0) -> dict:
-    """The copy under `key` (from the cache) with the markers and flags (from the store)."""
-    found = store.get_many(shared_keys, within=within)
-    copy = cache.get(key)
+def _found(
+    key: str,
+    mark_keys: tuple[str, ...],
+    *,
+    flags: tuple[str, ...] = (),
+    within: float = 0.0,
+    newer_than: Copy | None = None,
+) -> dict:
+    """The copy under `key` (`copies`) with the markers and `flags` (from the store): this
+    process's own if it can serve (trusted, and not `newer_than`'s fetch), else the one
+    another instance stored (with Redis)."""
+    found = store.get_many((*mark_keys, *flags), within=within)
+
+    def usable(copy: Copy) -> bool:
+        if newer_than is not None and copy.fetch == newer_than.fetch:
+            return False
+        return _trusted(copy, mark_keys, found)
+
+    copy = copies.get(key, usable)
     if copy is not None:
         found[key] = copy
     return found
+
+
+def _trusted(copy: Copy, mark_keys: tuple[str, ...], found: dict) -> bool:
+    """Current under the shared markers, and young enough to show without asking."""
+    if not _current(copy, mark_keys, found):
+        return False
+    age = time.time() - copy.fetched_at
+    return age < (REFUSAL_SECONDS if copy.refused else trust.trusted_for())
 
 
 def unanswered_since(copy: Copy) -> float | None:

@@ -15,7 +15,7 @@ from django.conf import settings
 from django.core import checks
 
 from portal.config.current import load_row, portal_config
-from portal.tixallo.client import is_loopback
+from portal.tixallo.addresses import is_loopback
 
 log = logging.getLogger("portal.checks")
 

@@ -2,13 +2,13 @@
 (heard from Tixallo's webhooks), once per message, if the admin switched it on
 (portal settings: off by default, since Tixallo may email customers itself).
 
-The webhook receiver calls `heard()` with the event it applied; the email itself is
+The webhook receiver calls `heard()` with the event it read and applied (parsed once,
+`webhooks.events.parse`: nothing here reads the body again); the email itself is
 sent by the outbox worker (`mail_answer`), so the webhook is answered at once. The
 email is in the language the customer last used on the portal and carries the
 private ticket link, as the confirmation does.
 """
 
-import json
 import logging
 from datetime import timedelta
 
@@ -26,7 +26,7 @@ from portal.mutes.models import is_muted
 from portal.outbox import emails
 from portal.outbox.models import CustomerNotice, Submission, TicketStatusSeen
 from portal.tixallo.errors import TixalloError
-from portal.tixallo.types import short_text
+from portal.tixallo.types import Event
 
 log = logging.getLogger("portal.outbox")
 KEEP = timedelta(days=90)
@@ -35,35 +35,24 @@ ID_LENGTH = CustomerNotice._meta.get_field("ticket_id").max_length
 STATUS_LENGTH = TicketStatusSeen._meta.get_field("status").max_length
 
 
-def heard(body: bytes, in_order: bool, site_url: str) -> None:
+def heard(event: Event, in_order: bool, site_url: str) -> None:
     """After the receiver applied an event (`in_order`: not older than a change already
     heard of): book an email if it is an agent's public message or the ticket's change
     to solved, and the switch is on. A late message is still news; a late status is not."""
     if not portal_config().email_agent_answers:
         return  # nothing of the event is stored: the switch may stay off for good
-    try:
-        event = json.loads(body)
-        kind, data = event["type"], event["data"]
-    except (ValueError, KeyError, TypeError):
-        return
-    if not isinstance(data, dict):
-        return
-    # Webhook values go into this app's own columns: the receiver's checks for ids. A
-    # number is a message id too (the client reads ids as text the same way).
-    raw_id = data.get("id")
-    item_id = short_text(str(raw_id) if type(raw_id) is int else raw_id, ID_LENGTH)
-    ticket_id = short_text(data.get("ticket_id") or data.get("id"), ID_LENGTH)
-    if not (item_id and ticket_id):
+    ticket_id, message_id = event.ticket_id, event.message_id
+    # This app's own columns are shorter than the receiver's: longer ids fit none.
+    if len(ticket_id) > ID_LENGTH or len(message_id) > ID_LENGTH:
         return
     key = ""
-    if kind == "message.created":
-        if data.get("author_type") == "agent" and data.get("public") is not False:
-            key = f"message:{item_id}"
-    elif in_order and (status := short_text(data.get("status"), STATUS_LENGTH)):
+    if event.type == "message.created":
+        if message_id and event.from_agent and event.public:
+            key = f"message:{message_id}"
+    elif in_order and (status := event.status) and len(status) <= STATUS_LENGTH:
         if _status_changed(ticket_id, status) and status == "solved" and not _rated(ticket_id):
-            key = f"solved:{ticket_id}:{short_text(data.get('updated_at'))}"
+            key = f"solved:{ticket_id}:{event.updated_at}"
     if key and _claim(key, ticket_id):
-        message_id = item_id if kind == "message.created" else ""
         mail_answer.enqueue(ticket_id, message_id, site_url)
 
 
@@ -123,7 +112,7 @@ def _rated(ticket_id: str) -> bool:
     and a rating not delivered yet (queued during an outage, held, or being delivered
     right now: the row stays queued until delivery finishes) counts as given just now."""
     since = timezone.now() - RATED_QUIET
-    rated = Submission.objects.filter(ticket_id=ticket_id, payload__keep_solved=True)
+    rated = Submission.objects.filter(ticket_id=ticket_id, payload__keep_solved=True)  # Reply
     pending = [Submission.State.QUEUED, Submission.State.HELD]
     return rated.filter(Q(delivered_at__gte=since) | Q(state__in=pending)).exists()
 

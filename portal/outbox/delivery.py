@@ -1,5 +1,7 @@
 """Send one queued submission to Tixallo, always with its own idempotency key, so a
-retry after a dropped response creates nothing new.
+retry after a dropped response creates nothing new; record the outcome on the row and,
+once Tixallo has it, tell the mirror (the customer's pages read afresh). The only
+module of the outbox that calls Tixallo for a submission and drops cached copies.
 
 A worker first takes a lease on the row with one UPDATE (atomic on SQLite and
 PostgreSQL alike): two workers never send the same submission at the same time,
@@ -20,6 +22,7 @@ from portal.mirror import reads
 from portal.outbox.models import Submission
 from portal.tixallo import client
 from portal.tixallo.errors import Invalid, TixalloError
+from portal.tixallo.types import NewTicket
 
 log = logging.getLogger("portal.outbox")
 LEASE = timedelta(seconds=60)
@@ -49,6 +52,8 @@ def send(submission: Submission) -> Invalid | None:
     except Invalid as error:
         _finish(submission, Submission.State.REJECTED, error=error.message)
         log.error("Submission %s refused by Tixallo: %s", submission.reference, error.message)
+        if error.type == "ticket_closed":  # a reply to a ticket closed meanwhile
+            reads.forget_ticket(submission.ticket_id)
         return error
     except TixalloError as error:
         _retry_later(submission, error.message)
@@ -92,19 +97,26 @@ def _after(submission: Submission, earlier: Submission) -> None:
 
 
 def _post(submission: Submission) -> None:
-    payload = submission.payload
-    if submission.kind == Submission.Kind.TICKET:
-        ticket = client.create_ticket(**payload, idempotency_key=submission.idempotency_key)
+    sent, key = submission.sent, submission.idempotency_key
+    if isinstance(sent, NewTicket):
+        ticket = client.create_ticket(
+            subject=sent.subject,
+            description=sent.description,
+            customer_email=sent.customer_email,
+            customer_name=sent.customer_name,
+            priority=sent.priority,
+            idempotency_key=key,
+        )
         submission.ticket_id, submission.ticket_number = ticket.id, ticket.ticket_number
     else:
-        message = {name: payload[name] for name in ("body", "customer_email")}
         client.add_message(
-            submission.ticket_id, **message, idempotency_key=submission.idempotency_key
+            sent.ticket_id, body=sent.body, customer_email=sent.customer_email, idempotency_key=key
         )
-        if payload.get("keep_solved"):  # a rating: Tixallo reopened it, as for any reply
+        if sent.keep_solved:  # a rating: Tixallo reopened it, as for any reply
             _solve_again(submission)
     _finish(submission, Submission.State.DELIVERED)
-    # Pages polling this ticket or the customer's list show it at their next poll.
+    # Pages polling this ticket or the customer's list show it at their next poll (and,
+    # until now, showed it "Sending…" from the outbox: nothing to drop before).
     reads.forget_ticket(submission.ticket_id)
     reads.forget_customer(submission.customer_email)
 
@@ -139,12 +151,6 @@ def _retry_later(submission: Submission, error: str) -> None:
     else:
         log.warning("Submission %s queued again: %s", submission.reference, error)
     submission.save()
-
-
-def mark_once(submission: Submission, field: str) -> bool:
-    """True for the one caller that sets this timestamp (an email is then theirs to send)."""
-    marked = Submission.objects.filter(pk=submission.pk, **{f"{field}__isnull": True})
-    return marked.update(**{field: timezone.now()}) == 1
 
 
 def due(now: object = None) -> list[Submission]:

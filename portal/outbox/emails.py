@@ -2,7 +2,7 @@
 of a new request (`acknowledge`), an agent's answer, a sign-in link.
 
 A request's emails go out once each however often they are asked for (a conditional
-UPDATE of the submission's timestamp, `delivery.mark_once`), in the customer's
+UPDATE of the submission's timestamp, `Submission.mark_once`), in the customer's
 language, with links on the portal's address the request came through. A mail server
 that is down must not cost the customer their page: failures are logged and the page
 goes on (the link is on the page as well)."""
@@ -17,7 +17,6 @@ from django.utils.translation import gettext as _
 
 from portal.config.current import portal_config
 from portal.customers import access
-from portal.outbox import delivery
 from portal.outbox.models import Submission
 from portal.telemetry import metrics
 
@@ -40,12 +39,12 @@ def acknowledge(submission: Submission) -> None:
 
 def _ticket_confirmation(submission: Submission) -> None:
     """The ticket number and private link, sent once per ticket."""
-    if not delivery.mark_once(submission, "confirmed_at"):
+    if not submission.mark_once("confirmed_at"):
         return
     token = access.ticket_link_token(submission.ticket_id)
     context = {
         "number": submission.ticket_number,
-        "subject": submission.payload.get("subject", ""),
+        "subject": submission.sent.subject,
         "link": _link(submission, reverse("tickets:link", args=[token])),
     }
     with translation.override(submission.language):  # the customer's, not the worker's
@@ -55,11 +54,11 @@ def _ticket_confirmation(submission: Submission) -> None:
 
 def _confirm_request(submission: Submission) -> None:
     """The "please confirm your request" email for a held submission, sent once."""
-    if not delivery.mark_once(submission, "confirm_asked_at"):
+    if not submission.mark_once("confirm_asked_at"):
         return
     token = access.confirm_request_token(submission.reference)
     context = {
-        "subject": submission.payload.get("subject", ""),
+        "subject": submission.sent.subject,
         "link": _link(submission, reverse("tickets:confirm", args=[token])),
         "hours": portal_config().hold_hours,
     }
@@ -70,9 +69,9 @@ def _confirm_request(submission: Submission) -> None:
 
 def _received(submission: Submission) -> None:
     """The "received, reference R-…" email, sent once however often the form is sent."""
-    if not delivery.mark_once(submission, "received_mailed_at"):
+    if not submission.mark_once("received_mailed_at"):
         return
-    context = {"reference": submission.reference, "subject": submission.payload.get("subject", "")}
+    context = {"reference": submission.reference, "subject": submission.sent.subject}
     with translation.override(submission.language):
         title = _("We've received your request (%(reference)s)") % context
         _send(submission.customer_email, title, "emails/received", context)

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.shared import store
 from portal.tixallo import addresses
+from portal.tixallo.types import NewTicket, Reply
 
 # No 0/O or 1/I: references are read out on the phone.
 REFERENCE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
@@ -67,6 +68,7 @@ class Submission(models.Model):
     reference = models.CharField(max_length=12, unique=True, default=new_reference)
     kind = models.CharField(max_length=10, choices=Kind.choices)
     state = models.CharField(max_length=10, choices=State.choices, default=State.QUEUED)
+    # What is sent: `NewTicket` or `Reply`, as JSON (read through `sent`).
     payload = models.JSONField(help_text=_("What is sent to Tixallo."))
     customer_email = models.EmailField()
     idempotency_key = models.CharField(max_length=64, unique=True)
@@ -98,6 +100,19 @@ class Submission(models.Model):
     def save(self, *args: object, **kwargs: object) -> None:
         super().save(*args, **kwargs)
         changed_now_and_on_commit(self.customer_email)
+
+    @property
+    def sent(self) -> NewTicket | Reply:
+        """What the customer sent, typed; rows saved by earlier versions read the same."""
+        if self.kind == self.Kind.TICKET:
+            return NewTicket.from_json(self.payload)
+        return Reply.from_json(self.payload, ticket_id=self.ticket_id)
+
+    def mark_once(self, field: str) -> bool:
+        """Set this timestamp unless it is set: True for the one caller that set it (an
+        email is then theirs to send, `emails`). One conditional UPDATE."""
+        marked = Submission.objects.filter(pk=self.pk, **{f"{field}__isnull": True})
+        return marked.update(**{field: timezone.now()}) == 1
 
 
 class CustomerNotice(models.Model):

@@ -1,61 +1,50 @@
-"""Put a customer's submission in the outbox, try it at once, and do what follows a
-saved submission: drop the customer's cached pages and send the email it calls for.
-The pages hand over one submission and render what comes back."""
+"""Save what a customer sent (a `NewTicket` or a `Reply`) in the outbox, have `delivery`
+try it at once, and have `emails` send the email its state calls for. The pages hand
+over one record and render the row that comes back."""
 
 import hashlib
 from datetime import timedelta
 
-from django.core.cache import cache
+from django.core.cache import caches
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 
-from portal.mirror import reads
 from portal.outbox import delivery, emails, tasks
 from portal.outbox.models import Submission, changed_now_and_on_commit, changes_of
 from portal.tixallo import addresses
 from portal.tixallo.errors import Invalid
+from portal.tixallo.types import NewTicket, Reply
 
 SAFETY_DELAY = timedelta(seconds=30)
 
 
 def submit(
-    *,
-    kind: str,
-    payload: dict,
-    email: str,
-    key: str,
-    site_url: str,
-    ticket_id: str = "",
-    hold: bool = False,
+    sent: NewTicket | Reply, *, key: str, site_url: str, hold: bool = False
 ) -> tuple[Submission, Invalid | None]:
-    """Save first, then send once. The same key twice (a double click, a reload) is the
-    same submission; one Tixallo refused may be sent again with corrected content.
-    `hold`: keep it until the customer confirms their email (`release`). `site_url`: the
-    portal's address the customer came through, for the links in their emails."""
-    submission = _save(kind, payload, email, key, site_url, ticket_id, hold)
+    """Save first, then send once; Tixallo's refusal comes back for the form. The same
+    key twice (a double click, a reload) is the same submission; one Tixallo refused may
+    be sent again with corrected content. `hold`: keep it until the customer confirms
+    their email (`release`). `site_url`: the portal's address the customer came through,
+    for the links in their emails. Until it is delivered, the customer's pages show it
+    "Sending…" (`pending`, under the change marker the row's save moves)."""
+    submission = _save(sent, key, site_url, hold)
     error = None
     if submission.state != Submission.State.HELD:
         error = delivery.send(submission)
         submission.refresh_from_db()
     if error is None:
-        # Pages showing this ticket or the customer's list read them afresh (they show
-        # it "Sending…" until delivered).
-        if ticket_id:
-            reads.forget_ticket(ticket_id)
-        reads.forget_customer(email)
         emails.acknowledge(submission)
-    elif error.type == "ticket_closed":  # a reply to a ticket closed meanwhile
-        reads.forget_ticket(ticket_id)
     return submission, error
 
 
-def _save(
-    kind: str, payload: dict, email: str, key: str, site_url: str, ticket_id: str, hold: bool
-) -> Submission:
+def _save(sent: NewTicket | Reply, key: str, site_url: str, hold: bool) -> Submission:
+    is_ticket = isinstance(sent, NewTicket)
     # Matched against the signed-in email (canonical) by pending() and the pages: one
     # spelling, whatever Tixallo's owner address looks like.
-    fields = {"kind": kind, "payload": payload, "customer_email": addresses.canonical(email),
-              "site_url": site_url, "ticket_id": ticket_id,
+    email = sent.customer_email
+    fields = {"kind": Submission.Kind.TICKET if is_ticket else Submission.Kind.REPLY,
+              "payload": sent.to_json(), "customer_email": addresses.canonical(email),
+              "site_url": site_url, "ticket_id": "" if is_ticket else sent.ticket_id,
               "language": translation.get_language() or "en"}  # fmt: skip
     try:
         with transaction.atomic():
@@ -80,11 +69,13 @@ def _save(
 
 
 def pending(email: str, kind: str, ticket_id: str = "") -> list[Submission]:
-    """What this customer sent that Tixallo hasn't taken yet, oldest first. Kept in the
-    cache until their submissions change (`changes_of`): pages ask on every render."""
+    """What this customer sent that Tixallo hasn't taken yet, oldest first. Kept in this
+    process's cache under their shared change marker (`changes_of`), so it is dropped by
+    any process's change: pages ask on every render, and an unchanged poll asks no one."""
     email = addresses.canonical(email)
     key = f"outbox:pending:{changes_of(email)}:{kind}:" + _digest(email, ticket_id)
-    found = cache.get(key)
+    local = caches["local"]
+    found = local.get(key)
     if found is None:
         queued = Submission.objects.filter(
             customer_email=email, kind=kind, state=Submission.State.QUEUED
@@ -92,7 +83,7 @@ def pending(email: str, kind: str, ticket_id: str = "") -> list[Submission]:
         if ticket_id:
             queued = queued.filter(ticket_id=ticket_id)
         found = list(queued.order_by("created_at")[:50])
-        cache.set(key, found, 3600)
+        local.set(key, found, 3600)
     return found
 
 

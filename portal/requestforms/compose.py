@@ -11,7 +11,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from portal.requestforms.catalogue import Definition, Field
-from portal.tixallo import client
+from portal.tixallo.types import SUBJECT_MAX
 
 TEXT_MAX = 200
 LONG_TEXT_MAX = 4000
@@ -70,7 +70,7 @@ def subject(form: Definition, typed: str) -> str:
         prefix = f"{form.name}: "
     if typed.startswith(prefix):  # sent again, or a follow-up: once is enough
         return typed
-    return (prefix + typed)[: client.SUBJECT_MAX]
+    return (prefix + typed)[:SUBJECT_MAX]
 
 
 def _as_text(spec: Field, value: object) -> str:

@@ -3,10 +3,9 @@ off) the customer's public message on the ticket, sent through the outbox so tha
 rating given while Tixallo is down reaches the ticket later."""
 
 from portal.outbox import queue
-from portal.outbox.models import Submission
 from portal.satisfaction.models import Rating, adds_to_ticket
 from portal.telemetry import metrics
-from portal.tixallo.types import Ticket
+from portal.tixallo.types import Reply, Ticket
 
 RATEABLE = ("solved",)  # closed requests keep their rating; open ones have none to give
 
@@ -25,16 +24,10 @@ def rate(ticket: Ticket, email: str, score: str, comment: str, *, key: str, site
     metrics.rating(score)
     if not adds_to_ticket():
         return
-    queue.submit(
-        kind=Submission.Kind.REPLY,
-        # `keep_solved`: Tixallo reopens a solved request the customer writes to; the
-        # outbox marks it solved again once the message is in (outbox.delivery).
-        payload={"body": message(score, comment), "customer_email": email, "keep_solved": True},
-        email=email,
-        key=key,
-        site_url=site_url,
-        ticket_id=ticket.id,
-    )  # a refusal (closed meanwhile) leaves the rating here only
+    # `keep_solved`: Tixallo reopens a solved request the customer writes to; the
+    # outbox marks it solved again once the message is in (outbox.delivery).
+    rating = Reply(ticket.id, body=message(score, comment), customer_email=email, keep_solved=True)
+    queue.submit(rating, key=key, site_url=site_url)  # a refusal (closed meanwhile): kept here only
 
 
 def message(score: str, comment: str) -> str:

@@ -15,7 +15,7 @@ from portal.config.models import PRIORITY_WORDS
 from portal.requestforms import compose
 from portal.requestforms.catalogue import Definition
 from portal.shared import store
-from portal.tixallo import addresses, client
+from portal.tixallo import addresses, types
 from portal.tixallo.types import PRIORITIES
 
 PRIORITY_CHOICES = PRIORITY_WORDS  # the admin's default priority uses the same words
@@ -44,7 +44,7 @@ def prefill(query: QueryDict) -> dict[str, str]:
     found = {}
     if FORM_SLUG.fullmatch(query.get("form", "")):
         found["form"] = query["form"]
-    subject = one_line(query.get("subject", ""))[: client.SUBJECT_MAX]
+    subject = one_line(query.get("subject", ""))[: types.SUBJECT_MAX]
     if subject:
         found["subject"] = subject
     if query.get("priority") in PRIORITIES:
@@ -128,26 +128,26 @@ class IdempotentForm(CustomerForm):
 
     def clean_idempotency_key(self) -> str:
         key = self.cleaned_data["idempotency_key"]
-        return key if IDEMPOTENCY_KEY.fullmatch(key) else client.new_idempotency_key()
+        return key if IDEMPOTENCY_KEY.fullmatch(key) else types.new_idempotency_key()
 
 
 class TicketForm(HumanForm, IdempotentForm):
     action_field = "idempotency_key"
-    subject = forms.CharField(label=_("Subject"), max_length=client.SUBJECT_MAX)
+    subject = forms.CharField(label=_("Subject"), max_length=types.SUBJECT_MAX)
     description = forms.CharField(
         label=_("How can we help?"),
-        max_length=client.DESCRIPTION_MAX,
+        max_length=types.DESCRIPTION_MAX,
         widget=forms.Textarea(attrs={"rows": 8}),
         help_text=_("Please add any details that could help us, such as steps or error messages."),
     )
     customer_email = forms.EmailField(
         label=_("Your email address"),
-        max_length=client.EMAIL_MAX,
+        max_length=types.EMAIL_MAX,
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
     customer_name = forms.CharField(
         label=_("Your name"),
-        max_length=client.NAME_MAX,
+        max_length=types.NAME_MAX,
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )
     priority = forms.ChoiceField(label=_("Priority"), choices=PRIORITY_CHOICES, initial="medium")
@@ -208,7 +208,7 @@ class TicketForm(HumanForm, IdempotentForm):
             return cleaned
         cleaned["subject"] = compose.subject(form, cleaned["subject"])
         described = compose.describe(form, cleaned, cleaned["description"])
-        if (over := len(described) - client.DESCRIPTION_MAX) > 0:
+        if (over := len(described) - types.DESCRIPTION_MAX) > 0:
             too_long = ngettext(
                 "With this form's fields it is %(over)d character too long: please shorten it.",
                 "With this form's fields it is %(over)d characters too long: please shorten it.",
@@ -224,7 +224,7 @@ class TicketForm(HumanForm, IdempotentForm):
 class ReplyForm(IdempotentForm):
     body = forms.CharField(
         label=_("Your reply"),
-        max_length=client.DESCRIPTION_MAX,
+        max_length=types.DESCRIPTION_MAX,
         widget=forms.Textarea(attrs={"rows": 5}),
     )
 
@@ -233,7 +233,7 @@ class SignInForm(HumanForm):
     action_field = "email"
     email = forms.EmailField(
         label=_("Your email address"),
-        max_length=client.EMAIL_MAX,
+        max_length=types.EMAIL_MAX,
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
     # A bookmarked request opened signed out: the link leads back to it.

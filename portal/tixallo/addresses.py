@@ -1,8 +1,12 @@
 """The one canonical form of an email address, wherever the portal compares or keys one
 (form input, identity tokens, webhooks, rate limits, ticket ownership): Unicode NFKC,
 case-folded, the domain in its IDNA (ASCII) form. Tixallo knows customers by email, so
-two spellings of one address must never be two customers, nor one spelling two."""
+two spellings of one address must never be two customers, nor one spelling two.
 
+And whether a host is this machine (`is_loopback`), where plain http is allowed: for
+Tixallo's base URL, the portal's own origins, cookies without `Secure`."""
+
+import ipaddress
 import unicodedata
 
 
@@ -25,3 +29,13 @@ def spelled_canonically(email: str) -> bool:
     letter that case folding changes beyond its case ("ß")."""
     text = email.strip()
     return unicodedata.is_normalized("NFKC", text) and text.casefold() == text.lower()
+
+
+def is_loopback(host: str) -> bool:
+    host = host.strip("[]").lower()
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False

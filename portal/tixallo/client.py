@@ -8,13 +8,11 @@ shared/tixallo-api.md); when the real API differs, this file changes.
 """
 
 import contextlib
-import ipaddress
 import json
 import logging
 import random
 import threading
 import time
-import uuid
 from collections.abc import Callable, Generator, Iterable, Iterator
 from contextvars import ContextVar
 from dataclasses import dataclass, field
@@ -25,6 +23,7 @@ import httpx
 from django.conf import settings
 
 from . import breaker
+from .addresses import is_loopback
 from .errors import (
     AuthFailed,
     BadResponse,
@@ -37,16 +36,11 @@ from .errors import (
     TixalloError,
     Unavailable,
 )
-from .types import Message, Ticket, TicketPage
+from .types import Message, Ticket, TicketPage, new_idempotency_key
 
 log = logging.getLogger(__name__)
 
 USER_AGENT = f"TixalloPortal/{settings.VERSION} (+https://github.com/tixallo/portal)"
-# ASSUMPTION (part B): field limits Tixallo accepts; the portal's forms use the same.
-SUBJECT_MAX = 200
-DESCRIPTION_MAX = 20000
-NAME_MAX = 100
-EMAIL_MAX = 254
 MAX_ATTEMPTS = 5
 BACKOFF_CAP = 4.0
 
@@ -262,10 +256,6 @@ def check_connection(conn: Connection, timeout: float = 5.0) -> Ticket | None:
     return tickets[0] if tickets else None
 
 
-def new_idempotency_key() -> str:
-    return uuid.uuid4().hex
-
-
 # --- a page's deadline ------------------------------------------------------------
 
 # Under 0.1 s left, a call is not worth starting: the page answers with what it has.
@@ -321,7 +311,8 @@ def _request(
     if json_body is not None:
         content = json.dumps(json_body).encode()
         # ASSUMPTION (part B): Idempotency-Key; the same key on every retry of one action.
-        headers |= {"Content-Type": "application/json", "Idempotency-Key": key or uuid.uuid4().hex}
+        key = key or new_idempotency_key()
+        headers |= {"Content-Type": "application/json", "Idempotency-Key": key}
     request = http().build_request(method, url, params=params, content=content, headers=headers)
     deadline = time.monotonic() + settings.TIXALLO_RETRY_BUDGET
     for attempt in range(1, attempts + 1):
@@ -396,16 +387,6 @@ def base_url(conn: Connection) -> str:
     if parts.scheme == "http" and not is_loopback(parts.hostname):
         raise Misconfigured("The Tixallo base URL must use https:// (http only for loopback)")
     return conn.base_url.rstrip("/")
-
-
-def is_loopback(host: str) -> bool:
-    host = host.strip("[]").lower()
-    if host == "localhost" or host.endswith(".localhost"):
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 def _backoff(attempt: int, error: TixalloError) -> float:

@@ -1,10 +1,13 @@
-"""Tickets, messages and customers as the portal uses them, parsed tolerantly.
+"""Tixallo's vocabulary, the one part of `tixallo` the pages use: what Tixallo answers
+(tickets, messages, customers), what the portal sends it (`NewTicket`, `Reply`, their
+field limits, idempotency keys) and the webhook `Event` it delivers.
 
-Unknown fields are ignored, unknown status and priority values are kept as they
-are, and a missing conversation is an empty one. Only a ticket without an id is
-unusable: `from_api` raises `BadResponse` for it.
+Answers are parsed tolerantly: unknown fields are ignored, unknown status and priority
+values are kept as they are, and a missing conversation is an empty one. Only a ticket
+without an id is unusable: `from_api` raises `BadResponse` for it.
 """
 
+import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -157,3 +160,102 @@ class Ticket:
 class TicketPage:
     tickets: tuple[Ticket, ...]
     next_cursor: str | None
+
+
+# --- what the portal sends ------------------------------------------------------
+
+# ASSUMPTION (part B): field limits Tixallo accepts; the portal's forms use the same.
+SUBJECT_MAX = 200
+DESCRIPTION_MAX = 20000
+NAME_MAX = 100
+EMAIL_MAX = 254
+
+
+def new_idempotency_key() -> str:
+    """A fresh key for one action (a form shown): Tixallo does it once however often
+    the same key is sent."""
+    return uuid.uuid4().hex
+
+
+@dataclass(frozen=True, slots=True)
+class NewTicket:
+    """A customer's new request, from the submit form to `client.create_ticket`. The
+    outbox keeps it as JSON (`to_json`) until Tixallo has it."""
+
+    subject: str
+    description: str
+    customer_email: str
+    customer_name: str = ""
+    priority: str = ""  # "": Tixallo's default
+
+    def to_json(self) -> dict[str, str]:
+        return {
+            "subject": self.subject,
+            "description": self.description,
+            "customer_email": self.customer_email,
+            "customer_name": self.customer_name,
+            "priority": self.priority,
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Self:
+        """Rows saved before this record have the same keys (they were the keyword
+        arguments of `create_ticket`); a missing or empty (null) one reads as ""."""
+        return cls(
+            subject=_text(data, "subject"),
+            description=_text(data, "description"),
+            customer_email=_text(data, "customer_email"),
+            customer_name=_text(data, "customer_name"),
+            priority=_text(data, "priority"),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Reply:
+    """A customer's message on their ticket, from its reply box (or a rating) to
+    `client.add_message`."""
+
+    ticket_id: str
+    body: str
+    customer_email: str
+    # A rating's: Tixallo reopens a solved ticket it is written to; the outbox marks it
+    # solved again once the message is in.
+    keep_solved: bool = False
+
+    def to_json(self) -> dict[str, str | bool]:
+        """Without the ticket id: the outbox row keeps it in a column of its own."""
+        data: dict[str, str | bool] = {"body": self.body, "customer_email": self.customer_email}
+        if self.keep_solved:
+            data["keep_solved"] = True  # looked up by `outbox.agent_answers`
+        return data
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any], ticket_id: str) -> Self:
+        return cls(
+            ticket_id=ticket_id,
+            body=_text(data, "body"),
+            customer_email=_text(data, "customer_email"),
+            keep_solved=bool(data.get("keep_solved")),
+        )
+
+
+# --- what Tixallo's webhooks deliver ----------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """One signed delivery, read once (`portal.webhooks.events.parse`) and handed on as it
+    is: to the mirror (what changed) and to `portal.outbox.agent_answers` (an email?)."""
+
+    id: str
+    type: str
+    ticket_id: str
+    changed_at: datetime | None  # the ticket's updated_at as of this event, if it says
+    public: bool  # False for an agent's internal note (`public: false`)
+    customer_id: str = ""  # a ticket event's; a message event names only the ticket
+    customer_email: str = ""  # when the ticket in the event carries its customer
+    created_at: datetime | None = None  # when Tixallo made the event (for the lag metric)
+    message_id: str = ""  # message.created: the message's id (a number read as text)
+    from_agent: bool = False  # message.created: an agent wrote it
+    status: str = ""  # ticket.*: the ticket's status
+    updated_at: str = ""  # ticket.*: its updated_at as Tixallo wrote it

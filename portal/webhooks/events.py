@@ -1,4 +1,6 @@
-"""An event: read tolerantly, applied at most once, and never backwards in time.
+"""An event: read tolerantly once (`parse`, into `tixallo.types.Event`, which is then
+handed on: to `apply` here, to `outbox.agent_answers` by the view), applied at most once,
+and never backwards in time.
 
 Applying an event tells the portal's mirror of Tixallo (`portal.mirror.reads`) that
 the ticket and its customer's lists changed, so the next poll of any page, in any
@@ -11,7 +13,6 @@ moved to, so both kinds are ordered on one clock.
 """
 
 import json
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from django.db import IntegrityError, transaction
@@ -19,7 +20,7 @@ from django.utils import timezone
 
 from portal.mirror import reads
 from portal.tixallo import addresses
-from portal.tixallo.types import short_text
+from portal.tixallo.types import Event, short_text
 from portal.webhooks.models import ReceivedEvent, TicketSeen
 
 EVENT_TYPES = ("ticket.created", "ticket.updated", "message.created")
@@ -34,18 +35,6 @@ INTERNAL = "internal note: nothing a customer sees changed"
 
 class BadEvent(ValueError):
     """Why a body is not an event this receiver takes (safe to answer and to log)."""
-
-
-@dataclass(frozen=True, slots=True)
-class Event:
-    id: str
-    type: str
-    ticket_id: str
-    changed_at: datetime | None  # the ticket's updated_at as of this event, if it says
-    public: bool  # False for an agent's internal note (`public: false`)
-    customer_id: str = ""  # a ticket event's; a message event names only the ticket
-    customer_email: str = ""  # when the ticket in the event carries its customer
-    created_at: datetime | None = None  # when Tixallo made the event (for the lag metric)
 
 
 def parse(body: bytes) -> Event:
@@ -69,17 +58,24 @@ def parse(body: bytes) -> Event:
         # Only an explicit false is a note. Forgetting a cached ticket shows nothing by
         # itself (pages never render notes), so when in doubt, refresh.
         public = data.get("public") is not False
-        customer_id = email = ""
+        # A number is a message id too (the client reads ids as text the same way).
+        raw_id = data.get("id")
+        about = {"message_id": short_text(str(raw_id) if type(raw_id) is int else raw_id),
+                 "from_agent": data.get("author_type") == "agent"}  # fmt: skip
     else:
         ticket_id, at, public = data.get("id"), data.get("updated_at"), True
         customer = data.get("customer") if isinstance(data.get("customer"), dict) else {}
-        customer_id = short_text(data.get("customer_id")) or short_text(customer.get("id"))
-        email = addresses.canonical(short_text(customer.get("email")))
+        about = {
+            "customer_id": short_text(data.get("customer_id")) or short_text(customer.get("id")),
+            "customer_email": addresses.canonical(short_text(customer.get("email"))),
+            "status": short_text(data.get("status")),
+            "updated_at": short_text(at),
+        }
     ticket_id = short_text(ticket_id)
     if not ticket_id:
         raise BadEvent("ticket id missing")
     created = _time(payload.get("created_at"))
-    return Event(event_id, event_type, ticket_id, _time(at), public, customer_id, email, created)
+    return Event(event_id, event_type, ticket_id, _time(at), public, created_at=created, **about)
 
 
 def apply(event: Event) -> str:

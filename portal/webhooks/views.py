@@ -54,7 +54,7 @@ def tixallo(request: HttpRequest) -> HttpResponse:
     outcome = events.apply(event)
     metrics.webhook(event.type, outcome.split(":")[0], _lag(event))
     if outcome in (events.APPLIED, events.STALE):  # news for the customer? (emails, if on)
-        agent_answers.heard(body, outcome == events.APPLIED, absolute_url(request, "/"))
+        agent_answers.heard(event, outcome == events.APPLIED, absolute_url(request, "/"))
     log.info("Tixallo webhook %s %s: %s", event.type, event.id, outcome)
     return _answer(200, outcome)
 

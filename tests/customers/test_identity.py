@@ -11,7 +11,7 @@ import pytest
 from django.test import Client
 
 from portal.customers import access, identity
-from portal.tixallo.client import NAME_MAX
+from portal.tixallo.types import NAME_MAX
 from tests.factories import (
     FORM,
     IDENTITY_SECRET,

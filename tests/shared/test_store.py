@@ -49,8 +49,8 @@ def test_a_read_through_asks_again_after_its_second(backend, monkeypatch):
     store.set("m", 1)
     assert store.get("m", within=1.0) == 1
     store._backend().set("m", store.pickle.dumps(2), None)  # another process's write
-    # Within the second: this process's read on the database; Redis is always asked.
-    assert store.get("m", within=1.0) == (2 if backend else 1)
+    # Within the second: this process's read, on the database and on Redis alike.
+    assert store.get("m", within=1.0) == 1
     clock = store.time.monotonic() + 1.5
     monkeypatch.setattr(store.time, "monotonic", lambda: clock)
     assert store.get("m", within=1.0) == 2
@@ -124,3 +124,11 @@ def test_redis_down_answers_as_if_empty(settings, db):
     assert store.get("v") is None
     assert store.add("lock", True, 5) is True
     assert store.incr("c", 60) == 1
+
+
+def test_a_read_through_is_capped_by_the_setting(backend, settings):
+    settings.SHARED_READ_THROUGH_SECONDS = 0
+    store.set("m", 1)
+    assert store.get("m", within=1.0) == 1
+    store._backend().set("m", store.pickle.dumps(2), None)  # another process's write
+    assert store.get("m", within=1.0) == 2

@@ -22,7 +22,7 @@ from portal.tixallo.errors import (
     TixalloError,
     Unavailable,
 )
-from portal.tixallo.types import Ticket
+from portal.tixallo.types import Ticket, new_idempotency_key
 from tests.factories import (
     TICKET,
     api_requests,
@@ -338,7 +338,7 @@ def test_odd_ids_are_refused_before_any_request(sandbox, ticket_id):
 @pytest.mark.django_db
 def test_a_reply_sent_again_with_its_key_is_one_message(sandbox):
     ticket = new_ticket()
-    key = client.new_idempotency_key()
+    key = new_idempotency_key()
     set_faults(sandbox, next=["drop"])  # Tixallo takes it, the answer is lost
     client.add_message(ticket.id, body="Thanks!", customer_email="alex@example.com",
                        idempotency_key=key)  # fmt: skip

@@ -310,3 +310,20 @@ def test_a_signed_webhook_with_odd_ids_is_refused(client, odd, where):
         event["data"]["id"] = odd
     body = json.dumps(event).encode()  # \ud800 travels as a JSON escape, as an attacker sends
     assert post_webhook(client, body, signature_header(body)).status_code == 400
+
+
+def test_it_hands_the_event_it_read_on_for_answer_emails(client, sandbox, monkeypatch):
+    """Read once (issue 20): the outbox gets the parsed event, never the body to parse."""
+    from portal.outbox import agent_answers
+    from portal.tixallo.types import Event
+
+    heard = []
+    monkeypatch.setattr(agent_answers, "heard", lambda *args: heard.append(args))
+    ticket = new_ticket()
+    message = {"id": 42, "ticket_id": ticket.id, "author_type": "agent", "body": "Hi",
+               "public": True, "created_at": "2026-01-01T10:00:00Z"}  # fmt: skip
+    response = deliver_event(client, webhooks.build_event("message.created", message))
+    assert response.status_code == 200
+    [(event, in_order, site_url)] = heard
+    assert isinstance(event, Event) and in_order and site_url == "http://testserver/"
+    assert (event.ticket_id, event.message_id, event.from_agent) == (ticket.id, "42", True)

@@ -1,3 +1,8 @@
+"""The submit page, where a submission's path starts: the checked form becomes a
+`NewTicket`, handed to `outbox.queue.submit` (saved, sent through `outbox.delivery` to
+`tixallo.client.create_ticket`, acknowledged by `outbox.emails`); the page then
+redirects to "filed" or "saved", or shows Tixallo's refusal under the fields."""
+
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -9,7 +14,6 @@ from django_htmx.http import HttpResponseClientRedirect
 from portal.config.current import absolute_url, for_request
 from portal.customers import access, identity, names, ratelimit
 from portal.outbox import queue
-from portal.outbox.models import Submission
 from portal.requestforms import catalogue
 from portal.requestforms.catalogue import Definition
 from portal.tickets import trouble
@@ -18,11 +22,10 @@ from portal.tickets.views import action_key, in_page_time, wants_fragment
 from portal.tickets.views.choose import chooser
 from portal.tickets.views.filed import filed_url
 from portal.tickets.views.saved import saved_url
-from portal.tixallo import client
 from portal.tixallo.errors import Invalid
+from portal.tixallo.types import DESCRIPTION_MAX, NewTicket, new_idempotency_key
 
 CHOOSE, UNKNOWN = "choose", "unknown"  # no form named among several; a name not known
-TICKET_FIELDS = ("subject", "description", "customer_email", "customer_name", "priority")
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -60,13 +63,16 @@ def submit(request: HttpRequest) -> HttpResponse:
     typed = form.cleaned_data
     if wait := ratelimit.email_wait("submit", typed["customer_email"]):
         return trouble.too_many(request, template, context, wait)
-    payload = {name: typed.get(name) for name in TICKET_FIELDS}
-    payload["priority"] = payload["priority"] or fixed or config.default_priority
     email = typed["customer_email"]
+    new_ticket = NewTicket(
+        subject=typed["subject"],
+        description=typed["description"],
+        customer_email=email,
+        customer_name=typed["customer_name"],
+        priority=typed.get("priority") or fixed or config.default_priority,
+    )
     submission, error = queue.submit(
-        kind=Submission.Kind.TICKET,
-        payload=payload,
-        email=email,
+        new_ticket,
         key=action_key(typed["idempotency_key"], email),
         site_url=absolute_url(request, "/"),
         # With the admin's switch on, a request from an email this visitor hasn't proven
@@ -112,7 +118,7 @@ def _initial(request: HttpRequest) -> dict[str, str]:
     subject or priority from the query string (a link, or the embed snippet's
     data-subject / data-priority)."""
     initial = {
-        "idempotency_key": client.new_idempotency_key(),
+        "idempotency_key": new_idempotency_key(),
         "started": started_now(),
         "customer_email": access.verified_email(request),
         "customer_name": names.for_form(request),
@@ -123,7 +129,7 @@ def _initial(request: HttpRequest) -> dict[str, str]:
 def _carried_over(posted: QueryDict) -> dict[str, str]:
     return {
         "subject": prefill(posted).get("subject", ""),
-        "description": posted.get("description", "")[: client.DESCRIPTION_MAX],
+        "description": posted.get("description", "")[:DESCRIPTION_MAX],
     }
 
 
