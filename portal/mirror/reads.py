@@ -26,8 +26,8 @@ a change made in another process (an event, the worker's delivery) shows at most
 much later.
 
 `ticket_copy` and `list_copy` read alike, step by step: look up the copy; wait while
-another request fetches it, else take the key's lock; fetch; keep the copy if no event
-came meanwhile.
+another request fetches it, else take the key's lock (`_turn_to_fetch`); fetch; keep the
+copy if no event came meanwhile.
 """
 
 import time
@@ -108,10 +108,10 @@ def ticket_copy(ticket_id: str, *, poll: bool = False) -> Copy:
     look = _look_up(place, within=MARKS_READ_THROUGH)
     if look.trusts(look.copy):
         return _hit(look.copy)
-    if (answered := _wait_for_turn(place, look.copy)) is not None:
-        return answered  # another request fetched it meanwhile
-    with _lock_held(place):
-        before = _look_up(place)  # read before the fetch: an event during it is missed
+    with _turn_to_fetch(place, look.copy) as answered:
+        if answered is not None:
+            return answered  # another request fetched it meanwhile
+        before = _look_up(place)  # before the fetch: an event during it outdates its copy
         if (stored := _stored_meanwhile(before, look.copy)) is not None:
             return stored
         try:
@@ -149,9 +149,9 @@ def list_copy(
     look = _look_up(place, within=MARKS_READ_THROUGH)
     if look.trusts(look.copy):
         return _hit(look.copy)
-    if (answered := _wait_for_turn(place, look.copy)) is not None:
-        return answered
-    with _lock_held(place):
+    with _turn_to_fetch(place, look.copy) as answered:
+        if answered is not None:
+            return answered
         before = _look_up(place)
         if (stored := _stored_meanwhile(before, look.copy)) is not None:
             return stored
@@ -259,24 +259,21 @@ def _hit(copy: Copy) -> Copy:
 # --- one fetch at a time -------------------------------------------------------------
 
 
-def _wait_for_turn(place: Place, old: Copy | None) -> Copy | None:
-    """The copy another request's fetch stored meanwhile; or None once this request
-    holds the key's lock, its turn to fetch (`_lock_held` releases it)."""
-    metrics.cache_read("miss")
-    while not store.add(f"{place.key}:lock", True, _flight_seconds()):
-        waited = _wait_for_other_fetch(place, old)
-        if waited is not None:
-            return _answer(waited)
-    return None
-
-
 @contextmanager
-def _lock_held(place: Place) -> Iterator[None]:
-    """Until the copy is stored (or the fetch failed): waiters then read the copy."""
+def _turn_to_fetch(place: Place, old: Copy | None) -> Iterator[Copy | None]:
+    """One fetch per key at a time, in any thread or process: the copy another request's
+    fetch stored meanwhile; else None, and this request holds the key's lock until the
+    block ends (its copy stored, or its fetch failed)."""
+    metrics.cache_read("miss")
+    lock = f"{place.key}:lock"
+    while not store.add(lock, True, _flight_seconds()):
+        if (waited := _wait_for_other_fetch(place, old)) is not None:
+            yield _answer(waited)
+            return
     try:
-        yield
+        yield None
     finally:
-        store.delete(f"{place.key}:lock")
+        store.delete(lock)
 
 
 def _wait_for_other_fetch(place: Place, old: Copy | None) -> Copy | None:
