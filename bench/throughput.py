@@ -6,7 +6,9 @@
 Starts the portal with its own gunicorn.conf.py (2 workers × 4 threads unless
 WEB_CONCURRENCY / WEB_THREADS say otherwise) on a free loopback port, on the
 built-in sandbox in-process, with one extra URL: a plain Django hello view behind
-the very same middleware (bench/hello_urls.py), the framework's floor. Then it
+the very same middleware (bench/hello_urls.py), the framework's floor, and beside it a
+second gunicorn serving the same hello view behind the middleware of Django's
+`startproject` (bench/startproject_settings.py: a plain Django site's floor). Then it
 measures, interleaved round by round so that a busy neighbour hurts every row
 alike: the hello view, an unchanged poll of a ticket page and of a list (what every
 open tab sends every 10 s), `/`, a ticket page by its private link and "My
@@ -48,6 +50,7 @@ ROOT = Path(__file__).resolve().parent.parent
 CONNECTIONS = 16
 HANGING_CONNECTIONS = 4
 CSRF_COOKIE = "bench0returning0browser0cookie00"  # 32 characters, as Django makes them
+STARTPROJECT = "hello view, Django's startproject middleware"
 
 
 def main() -> None:
@@ -65,29 +68,40 @@ def main() -> None:
         redis.Redis.from_url(args.redis).flushdb()
         env["REDIS_URL"] = args.redis
     state = _prepare(env)
+    server, base = _gunicorn(env)
+    # The same hello view behind Django's startproject middleware, in a gunicorn of its own.
+    plain, plain_base = _gunicorn(env | {"DJANGO_SETTINGS_MODULE": "bench.startproject_settings"})
+    try:
+        _wait_until_up(base, server)
+        _wait_until_up(plain_base, plain, "/bench/hello/")
+        targets = _targets(base, state)
+        results = {name: [] for name, *_ in targets}
+        results[STARTPROJECT] = []
+        for _ in range(args.rounds):
+            for name, path, headers in targets:
+                results[name].append(_load(base + path, headers, args.seconds, server.pid))
+            hello = _load(plain_base + "/bench/hello/", {}, args.seconds, plain.pid)
+            results[STARTPROJECT].append(hello)
+        rss = _worker_rss(server.pid)
+        results |= _while_tixallo_hangs(env, state, args.seconds)
+    finally:
+        for process in (server, plain):
+            process.terminate()
+            process.wait(10)
+    _print_table(results, rss, args)
+    if not args.no_upstream:
+        print()
+        subprocess.run([sys.executable, str(ROOT / "bench" / "upstream_calls.py")], check=True)
+
+
+def _gunicorn(env: dict[str, str]) -> tuple[subprocess.Popen, str]:
     port = _free_port()
     server = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "portal.wsgi", "--config", "gunicorn.conf.py",
          "--bind", f"127.0.0.1:{port}", "--access-logfile", "/dev/null"],
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
     )  # fmt: skip
-    try:
-        base = f"http://127.0.0.1:{port}"
-        _wait_until_up(base, server)
-        targets = _targets(base, state)
-        results = {name: [] for name, *_ in targets}
-        for _ in range(args.rounds):
-            for name, path, headers in targets:
-                results[name].append(_load(base + path, headers, args.seconds, server.pid))
-        rss = _worker_rss(server.pid)
-        results |= _while_tixallo_hangs(env, state, args.seconds)
-    finally:
-        server.terminate()
-        server.wait(10)
-    _print_table(results, rss, args)
-    if not args.no_upstream:
-        print()
-        subprocess.run([sys.executable, str(ROOT / "bench" / "upstream_calls.py")], check=True)
+    return server, f"http://127.0.0.1:{port}"
 
 
 def _environment(tmp: Path) -> dict[str, str]:
@@ -214,12 +228,12 @@ def _poll_url(url: str, headers: dict[str, str]) -> str:
     )
 
 
-def _wait_until_up(base: str, server: subprocess.Popen) -> None:
+def _wait_until_up(base: str, server: subprocess.Popen, path: str = "/healthz") -> None:
     for _ in range(300):
         if server.poll() is not None:
             sys.exit("gunicorn did not start:\n" + server.stderr.read().decode())
         try:
-            with urllib.request.urlopen(base + "/healthz", timeout=1):
+            with urllib.request.urlopen(base + path, timeout=1):
                 return
         except OSError:
             time.sleep(0.1)
@@ -363,6 +377,13 @@ def _print_table(
             f"| {name} | {rps:,.0f} | {p50:.1f} ms | {p99:.1f} ms | {rps / floor:.2f}× "
             f"| {cpu:.2f} ms | {floor_cpu / cpu:.2f}× |"
         )
+    plain = statistics.median(r["rps"] for r in results[STARTPROJECT])
+    against = ", ".join(
+        f"{name.removeprefix('unchanged poll of ')} {_median_rps(runs) / plain:.2f}×"
+        for name, runs in results.items()
+        if name.startswith("unchanged poll")
+    )
+    print(f"\nUnchanged polls against the hello view behind startproject's middleware: {against}.")
     slowest = [r["max"] for name, runs in results.items() if "hangs" in name for r in runs]
     if slowest:
         print(f"\nWhile Tixallo hangs, the slowest page answered in {max(slowest):.0f} ms.")
@@ -374,6 +395,10 @@ def _print_table(
         f"Python {platform.python_version()}; gunicorn {os.environ.get('WEB_CONCURRENCY', '2')} "
         f"workers × {os.environ.get('WEB_THREADS', '4')} threads"
     )
+
+
+def _median_rps(runs: list[dict]) -> float:
+    return statistics.median(r["rps"] for r in runs)
 
 
 def _cpu_model() -> str:

@@ -4,7 +4,7 @@ they hand work to, the cached view of Tixallo, and the client, which speaks HTTP
 
     tickets, embed  →  customers, outbox  →  mirror  →  tixallo
     webhooks → outbox, mirror      ops → (reads the state of all of them)
-    config and telemetry beside them: config → tixallo; telemetry imports nothing
+    config and telemetry beside them: config → tixallo; telemetry → shared only
     demo → sandbox: the one wiring point to the stand-in Tixallo, installed with it
 
 The top-level modules (settings, urls, wsgi, asgi, local_state) are the wiring and may
@@ -35,7 +35,8 @@ ALLOWED = {
         "mutes",
     },
     # The same pages in a frame: the identity the host vouches for (customers), the
-    # submit form's prefill rules (tickets.forms, never its views), the loopback check
+    # submit form's prefill rules (tickets.forms, never its views), each action's page
+    # (tickets.urls.PAGE_OF_ACTION, for "open in a new tab"), the loopback check
     # (tixallo.addresses);
     # a request form's field labels, to give back what was typed when cookies are blocked.
     "embed": {"customers", "config", "tickets", "tixallo", "requestforms"},
@@ -68,7 +69,9 @@ ALLOWED = {
     # Its version, bumped by a save, in the shared store: every process follows.
     "config": {"tixallo", "shared"},
     "tixallo": set(),  # the API client: HTTP only; the apps plug in what it needs
-    "telemetry": set(),  # counters and log lines: any package may record, it imports none
+    # Counters and log lines: any package may record. Tixallo's last answers for the
+    # health page go to the shared store, so every process shows the same.
+    "telemetry": {"shared"},
     "caches": set(),  # cache backends named by settings.CACHES
     # State every process agrees on (Redis or a table): logs a Redis outage as the
     # cache does. Any package may use it.
@@ -262,7 +265,6 @@ CACHE_USERS = {
     "outbox/queue.py": "what is queued for a customer, under their shared change marker",
     "tickets/status.py": "the admin's wordings, under their shared version",
     "requestforms/catalogue.py": "the admin's request forms, under their shared version",
-    "telemetry/metrics.py": "the last call's outcome for the health page (this process's)",
     "ops/probes.py": "readyz: that the cache answers",
 }
 # What only a store shared by every process does right: counting, taking a lock, setting

@@ -1,6 +1,9 @@
 """Who may see which ticket. The portal holds a workspace-wide key, so this module
 alone decides: a customer sees a ticket whose customer email they have proven
 (a sign-in link), or one a signed ticket link names. Anything else is a 404.
+
+Every signed token a customer holds is made and checked here: ticket, sign-in and
+confirmation links, and the addresses of the pages after a submission.
 """
 
 import secrets
@@ -18,11 +21,13 @@ from portal.customers.models import UsedSignInLink
 from portal.mirror import reads
 from portal.tixallo import addresses
 from portal.tixallo.errors import NotFound
-from portal.tixallo.types import Ticket
 
 TICKET_LINK_SALT = "tickets.link"
 SIGNIN_SALT = "tickets.signin"
 CONFIRM_REQUEST_SALT = "tickets.confirm-request"
+# The pages after a submission, by their first names: links already made keep working.
+FILED_SALT = "tickets.submitted"
+SAVED_SALT = "tickets.received"
 SESSION_EMAIL = "customer_email"
 SESSION_NAME = "customer_name"
 LINK_EMAIL_COOKIE = "link_email"  # proven by a private ticket link: prefills sign-in
@@ -145,6 +150,39 @@ def reference_from_confirm_token(token: str, hours: int) -> str:
         raise Http404("No such confirmation link") from None
 
 
+# --- the pages after a submission ------------------------------------------------
+
+
+def filed_token(reference: str) -> str:
+    """The address of the page after a request Tixallo took at once (`views.filed`)."""
+    return signing.dumps(reference, salt=FILED_SALT)
+
+
+def saved_token(reference: str) -> str:
+    """The address of a request's page while it waits in the outbox (`views.saved`)."""
+    return signing.dumps(reference, salt=SAVED_SALT)
+
+
+def reference_from_filed_token(token: str) -> str:
+    return _reference(token, FILED_SALT)
+
+
+def reference_from_saved_token(token: str) -> str:
+    return _reference(token, SAVED_SALT)
+
+
+def _reference(token: str, salt: str) -> str:
+    """The submission's reference a page's address names (they never expire); Http404
+    for anything else."""
+    try:
+        reference = signing.loads(token, salt=salt)
+    except signing.BadSignature:
+        raise Http404("No such reference") from None
+    if not isinstance(reference, str):
+        raise Http404("No such reference")
+    return reference
+
+
 # --- the session ----------------------------------------------------------------
 
 
@@ -193,13 +231,9 @@ def sign_out(request: HttpRequest) -> None:
 # --- the check every ticket page makes -------------------------------------------
 
 
-def ticket_for(request: HttpRequest, ticket_id: str, via_link: bool = False) -> Ticket:
-    """The ticket if this visitor may see it; a 404 for anything else, guessed ids included."""
-    return copy_for(request, ticket_id, via_link).value
-
-
 def copy_for(request: HttpRequest, ticket_id: str, via_link: bool = False) -> reads.Copy:
-    """The same check, giving the mirror's copy (with its fingerprint, for polls)."""
+    """The mirror's copy of the ticket (with its fingerprint, for polls) if this visitor
+    may see it; a 404 for anything else, guessed ids included."""
     if not via_link and reads.not_theirs(verified_email(request), ticket_id):
         raise Http404("No such ticket")  # known without asking Tixallo: guesses cost nothing
     try:

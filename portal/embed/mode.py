@@ -23,6 +23,7 @@ from django.utils import translation
 from portal.config.branding import HEX, accent_css_url
 from portal.config.current import for_request
 from portal.config.origins import request_origin
+from portal.tickets.urls import PAGE_OF_ACTION
 
 EMBEDDED = "embedded"  # the instance namespace of the customer pages under /embed/
 SESSION_OPTIONS = "embed_options"
@@ -92,8 +93,10 @@ def first_party_url(request: HttpRequest) -> str:
     """The page being shown, outside the frame: for "open in a new tab"."""
     match = getattr(request, "resolver_match", None)
     if match is not None and match.namespace == EMBEDDED:
-        # No current_app: Django picks the default instance, the first-party pages.
-        path = reverse(f"tickets:{match.url_name}", args=match.args, kwargs=match.kwargs)
+        # No current_app: Django picks the default instance, the first-party pages. An
+        # action (a reply, a rating: POST only) opens its request's page.
+        name = PAGE_OF_ACTION.get(match.url_name, match.url_name)
+        path = reverse(f"tickets:{name}", args=match.args, kwargs=match.kwargs)
     elif match is not None and match.view_name == "embed:start":
         path = reverse("tickets:submit")
     else:

@@ -7,10 +7,11 @@ own file there and `/metrics` adds them up. What is a state rather than an event
 (outbox depth, breaker, budget, worker last run) is read when scraped
 (`portal.ops.collect`), so it is right whichever process answers.
 
-This package imports nothing of the portal, so any part of it may count here without
-an import cycle; the Tixallo client, which imports nothing of ours, is told to report
-to `tixallo_answered` at start (`OpsConfig.ready`). A metric must never break what it
-measures: cache trouble while recording is logged and ignored.
+This package imports nothing of the portal but the shared store (where Tixallo's last
+answers are kept, so every process's health page tells the same), so any part of it may
+count here without an import cycle; the Tixallo client, which imports nothing of ours,
+is told to report to `tixallo_answered` at start (`OpsConfig.ready`). A metric must never
+break what it measures: trouble while recording is logged and ignored.
 """
 
 import logging
@@ -19,9 +20,9 @@ from pathlib import Path
 
 import httpx
 from django.conf import settings
-from django.core.cache import cache
 from prometheus_client import Counter, Histogram
 
+from portal.shared import store
 from portal.telemetry import requestlog
 
 log = logging.getLogger(__name__)
@@ -84,12 +85,12 @@ def tixallo_answered(
     TIXALLO_REQUESTS.labels(where, outcome).inc()
     TIXALLO_SECONDS.labels(where).observe(time.monotonic() - started)
     requestlog.upstream_called()
-    try:  # for the health page: shared by every process when the cache is Redis
+    try:  # for the health page, in the shared store: the same in every process
         if outcome == "ok":
-            cache.set(LAST_OK, time.time(), REMEMBER)
+            store.set(LAST_OK, time.time(), REMEMBER)
         elif outcome != "4xx":  # a 404 or 422 is an answer, not trouble with Tixallo
-            cache.set(LAST_ERROR, {"at": time.time(), "error": error[:300]}, REMEMBER)
-    except Exception:  # noqa: BLE001 - the cache being down is the health page's to show
+            store.set(LAST_ERROR, {"at": time.time(), "error": error[:300]}, REMEMBER)
+    except Exception:  # noqa: BLE001 - the store being down is the health page's to show
         log.debug("Could not record Tixallo's last answer", exc_info=True)
 
 
@@ -116,7 +117,8 @@ def endpoint(method: str, path: str) -> str:
 
 def tixallo_last() -> tuple[float | None, dict | None]:
     """When Tixallo last answered well, and the last trouble with it (at, error)."""
-    return cache.get(LAST_OK), cache.get(LAST_ERROR)
+    found = store.get_many([LAST_OK, LAST_ERROR])
+    return found.get(LAST_OK), found.get(LAST_ERROR)
 
 
 def cache_read(result: str) -> None:

@@ -2,13 +2,11 @@
 request, and the switch for its answer emails. Drawn on full pages only (polls never
 draw them, so a comment being typed is never swapped away); their forms post to their
 own views (`views.rating`, `views.answer_emails`) at the page's URL + "rating/" or
-"answer-emails/", in either mount."""
+"answer-emails/", in either mount (`views.door` decides who may post there)."""
 
-from django.http import Http404, HttpRequest
+from django.http import HttpRequest
 
 from portal.config.current import portal_config
-from portal.customers import access
-from portal.mirror import reads
 from portal.mutes.models import is_muted
 from portal.satisfaction import ratings
 from portal.tickets.follow_up_forms import RatingForm
@@ -46,16 +44,3 @@ def answer_emails_context(request: HttpRequest, ticket: Ticket, page_url: str) -
         "muted": offered and is_muted(ticket.id),
         "answer_emails_url": page_url + "answer-emails/",
     }
-
-
-def door(ticket_id: str, token: str) -> tuple[str, bool]:
-    """Which ticket an action's URL names, and whether through its private link."""
-    return (access.ticket_id_from_link(token), True) if token else (ticket_id, False)
-
-
-def owned_copy(request: HttpRequest, ticket_id: str, via_link: bool) -> reads.Copy:
-    """The ticket's copy if this visitor may act on it (as its page checks); Http404
-    otherwise, decided before any call to Tixallo for a visitor not signed in."""
-    if not via_link and not access.verified_email(request):
-        raise Http404("No such ticket")
-    return access.copy_for(request, ticket_id, via_link)

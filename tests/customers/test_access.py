@@ -62,15 +62,28 @@ def test_ticket_links_carry_only_a_string_id():
 def test_who_may_see_a_ticket(sandbox):
     ticket = new_ticket("Alex@Example.com")
     owner, stranger = request_with_session("alex@example.com"), request_with_session("b@x.com")
-    assert access.ticket_for(owner, ticket.id).id == ticket.id
-    assert access.ticket_for(stranger, ticket.id, via_link=True).id == ticket.id
+    assert access.copy_for(owner, ticket.id).value.id == ticket.id
+    assert access.copy_for(stranger, ticket.id, via_link=True).value.id == ticket.id
     for request in (stranger, request_with_session()):
         with pytest.raises(Http404):
-            access.ticket_for(request, ticket.id)
+            access.copy_for(request, ticket.id)
     with pytest.raises(Http404):
-        access.ticket_for(owner, "tkt_does_not_exist")
+        access.copy_for(owner, "tkt_does_not_exist")
     with pytest.raises(Http404):  # the API answered for another id than asked
-        access.ticket_for(owner, ticket.id.upper())
+        access.copy_for(owner, ticket.id.upper())
+
+
+def test_the_pages_after_a_submission_name_their_reference_by_their_own_salt():
+    assert access.reference_from_filed_token(access.filed_token("R-1")) == "R-1"
+    assert access.reference_from_saved_token(access.saved_token("R-2")) == "R-2"
+    assert signing.loads(access.saved_token("R-2"), salt="tickets.received") == "R-2"
+    assert signing.loads(access.filed_token("R-1"), salt="tickets.submitted") == "R-1"
+    forged = ("nope", access.filed_token("R-1"), signing.dumps(7, salt=access.SAVED_SALT))
+    for bad in forged:  # a filed page's address names no saved page, and back
+        with pytest.raises(Http404):
+            access.reference_from_saved_token(bad)
+    with pytest.raises(Http404):
+        access.reference_from_filed_token(access.saved_token("R-2"))
 
 
 @pytest.mark.django_db

@@ -63,3 +63,13 @@ def test_a_first_party_csrf_failure_is_friendly_too(sandbox):
     assert response.status_code == 403
     html = response.content.decode()
     assert "a@example.com</textarea>" in html and "site-header" in html
+
+
+@pytest.mark.parametrize("action", ["reply/", "solve/", "rating/"])
+def test_a_csrf_failure_on_an_action_opens_its_request_page_in_the_new_tab(sandbox, action):
+    ticket = new_ticket()
+    link = ticket_link(ticket.id)
+    browser = Client(enforce_csrf_checks=True)
+    response = browser.post("/embed" + link + action, {"body": "Still broken, sorry."})
+    assert response.status_code == 403
+    assert f'href="{link}" target="_blank"' in response.content.decode()

@@ -214,6 +214,18 @@ def test_it_shows_tixallo_last_answers_recorded_by_any_call(admin_client, sandbo
     assert last_error is None
 
 
+def test_every_process_shows_the_same_last_answers(admin_client, sandbox, settings):
+    """Recorded in the shared store: another process (no cache of this one's) sees them."""
+    from django.core.cache import cache, caches
+
+    new_ticket()
+    if not settings.REDIS_URL:  # the default cache is this process's own
+        cache.clear()
+    caches["local"].clear()
+    last_ok, _ = metrics.tixallo_last()
+    assert last_ok is not None
+
+
 def test_its_times_read_naturally_in_german_too():
     from portal.ops.templatetags.ops import ago
 

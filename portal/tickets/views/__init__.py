@@ -1,6 +1,7 @@
 """The customer's pages, one module per page: submit, then filed or saved (and confirm,
-for a request held until the email is confirmed), signin, my_tickets, ticket; and the
-helpers they share."""
+for a request held until the email is confirmed), signin, my_tickets, ticket; one per
+action on a request's page: reply, solve, rating, answer_emails (each behind
+`door.owned_ticket`, drawing the page with `conversation`); and the helpers they share."""
 
 import functools
 import hashlib

@@ -7,12 +7,12 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from portal.customers import access
+from portal.mirror import reads
 from portal.mutes.models import set_muted
-from portal.tickets import follow_up, trouble
+from portal.tickets import follow_up
 from portal.tickets.follow_up_forms import AnswerEmailsForm
-from portal.tickets.views import fresh_link, in_page_time
-from portal.tixallo.errors import TixalloError
+from portal.tickets.views import in_page_time
+from portal.tickets.views.door import Door, owned_ticket
 
 BOX = "tickets/_answer_emails.html"
 
@@ -20,21 +20,15 @@ BOX = "tickets/_answer_emails.html"
 @require_POST
 @never_cache
 @in_page_time
-def answer_emails(request: HttpRequest, ticket_id: str = "", token: str = "") -> HttpResponse:
+@owned_ticket()
+def answer_emails(request: HttpRequest, door: Door, copy: reads.Copy) -> HttpResponse:
     """At /tickets/<id>/answer-emails/ (signed in) or /t/<private link>/answer-emails/."""
-    page_url = request.path.removesuffix("answer-emails/")
-    try:
-        ticket_id, via_link = follow_up.door(ticket_id, token)
-    except access.LinkExpired as old:
-        return fresh_link.action_expired(request, page_url, old.ticket_id)
     form = AnswerEmailsForm(request.POST)
-    try:
-        ticket = follow_up.owned_copy(request, ticket_id, via_link).value
-    except TixalloError as error:
-        return trouble.page(request, error)
     if not form.is_valid():
         return HttpResponseBadRequest("Expected emails=on or emails=off.")
+    ticket = copy.value
     set_muted(ticket.id, form.cleaned_data["emails"] == "off")
     if request.htmx:
-        return render(request, BOX, follow_up.answer_emails_context(request, ticket, page_url))
-    return redirect(page_url + "#answer-emails")
+        context = follow_up.answer_emails_context(request, ticket, door.page_url)
+        return render(request, BOX, context)
+    return redirect(door.page_url + "#answer-emails")

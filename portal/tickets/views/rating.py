@@ -9,40 +9,47 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from portal.config.current import absolute_url
-from portal.customers import access, ratelimit
+from portal.customers import ratelimit
+from portal.mirror import reads
 from portal.satisfaction import ratings
 from portal.tickets import follow_up, trouble
 from portal.tickets.follow_up_forms import RatingForm
-from portal.tickets.views import action_key, fresh_link, in_page_time
+from portal.tickets.views import action_key, in_page_time
+from portal.tickets.views.door import Door, owned_ticket
 from portal.tixallo.errors import TixalloError
 
 BOX = "tickets/_rating.html"
 
 
+def _signed_out(request: HttpRequest, door: Door) -> HttpResponse:
+    """The session ended while the customer typed: keep the rating, ask them to sign in
+    (as a reply does), decided before any call to Tixallo."""
+    context = _kept(request, RatingForm(request.POST)) | {"signin_needed": True}
+    context["trouble"] = _(
+        "You were signed out, so your rating wasn't sent. Sign in again and send it from there."
+    )
+    template = BOX if request.htmx else "tickets/rating_trouble.html"
+    return render(request, template, context, status=403)
+
+
+def _unreadable(request: HttpRequest, door: Door, error: TixalloError) -> HttpResponse:
+    if not request.htmx:
+        return trouble.page(request, error)
+    context = _kept(request, RatingForm(request.POST)) | {"trouble": trouble.explain(error)}
+    return trouble.calm(render(request, BOX, context), error)
+
+
 @require_POST
 @never_cache
 @in_page_time
-def rate(request: HttpRequest, ticket_id: str = "", token: str = "") -> HttpResponse:
+@owned_ticket(signed_out=_signed_out, unreadable=_unreadable)
+def rate(request: HttpRequest, door: Door, copy: reads.Copy) -> HttpResponse:
     """At /tickets/<id>/rating/ (signed in) or /t/<private link>/rating/."""
-    page_url = request.path.removesuffix("rating/")
-    try:
-        ticket_id, via_link = follow_up.door(ticket_id, token)
-    except access.LinkExpired as old:
-        return fresh_link.action_expired(request, page_url, old.ticket_id)
     form = RatingForm(request.POST)
-    if not via_link and not access.verified_email(request):
-        return _signed_out(request, form)
-    try:
-        copy = follow_up.owned_copy(request, ticket_id, via_link)
-    except TixalloError as error:
-        if not request.htmx:
-            return trouble.page(request, error)
-        context = _kept(request, form) | {"trouble": trouble.explain(error)}
-        return trouble.calm(render(request, BOX, context), error)
     ticket = copy.value
-    context = follow_up.rating_context(request, ticket, page_url, form)
+    context = follow_up.rating_context(request, ticket, door.page_url, form)
     if not ratings.can_rate(ticket):  # reopened or closed meanwhile: the page says how
-        return _done(request, page_url, context)
+        return _done(request, door.page_url, context)
     if wait := ratelimit.address_wait("reply", request):
         context["trouble"] = _("Please wait a moment before sending this again.")
         response = render(request, BOX, context, status=429)
@@ -59,6 +66,7 @@ def rate(request: HttpRequest, ticket_id: str = "", token: str = "") -> HttpResp
         key=action_key(form.cleaned_data["idempotency_key"], ticket.id, email, "rating"),
         site_url=absolute_url(request, "/"),
     )
+    page_url = door.page_url
     return _done(request, page_url, follow_up.rating_context(request, ticket, page_url))
 
 
@@ -67,17 +75,6 @@ def _kept(request: HttpRequest, form: RatingForm) -> dict[str, object]:
     return {"can_rate": True, "rating_form": form, "chosen": form["rating"].value()} | {
         "rating_url": request.path
     }
-
-
-def _signed_out(request: HttpRequest, form: RatingForm) -> HttpResponse:
-    """The session ended while the customer typed: keep the rating, ask them to sign in
-    (as a reply does), decided before any call to Tixallo."""
-    context = _kept(request, form) | {"signin_needed": True}
-    context["trouble"] = _(
-        "You were signed out, so your rating wasn't sent. Sign in again and send it from there."
-    )
-    template = BOX if request.htmx else "tickets/rating_trouble.html"
-    return render(request, template, context, status=403)
 
 
 def _done(request: HttpRequest, page_url: str, context: dict) -> HttpResponse:

@@ -2,7 +2,6 @@
 until the customer confirms their email): its reference now, its ticket number as soon
 as the outbox delivers it (the page polls). A request Tixallo took at once is `filed`."""
 
-from django.core import signing
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
@@ -13,21 +12,19 @@ from portal.customers import access
 from portal.outbox.models import Submission
 from portal.tickets.views import url_in_mount, wants_fragment
 
-SALT = "tickets.received"  # the page's first name: links already made keep working
-
 
 def saved_url(request: HttpRequest, submission: Submission) -> str:
-    return url_in_mount(request, "tickets:saved", signing.dumps(submission.reference, salt=SALT))
+    return url_in_mount(request, "tickets:saved", access.saved_token(submission.reference))
 
 
 @require_safe
 @never_cache
 @vary_on_headers("HX-Request")
 def saved(request: HttpRequest, token: str) -> HttpResponse:
+    reference = access.reference_from_saved_token(token)
     try:
-        reference = signing.loads(token, salt=SALT)
         submission = Submission.objects.get(reference=reference)
-    except (signing.BadSignature, Submission.DoesNotExist):
+    except Submission.DoesNotExist:
         raise Http404("No such reference") from None
     delivered = submission.state == Submission.State.DELIVERED
     # The private link goes only to the inbox; a proven owner is linked to the ticket.
