@@ -67,7 +67,7 @@ from django.test import Client, override_settings  # noqa: E402
 from django.test.utils import setup_test_environment  # noqa: E402
 
 from portal.customers.access import ticket_link_token  # noqa: E402
-from portal.mirror import budget, reads, trust  # noqa: E402
+from portal.mirror import budget, copies, markers, reads, trust  # noqa: E402
 from portal.sandbox import agents, inprocess, tickets, webhooks  # noqa: E402
 
 REPLY = "Reply number {}"
@@ -275,7 +275,8 @@ if __name__ == "__main__":
     # in the table, not logged line by line.
     logging.getLogger("django.request").setLevel(logging.CRITICAL)
     # The cache and the mirror, and only they, run on the fake clock.
-    locmem.time = cache_base.time = reads.time = trust.time = budget.time = CLOCK
+    locmem.time = cache_base.time = CLOCK
+    reads.time = copies.time = markers.time = trust.time = budget.time = CLOCK
     call_command("migrate", verbosity=0)
     with override_settings(
         TIXALLO_WEBHOOK_SECRET=SECRET,

@@ -16,8 +16,6 @@ from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
-from portal.caches.local import OwnKeys
-
 log = logging.getLogger("portal.cache")
 OUTAGE = (RedisConnectionError, RedisTimeoutError, OSError)
 _last_logged = 0.0
@@ -67,7 +65,7 @@ class OneClientPerPool(RedisCacheClient):
         return client
 
 
-class TolerantRedisCache(OwnKeys, RedisCache):
+class TolerantRedisCache(RedisCache):
     def __init__(self, server: str, params: dict) -> None:
         super().__init__(server, params)
         self._class = OneClientPerPool

@@ -2,9 +2,9 @@
 
 A copy is used as long as both hold:
 - no change it misses is known: every ticket and every customer's lists have a
-  change marker, bumped by an event (`ticket_changed`) or the portal's own write
-  (`forget_*`); a copy remembers the markers in force when its fetch *began*, so a
-  fetch that began before an event never passes for current, however late it is
+  change marker (`markers`), bumped by an event (`ticket_changed`) or the portal's own
+  write (`forget_*`); a copy remembers the markers' versions when its fetch *began*, so
+  a fetch that began before an event never passes for current, however late it is
   stored. A ticket copy whose `updated_at` is at least the event's also counts as
   current (it already shows that change);
 - it is younger than `trust.trusted_for()`: minutes while webhooks are seen arriving
@@ -24,35 +24,78 @@ so a process that missed an invalidation reads again instead of showing an old s
 page's read of the markers is a read-through of `MARKS_READ_THROUGH` seconds per process:
 a change made in another process (an event, the worker's delivery) shows at most that
 much later.
+
+`ticket_copy` and `list_copy` read alike, step by step: look up the copy; wait while
+another request fetches it, else take the key's lock (`_turn_to_fetch`); fetch; keep the
+copy if no event came meanwhile.
 """
 
-import hashlib
-import pickle
-import secrets
 import time
-from collections.abc import Callable
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import NamedTuple
 
 from django.conf import settings
 
 from portal.mirror import budget, copies, owners, public_times, trust
-from portal.mirror.copies import Copy
+from portal.mirror.copies import REFUSAL_SECONDS, Copy
+from portal.mirror.markers import (
+    ALL_LISTS,
+    TicketMark,
+    customer_key,
+    digest,
+    forget_customer,
+    forget_ticket,
+    ticket_changed,
+    ticket_key,
+    version,
+)
 from portal.shared import store
 from portal.telemetry import metrics
 from portal.tixallo import addresses, client
 from portal.tixallo.errors import Invalid, NotFound, RateLimited, Unavailable
 from portal.tixallo.types import Ticket, TicketPage
 
-STALE_SECONDS = copies.STALE_SECONDS
-REFUSAL_SECONDS = copies.REFUSAL_SECONDS
+__all__ = [  # what pages, the outbox and webhooks use; what changed is told to `markers`
+    "ALL_LISTS",
+    "Copy",
+    "forget_customer",
+    "forget_ticket",
+    "list_copy",
+    "not_theirs",
+    "ticket",
+    "ticket_changed",
+    "ticket_copy",
+    "tickets_for",
+    "unanswered_since",
+]
+
 POLL_PATIENCE = 300  # seconds; a poll's copy this old is refreshed like a first view
-MARK_SECONDS = 30 * 24 * 3600  # outlives every copy: a lost marker only costs a fetch
 WAIT_STEP = 0.02
 MARKS_READ_THROUGH = 1.0  # seconds; only where a page reads a copy, never when storing one
-ALL_LISTS = "mirror:lists:all"
 REFUSALS = {"not found": NotFound, "invalid": Invalid}
+GAVE_NO_COPY = (NotFound, Invalid, Unavailable, RateLimited)
 
 
-# --- reading -------------------------------------------------------------------
+class Place(NamedTuple):
+    """Where one copy is kept (`key`), and the change markers it must be current under:
+    a ticket's own, or a customer's lists' and every list's."""
+
+    key: str
+    marker_keys: tuple[str, ...]
+
+
+def _ticket_place(ticket_id: str) -> Place:
+    return Place(f"mirror:ticket:{digest(ticket_id)}", (ticket_key(ticket_id),))
+
+
+def _list_place(email: str, statuses: tuple[str, ...], cursor: str | None, limit: int) -> Place:
+    query = digest(email, ",".join(statuses), cursor or "", str(limit))
+    return Place(f"mirror:list:{query}", (customer_key(email), ALL_LISTS))
+
+
+# --- a ticket, and a page of a customer's list, top to bottom ------------------------
 
 
 def ticket(ticket_id: str, *, poll: bool = False) -> Ticket:
@@ -61,14 +104,24 @@ def ticket(ticket_id: str, *, poll: bool = False) -> Ticket:
 
 def ticket_copy(ticket_id: str, *, poll: bool = False) -> Copy:
     """The ticket's copy; raises NotFound, or Unavailable / RateLimited with no copy."""
-    marker = _ticket_mark(ticket_id)
-    return _read(
-        f"mirror:ticket:{_digest(ticket_id)}",
-        (marker,),
-        lambda: client.get_ticket(ticket_id),
-        poll,
-        learn=lambda copy, value, old, found: _learn_ticket(copy, value, old, found.get(marker)),
-    )
+    place = _ticket_place(ticket_id)
+    look = _look_up(place, within=MARKS_READ_THROUGH)
+    if look.trusts(look.copy):
+        return _hit(look.copy)
+    with _turn_to_fetch(place, look.copy) as answered:
+        if answered is not None:
+            return answered  # another request fetched it meanwhile
+        before = _look_up(place)  # before the fetch: an event during it outdates its copy
+        if (stored := _stored_meanwhile(before, look.copy)) is not None:
+            return stored
+        try:
+            with budget.priority(_priority(poll, look.copy)):
+                fetched = client.get_ticket(ticket_id)
+        except GAVE_NO_COPY as failure:
+            return _without_tixallo(before, look.copy, failure)
+        copy = copies.of_ticket(fetched, before.versions())
+        _learn_from_ticket(copy, fetched, before, look.copy)
+        return _keep_if_current(place, copy)
 
 
 def tickets_for(
@@ -92,16 +145,25 @@ def list_copy(
 ) -> Copy:
     """One page of a customer's tickets; raises Invalid for a cursor Tixallo refuses."""
     email = addresses.canonical(email)
-    query = _digest(email, ",".join(statuses), cursor or "", str(limit))
-    return _read(
-        f"mirror:list:{query}",
-        (_customer_mark(email), ALL_LISTS),
-        lambda: client.list_tickets(
-            customer_email=email, status=statuses or None, cursor=cursor, limit=limit
-        ),
-        poll,
-        learn=lambda copy, value, old, found: owners.learn(value.tickets, email),
-    )
+    place = _list_place(email, statuses, cursor, limit)
+    look = _look_up(place, within=MARKS_READ_THROUGH)
+    if look.trusts(look.copy):
+        return _hit(look.copy)
+    with _turn_to_fetch(place, look.copy) as answered:
+        if answered is not None:
+            return answered
+        before = _look_up(place)
+        if (stored := _stored_meanwhile(before, look.copy)) is not None:
+            return stored
+        try:
+            with budget.priority(_priority(poll, look.copy)):
+                page = client.list_tickets(
+                    customer_email=email, status=statuses or None, cursor=cursor, limit=limit
+                )
+        except GAVE_NO_COPY as failure:
+            return _without_tixallo(before, look.copy, failure)
+        owners.learn(page.tickets, email)
+        return _keep_if_current(place, copies.of_list(page, before.versions()))
 
 
 def not_theirs(email: str, ticket_id: str) -> bool:
@@ -111,81 +173,148 @@ def not_theirs(email: str, ticket_id: str) -> bool:
     email = addresses.canonical(email)
     if owner := owners.email_for(ticket_id=ticket_id):
         return owner != email
-    key = f"mirror:list:{_digest(email, '', '', '20')}"  # list_copy(email, (), None)
-    mark_keys = (_customer_mark(email), ALL_LISTS)
-    found = _found(key, mark_keys, within=MARKS_READ_THROUGH)
-    copy = found.get(key)
-    if copy is None or not _trusted(copy, mark_keys, found) or copy.refused:
+    look = _look_up(_list_place(email, (), None, 20), within=MARKS_READ_THROUGH)
+    if not look.trusts(look.copy) or look.copy.refused:
         return False  # a ticket made since (by an agent, by email) may be missing
-    page = copy.value
+    page = look.copy.value
     return page.next_cursor is None and all(t.id != ticket_id for t in page.tickets)
 
 
-def _read(
-    key: str,
-    mark_keys: tuple[str, ...],
-    fetch: Callable[[], Ticket | TicketPage],
-    poll: bool,
-    learn: Callable[[Copy, Ticket | TicketPage, Copy | None, dict], None],
-) -> Copy:
-    found = _found(key, mark_keys, within=MARKS_READ_THROUGH)
-    old = found.get(key)
-    if old is not None and _trusted(old, mark_keys, found):
-        if old.refused:
-            raise REFUSALS[old.refused](f"Tixallo said {old.refused} (kept {REFUSAL_SECONDS} s)")
-        metrics.cache_read("hit")
-        return old
+def unanswered_since(copy: Copy) -> float | None:
+    """When this copy was fetched, if it is older than trusted: it is shown because
+    Tixallo could not give a newer one just now; else None."""
+    age = time.time() - copy.fetched_at
+    # The shortest trust first: most pages show a younger copy and ask the cache nothing.
+    if age < settings.PORTAL_CACHE_SECONDS or age < trust.trusted_for():
+        return None
+    return copy.fetched_at
+
+
+# --- looking up a copy -------------------------------------------------------------
+
+
+@dataclass
+class Look:
+    """A copy under a place's key (`copy`, None if none), with what the shared store held
+    for its markers (and any flags asked for) at the same moment (`shared`)."""
+
+    place: Place
+    copy: Copy | None
+    shared: dict
+
+    def versions(self) -> tuple[int, ...]:
+        return tuple(version(self.shared.get(key)) for key in self.place.marker_keys)
+
+    def ticket_mark(self) -> TicketMark:
+        """The ticket's marker (a list's place has none: an empty one)."""
+        stored = self.shared.get(self.place.marker_keys[0])
+        return TicketMark.of(stored if isinstance(stored, tuple) else None)
+
+    def current(self, copy: Copy) -> bool:
+        """No change the copy misses is known."""
+        if copy.versions == self.versions():
+            return True
+        # A ticket copy that already shows the newest change heard of is current too.
+        changed_at = self.ticket_mark().changed_at
+        if changed_at is None or copy.updated_at is None:
+            return False
+        return copy.updated_at >= changed_at
+
+    def trusts(self, copy: Copy | None) -> bool:
+        """Current, and young enough to show without asking."""
+        if copy is None or not self.current(copy):
+            return False
+        age = time.time() - copy.fetched_at
+        return age < (REFUSAL_SECONDS if copy.refused else trust.trusted_for())
+
+
+def _look_up(
+    place: Place,
+    *,
+    flags: tuple[str, ...] = (),
+    within: float = 0.0,
+    newer_than: Copy | None = None,
+) -> Look:
+    """The place's copy (`copies`) with its markers and `flags` (from the store): this
+    process's own if it can serve (trusted, and not `newer_than`'s fetch), else the one
+    another instance stored (with Redis)."""
+    look = Look(place, None, store.get_many((*place.marker_keys, *flags), within=within))
+
+    def usable(copy: Copy) -> bool:
+        if newer_than is not None and copy.fetch_id == newer_than.fetch_id:
+            return False
+        return look.trusts(copy)
+
+    look.copy = copies.get(place.key, usable)
+    return look
+
+
+def _hit(copy: Copy) -> Copy:
+    if copy.refused:
+        raise REFUSALS[copy.refused](f"Tixallo said {copy.refused} (kept {REFUSAL_SECONDS} s)")
+    metrics.cache_read("hit")
+    return copy
+
+
+# --- one fetch at a time -------------------------------------------------------------
+
+
+@contextmanager
+def _turn_to_fetch(place: Place, old: Copy | None) -> Iterator[Copy | None]:
+    """One fetch per key at a time, in any thread or process: the copy another request's
+    fetch stored meanwhile; else None, and this request holds the key's lock until the
+    block ends (its copy stored, or its fetch failed)."""
     metrics.cache_read("miss")
-    while not store.add(f"{key}:lock", True, _flight_seconds()):
-        waited = _wait_for_flight(key, mark_keys, old)
-        if waited is not None:
-            return _answer(waited)
-    return _fetch(key, mark_keys, fetch, poll, learn, old)
-
-
-def _fetch(
-    key: str,
-    mark_keys: tuple[str, ...],
-    fetch: Callable[[], Ticket | TicketPage],
-    poll: bool,
-    learn: Callable[[Copy, Ticket | TicketPage, Copy | None, dict], None],
-    old: Copy | None,
-) -> Copy:
-    """Fetch and store, holding the key's lock until the copy is stored. The markers are
-    read before the fetch begins: an event during the fetch leaves this copy not current."""
+    lock = f"{place.key}:lock"
+    while not store.add(lock, True, _flight_seconds()):
+        if (waited := _wait_for_other_fetch(place, old)) is not None:
+            yield _answer(waited)
+            return
     try:
-        found = _found(key, mark_keys)
-        marks = _marks(mark_keys, found)
-        stored = found.get(key)  # by the flight that ended just before this one began
-        if stored is not None and stored.fetch != (old.fetch if old else ""):
-            if _current(stored, mark_keys, found):
-                return _answer(stored)
-        try:
-            with budget.priority(_priority(poll, old)):
-                value = fetch()
-        except (NotFound, Invalid) as refusal:
-            kind = "not found" if isinstance(refusal, NotFound) else "invalid"
-            refused = Copy(b"", time.time(), marks, "", refused=kind, fetch=_fetch_id())
-            copies.put(key, refused)
-            raise
-        except (Unavailable, RateLimited):
-            store.set(f"{key}:failed", time.time(), 5)  # waiters answer at once, as we do
-            if (last := _last_seen(key, old)) is not None:
-                metrics.cache_read("stale")
-                return last  # the last copy seen, even one an event made stale
-            raise
-        copy = _copy(value, marks)
-        # `old` only when it was read again because it had grown old, not for an event.
-        aged = old is not None and not old.refused and _current(old, mark_keys, found)
-        learn(copy, value, old if aged else None, found)
-        if _current(copy, mark_keys, store.get_many(mark_keys)):
-            copies.put(key, copy)
-            if not settings.REDIS_URL:  # the cache is this process's own
-                store.set(f"{key}:last", copy, STALE_SECONDS)
-        # else an event came during the fetch: this answer is not put back
-        return copy
+        yield None
     finally:
-        store.delete(f"{key}:lock")
+        store.delete(lock)
+
+
+def _wait_for_other_fetch(place: Place, old: Copy | None) -> Copy | None:
+    """Another request is fetching this key: its copy (or its refusal) once stored; the
+    last copy seen if it failed; None to fetch after all (it took too long, or an event
+    came meanwhile)."""
+    began = time.time()
+    patience = _flight_seconds()
+    page_bound = (left := client.time_left()) is not None and left < patience
+    deadline = time.monotonic() + (left if page_bound else patience)
+    lock, failed = f"{place.key}:lock", f"{place.key}:failed"
+    while time.monotonic() < deadline:
+        _pause(WAIT_STEP)
+        look = _look_up(place, flags=(lock, failed), newer_than=old)
+        copy = look.copy
+        newer = copy is not None and (old is None or copy.fetch_id != old.fetch_id)
+        if newer and look.current(copy):
+            return copy
+        if look.shared.get(failed, 0) >= began:
+            if (last := _last_seen(place, old)) is not None:
+                return last
+            raise Unavailable("Tixallo did not answer (another request just tried)")
+        if lock not in look.shared:
+            return None
+    if page_bound:  # the page's time is up: the copy it has, or a calm "not now"
+        if (last := _last_seen(place, old)) is not None:
+            return last
+        raise Unavailable("Tixallo did not answer within the page's time")
+    return None
+
+
+def _stored_meanwhile(before: Look, old: Copy | None) -> Copy | None:
+    """The copy stored by the fetch that ended just before this one began, if current."""
+    stored = before.copy
+    if stored is not None and stored.fetch_id != (old.fetch_id if old else ""):
+        if before.current(stored):
+            return _answer(stored)
+    return None
+
+
+# --- fetching and keeping --------------------------------------------------------------
 
 
 def _priority(poll: bool, old: Copy | None) -> float:
@@ -198,99 +327,54 @@ def _priority(poll: bool, old: Copy | None) -> float:
     return budget.POLL + (budget.FIRST_VIEW - budget.POLL) * waited
 
 
-def _copy(value: Ticket | TicketPage, marks: tuple[int, ...]) -> Copy:
-    blob = pickle.dumps(value, pickle.HIGHEST_PROTOCOL)
-    if not isinstance(value, Ticket):
-        return Copy(blob, time.time(), marks, fingerprint(value), fetch=_fetch_id())
-    stamp = value.updated_at.timestamp() if value.updated_at and value.updated_at.tzinfo else None
-    owner = addresses.canonical(value.customer.email if value.customer else "")
-    return Copy(
-        blob, time.time(), marks, fingerprint(value), stamp, "", value.id, owner, _fetch_id()
-    )
+def _without_tixallo(before: Look, old: Copy | None, failure: Exception) -> Copy:
+    """Tixallo gave no copy. Its refusal is kept (`REFUSAL_SECONDS`) and raised; while it
+    is unavailable (or the budget spent), the last copy seen answers, else the error."""
+    place = before.place
+    if isinstance(failure, NotFound | Invalid):
+        refused = "not found" if isinstance(failure, NotFound) else "invalid"
+        copies.put(place.key, copies.of_refusal(refused, before.versions()))
+        raise failure
+    store.set(f"{place.key}:failed", time.time(), 5)  # waiters answer at once, as we do
+    if (last := _last_seen(place, old)) is not None:
+        metrics.cache_read("stale")
+        return last  # the last copy seen, even one an event made stale
+    raise failure
 
 
-def _fetch_id() -> str:
-    return secrets.token_hex(8)
+def _learn_from_ticket(copy: Copy, fetched: Ticket, before: Look, old: Copy | None) -> None:
+    owners.learn([fetched])
+    public_times.learn(fetched)
+    # Read again only because the copy had grown old (not for an event), and it changed
+    # long enough ago that its event should have come: an event went missing.
+    aged = old is not None and not old.refused and before.current(old)
+    if not aged or old.updated_at is None or copy.updated_at is None:
+        return
+    heard_at = before.ticket_mark().heard_at or 0
+    if copy.updated_at > max(old.updated_at, heard_at) and (
+        copy.updated_at < time.time() - trust.GRACE
+    ):
+        trust.change_missed()
 
 
-def _wait_for_flight(key: str, mark_keys: tuple[str, ...], old: Copy | None) -> Copy | None:
-    """Another request is fetching this key: its copy (or its refusal) once stored; the
-    last copy seen if it failed; None to fetch after all (it took too long, or an event
-    came meanwhile)."""
-    began = time.time()
-    patience = _flight_seconds()
-    page_bound = (left := client.time_left()) is not None and left < patience
-    deadline = time.monotonic() + (left if page_bound else patience)
-    while time.monotonic() < deadline:
-        _pause(WAIT_STEP)
-        flags = (f"{key}:lock", f"{key}:failed")
-        found = _found(key, mark_keys, flags=flags, newer_than=old)
-        copy = found.get(key)
-        newer = copy is not None and (old is None or copy.fetch != old.fetch)
-        if newer and _current(copy, mark_keys, found):
-            return copy
-        if found.get(f"{key}:failed", 0) >= began:
-            if (last := _last_seen(key, old)) is not None:
-                return last
-            raise Unavailable("Tixallo did not answer (another request just tried)")
-        if f"{key}:lock" not in found:
-            return None
-    if page_bound:  # the page's time is up: the copy it has, or a calm "not now"
-        if (last := _last_seen(key, old)) is not None:
-            return last
-        raise Unavailable("Tixallo did not answer within the page's time")
-    return None
+def _keep_if_current(place: Place, copy: Copy) -> Copy:
+    """Keep the copy unless an event came during the fetch (then it is only this
+    request's answer)."""
+    now = Look(place, None, store.get_many(place.marker_keys))
+    if now.current(copy):
+        copies.put(place.key, copy)
+        if not settings.REDIS_URL:  # the cache is this process's own
+            store.set(f"{place.key}:last", copy, copies.STALE_SECONDS)
+    return copy
 
 
-def _last_seen(key: str, old: Copy | None) -> Copy | None:
+def _last_seen(place: Place, old: Copy | None) -> Copy | None:
     """The last copy seen, for when Tixallo can't answer: this process's own, else (one
     box, where each process keeps its own cache) the one any process last fetched, kept
     in the shared store on each fetch: written per change, read only on failure."""
     if old is None or old.refused:
-        old = None if settings.REDIS_URL else store.get(f"{key}:last")
+        old = None if settings.REDIS_URL else store.get(f"{place.key}:last")
     return old if old is not None and not old.refused else None
-
-
-def _found(
-    key: str,
-    mark_keys: tuple[str, ...],
-    *,
-    flags: tuple[str, ...] = (),
-    within: float = 0.0,
-    newer_than: Copy | None = None,
-) -> dict:
-    """The copy under `key` (`copies`) with the markers and `flags` (from the store): this
-    process's own if it can serve (trusted, and not `newer_than`'s fetch), else the one
-    another instance stored (with Redis)."""
-    found = store.get_many((*mark_keys, *flags), within=within)
-
-    def usable(copy: Copy) -> bool:
-        if newer_than is not None and copy.fetch == newer_than.fetch:
-            return False
-        return _trusted(copy, mark_keys, found)
-
-    copy = copies.get(key, usable)
-    if copy is not None:
-        found[key] = copy
-    return found
-
-
-def _trusted(copy: Copy, mark_keys: tuple[str, ...], found: dict) -> bool:
-    """Current under the shared markers, and young enough to show without asking."""
-    if not _current(copy, mark_keys, found):
-        return False
-    age = time.time() - copy.fetched_at
-    return age < (REFUSAL_SECONDS if copy.refused else trust.trusted_for())
-
-
-def unanswered_since(copy: Copy) -> float | None:
-    """When this copy was fetched, if it is older than trusted: it is shown because
-    Tixallo could not give a newer one just now; else None."""
-    age = time.time() - copy.fetched_at
-    # The shortest trust first: most pages show a younger copy and ask the cache nothing.
-    if age < settings.PORTAL_CACHE_SECONDS or age < trust.trusted_for():
-        return None
-    return copy.fetched_at
 
 
 def _answer(copy: Copy) -> Copy:
@@ -310,95 +394,3 @@ def _flight_seconds() -> float:
         + settings.TIXALLO_READ_TIMEOUT
         + settings.TIXALLO_RETRY_BUDGET
     )
-
-
-# --- what changed ----------------------------------------------------------------
-
-
-def ticket_changed(
-    ticket_id: str,
-    at: float | None,
-    *,
-    public: bool = True,
-    customer_id: str = "",
-    email: str = "",
-) -> None:
-    """An event told of a change of this ticket at `at` (its updated_at, if known):
-    its copy and its customer's lists are no longer current. An internal note
-    changes nothing a customer sees; it is only heard (for `trust`)."""
-    key = _ticket_mark(ticket_id)
-    seq, seen_at, heard = store.get(key) or (0, None, None)
-    heard = max(heard or 0, at or 0) or None
-    if not public:
-        store.set(key, (seq, seen_at, heard), MARK_SECONDS)
-        return
-    store.set(key, (time.time_ns(), at, heard), MARK_SECONDS)
-    email = email or owners.email_for(customer_id=customer_id, ticket_id=ticket_id)
-    if email:
-        forget_customer(email)
-    else:  # a customer the portal never read: every customer's lists, once
-        store.set(ALL_LISTS, time.time_ns(), MARK_SECONDS)
-
-
-def forget_ticket(ticket_id: str) -> None:
-    """The portal itself changed this ticket: read it afresh at the next look."""
-    key = _ticket_mark(ticket_id)
-    _seq, _at, heard = store.get(key) or (0, None, None)
-    store.set(key, (time.time_ns(), None, heard), MARK_SECONDS)
-
-
-def forget_customer(email: str) -> None:
-    store.set(_customer_mark(addresses.canonical(email)), time.time_ns(), MARK_SECONDS)
-
-
-def _current(copy: Copy, mark_keys: tuple[str, ...], found: dict) -> bool:
-    if copy.marks == _marks(mark_keys, found):
-        return True
-    # A ticket copy that already shows the newest change heard of is current too.
-    marker = found.get(mark_keys[0])
-    at = marker[1] if isinstance(marker, tuple) else None
-    return at is not None and copy.updated_at is not None and copy.updated_at >= at
-
-
-def _marks(mark_keys: tuple[str, ...], found: dict) -> tuple[int, ...]:
-    values = (found.get(key, 0) for key in mark_keys)
-    return tuple(value[0] if isinstance(value, tuple) else value for value in values)
-
-
-def _learn_ticket(copy: Copy, value: Ticket, old: Copy | None, marker: tuple | None) -> None:
-    owners.learn([value])
-    public_times.learn(value)
-    # Read again only because the copy had grown old (`old`, else None), and it changed
-    # long enough ago that its event should have come: an event went missing.
-    if old is None or old.updated_at is None or copy.updated_at is None:
-        return
-    heard = (marker[2] if marker else None) or 0
-    if copy.updated_at > max(old.updated_at, heard) and (
-        copy.updated_at < time.time() - trust.GRACE
-    ):
-        trust.change_missed()
-
-
-# --- fingerprints ----------------------------------------------------------------
-
-
-def fingerprint(value: Ticket | TicketPage) -> str:
-    """Changes whenever anything a customer sees does; internal notes don't count."""
-    if isinstance(value, Ticket):
-        seen = (value.status, value.priority, value.subject, value.public_messages)
-    else:
-        seen = value
-    return _digest(repr(seen))
-
-
-def _ticket_mark(ticket_id: str) -> str:
-    return f"mirror:changed:{_digest(ticket_id)}"
-
-
-def _customer_mark(email: str) -> str:
-    return f"mirror:lists:{_digest(email)}"
-
-
-def _digest(*parts: str) -> str:
-    # JSON from Tixallo (and events) may hold lone surrogates: hashed all the same.
-    return hashlib.sha256("\x1f".join(parts).encode("utf-8", "surrogatepass")).hexdigest()[:32]

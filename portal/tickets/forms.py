@@ -1,4 +1,3 @@
-import copy
 import hashlib
 import math
 import re
@@ -15,6 +14,7 @@ from portal.config.models import PRIORITY_WORDS
 from portal.requestforms import compose
 from portal.requestforms.catalogue import Definition
 from portal.shared import store
+from portal.tickets.shared_fields import CustomerForm
 from portal.tixallo import addresses, types
 from portal.tixallo.types import PRIORITIES
 
@@ -50,27 +50,6 @@ def prefill(query: QueryDict) -> dict[str, str]:
     if query.get("priority") in PRIORITIES:
         found["priority"] = query["priority"]
     return found
-
-
-class _SharedFields(dict):
-    def __deepcopy__(self, memo: dict) -> dict:
-        return dict(self)
-
-
-class CustomerForm(forms.Form):
-    """A form the customer pages build on every view. Django deep-copies a form class's
-    fields for each form (about a tenth of drawing the submit page) so that one form may
-    change its own; these forms share them instead, and a form that changes a field
-    copies that one first (`own_field`)."""
-
-    def __init__(self, *args: object, **kwargs: object) -> None:
-        self.base_fields = _SharedFields(type(self).base_fields)  # read by super().__init__
-        super().__init__(*args, **kwargs)
-
-    def own_field(self, name: str) -> forms.Field:
-        """This form's own copy of a field, to change without changing every form's."""
-        self.fields[name] = copy.deepcopy(self.fields[name])
-        return self.fields[name]
 
 
 class HumanForm(CustomerForm):

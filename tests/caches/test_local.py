@@ -1,6 +1,6 @@
 """portal.caches.local: Django's per-process memory (settings.CACHES: "default" without
-REDIS_URL, "template_fragments" always), one store per LOCATION, bounded, and importable
-without redis-py."""
+REDIS_URL, "local" and "template_fragments" always), one store per LOCATION, bounded,
+and importable without redis-py."""
 
 import subprocess
 import sys
@@ -41,10 +41,10 @@ def test_it_takes_the_keys_the_portal_makes():
     assert cache.get_many(keys) == {key: key for key in keys}
 
 
-def test_the_settings_name_it_for_the_fragments_with_room_for_many_customers():
-    fragments = settings.CACHES["template_fragments"]
-    assert fragments["BACKEND"] == "portal.caches.local.LocalCache"
-    assert fragments["OPTIONS"]["MAX_ENTRIES"] == 5000
+def test_the_settings_name_it_for_each_process_with_room_for_many_customers():
+    for alias in ("local", "template_fragments"):
+        assert settings.CACHES[alias]["BACKEND"] == "portal.caches.local.LocalCache"
+        assert settings.CACHES[alias]["OPTIONS"]["MAX_ENTRIES"] == 5000
     if not settings.REDIS_URL:
         assert settings.CACHES["default"]["BACKEND"] == "portal.caches.local.LocalCache"
 

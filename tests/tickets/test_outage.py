@@ -8,7 +8,7 @@ import re
 import pytest
 from django.core.cache import cache
 
-from portal.mirror import reads
+from portal.mirror import markers
 from portal.outbox.models import Submission
 from portal.tixallo import client as tixallo
 from portal.tixallo.errors import Unavailable
@@ -59,7 +59,7 @@ def test_a_page_shows_its_copy_while_another_request_is_still_fetching_it(
     assert client.get(link).status_code == 200
     settings.PORTAL_CACHE_SECONDS = 0
     settings.TIXALLO_PAGE_SECONDS = 0.05
-    key = f"mirror:ticket:{reads._digest(ticket.id)}"
+    key = f"mirror:ticket:{markers.digest(ticket.id)}"
     cache.add(f"{key}:lock", True, 60)  # a fetch in another process, hanging on Tixallo
     response = client.get(link)
     assert response.status_code == 200

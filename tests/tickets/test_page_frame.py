@@ -1,5 +1,5 @@
 """The page frame (base.html) and My requests' filters are drawn once per process and
-kept ({% frame %}, portal/tickets/templatetags/frame.py): whatever differs between
+kept ({% drawn_once %}, portal/tickets/templatetags/drawn_once.py): whatever differs between
 visitors must still differ. Each test draws one page first, so the second reads the
 kept fragments."""
 
@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from portal.tickets.templatetags import frame
+from portal.tickets.templatetags import drawn_once
 from tests.factories import SETTINGS_URL, new_ticket, settings_form, sign_in_as
 
 pytestmark = pytest.mark.django_db
@@ -15,9 +15,9 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture(autouse=True)
 def _empty_frame_cache():
-    frame.forget()
+    drawn_once.forget()
     yield
-    frame.forget()
+    drawn_once.forget()
 
 
 def nav(html: str) -> str:
