@@ -38,6 +38,16 @@ def _guarded_getaddrinfo(host: object, *args: object, **kwargs: object) -> list:
 
 
 @pytest.fixture(autouse=True, scope="session")
+def _urls_as_configured() -> None:
+    """The URLconf is read once per process, under the settings of the moment: built
+    here, with the sandbox, not in whichever test first asks for it (one that switched
+    the sandbox off for a system check would leave /embed/demo/ missing for the rest)."""
+    from django.urls import get_resolver
+
+    assert get_resolver().url_patterns
+
+
+@pytest.fixture(autouse=True, scope="session")
 def _loopback_only() -> None:
     socket.socket.connect = _guarded_connect
     socket.getaddrinfo = _guarded_getaddrinfo
