@@ -49,9 +49,9 @@ def _missing(*args: Any, **kwargs: Any) -> Any:
 
 class OneClientPerPool(RedisCacheClient):
     """A speed trick. Django makes a new `redis.Redis` for every cache call: about 55 µs
-    in redis-py 6, as much as the GET it sends, and a poll with Redis makes three (bench,
-    Redis shape: an unchanged ticket poll from 0.47× to 0.5x× the hello view). The client
-    is a thin, thread-safe front of its connection pool, so one per pool serves all."""
+    in redis-py 6 (measured with timeit on the 2-core box), as much as the GET it sends;
+    a signed-in page makes one to three (its session, learnt facts). The client is a thin,
+    thread-safe front of its connection pool, so one per pool serves all."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

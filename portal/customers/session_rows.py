@@ -3,8 +3,9 @@
 Django's `db` backend reads a session through the ORM (`Session.objects.get(...)`),
 which builds and compiles the query anew on every request: about 240 µs of a signed-in
 poll's CPU on SQLite, where the query itself takes 18 µs (bench, one box: an unchanged
-poll of My requests went from 0.55× to 0.6x× the hello view). The same row, the same
-expiry check and the same answer for a missing or expired session; writes are Django's.
+poll of My requests went from 0.55× to 0.65× the hello view, README Performance). The
+same row, the same expiry check and the same answer for a missing or expired session;
+writes are Django's.
 SESSION_ENGINE names this module only without REDIS_URL (with Redis, `cached_db` reads
 the cache and falls back to the database rarely)."""
 
