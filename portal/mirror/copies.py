@@ -56,7 +56,9 @@ def get(key: str, usable: Callable[[Copy], bool]) -> Copy | None:
         return own
     if usable(shared):
         caches["local"].set(key, shared, _seconds_left(shared))
-    return shared
+        return shared
+    # Neither can serve as is: the newer, should Tixallo fail (the last copy seen).
+    return shared if own is None or shared.fetched_at >= own.fetched_at else own
 
 
 def put(key: str, copy: Copy) -> None:
