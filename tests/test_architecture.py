@@ -263,8 +263,7 @@ CACHE_USERS = {
     "mirror/owners.py": "which email owns a customer id: a miss refreshes every list instead",
     "mirror/public_times.py": "a fetched ticket's change times: a miss costs one fetch",
     "outbox/queue.py": "what is queued for a customer, under their shared change marker",
-    "tickets/status.py": "the admin's wordings, under their shared version",
-    "requestforms/catalogue.py": "the admin's request forms, under their shared version",
+    "shared/store.py": "what admins edit (wordings, request forms), under its shared version",
     "ops/probes.py": "readyz: that the cache answers",
 }
 # What only a store shared by every process does right: counting, taking a lock, setting

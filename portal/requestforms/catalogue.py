@@ -5,7 +5,6 @@ derived from what a visitor sends)."""
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.cache import caches
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
@@ -63,14 +62,7 @@ class Definition:
 
 def offered() -> list[Definition]:
     """The active forms, in the admin's order."""
-    # Kept per process under the forms' version in the shared store (read through once a
-    # second): an admin's edit reaches every process within that second.
-    key = f"{CACHE_KEY}:{store.get(VERSION_KEY, within=1.0) or 0}"
-    found = caches["local"].get(key)
-    if found is None:
-        found = [_definition(form) for form in _active()]
-        caches["local"].set(key, found, 300)
-    return found
+    return store.per_version(VERSION_KEY, CACHE_KEY, lambda: [_definition(f) for f in _active()])
 
 
 def _active() -> list[RequestForm]:

@@ -16,10 +16,11 @@ edit); this process's own writes are seen at once; `SHARED_READ_THROUGH_SECONDS`
 
 import pickle
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
+from django.core.cache import caches
 
 from portal.shared.table import Table
 
@@ -58,6 +59,18 @@ def get_many(keys: Iterable[str], *, within: float = 0.0) -> dict[str, Any]:
                 _memo.clear()
             now = time.monotonic()
             _memo.update({key: (now, read.get(key, _ABSENT)) for key in keys})
+    return found
+
+
+def per_version[T](version_key: str, name: str, build: Callable[[], T]) -> T:
+    """What admins edit (status wordings, request forms), built once per process for each
+    version under `version_key` (bumped by a save) and kept in this process's cache: the
+    version is read through once a second, so an edit reaches every process within it."""
+    key = f"{name}:{get(version_key, within=1.0) or 0}"
+    found = caches["local"].get(key)
+    if found is None:
+        found = build()
+        caches["local"].set(key, found, 300)
     return found
 
 

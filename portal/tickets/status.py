@@ -3,7 +3,6 @@
 import functools
 from dataclasses import dataclass
 
-from django.core.cache import caches
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.utils.translation import get_language
@@ -83,14 +82,9 @@ def overrides_version() -> str:
 
 
 def _overrides() -> dict[str, dict[str, tuple[str, str]]]:
-    # Kept per process under the wordings' version in the shared store (read through
-    # once a second): an admin's edit reaches every process within that second.
-    key = f"{CACHE_KEY}:{store.get(VERSION_KEY, within=1.0) or 0}"
-    found = caches["local"].get(key)
-    if found is None:
-        found = {w.status: w.texts() for w in StatusWording.objects.all()}
-        caches["local"].set(key, found, 300)
-    return found
+    return store.per_version(
+        VERSION_KEY, CACHE_KEY, lambda: {w.status: w.texts() for w in StatusWording.objects.all()}
+    )
 
 
 @receiver([post_save, post_delete], sender=StatusWording)
