@@ -2,9 +2,9 @@
 the one another instance fetched, so a change costs Tixallo one read for all of them."""
 
 import pytest
-from django.core.cache import caches
+from django.core.cache import cache, caches
 
-from portal.mirror import reads
+from portal.mirror import copies, reads
 from tests.factories import api_requests, new_ticket
 
 pytestmark = pytest.mark.django_db
@@ -48,3 +48,22 @@ def test_a_change_makes_the_next_read_fetch_in_every_process(sandbox):
     before = api_requests(sandbox)
     reads.ticket_copy(ticket.id)
     assert api_requests(sandbox) == before + 1
+
+
+def test_when_neither_copy_can_serve_the_newer_is_kept_for_when_tixallo_fails(settings):
+    """Both outdated (their markers moved on): whichever was fetched later is the last copy
+    seen, whether this process holds it or the shared cache does."""
+    settings.REDIS_URL = "redis://shared"  # copies reads the setting; the cache is the test's
+    older = copies.of_refusal("not found", (1,))._replace(fetched_at=100.0, fetch_id="a")
+    newer = copies.of_refusal("not found", (2,))._replace(fetched_at=200.0, fetch_id="b")
+
+    caches["local"].set("k", newer)
+    cache.set("k", older)
+    assert copies.get("k", _outdated) == newer
+    caches["local"].set("k", older)
+    cache.set("k", newer)
+    assert copies.get("k", _outdated) == newer
+
+
+def _outdated(copy: copies.Copy) -> bool:
+    return False
