@@ -4,8 +4,8 @@ admin saved, then defaults.
 Kept in each process for up to `MEMO_SECONDS` (pages then cost no query and no
 decryption), and read again after a save: saving bumps a version in the shared
 store (`portal.shared.store`, Redis or the database), which every process reads
-through at most once a second (`VERSION_READ_THROUGH`): other processes, the worker's
-included, follow within that second. The decrypted secrets stay in process memory,
+through (at most once a second): other processes, the worker's included, follow within
+that second. The decrypted secrets stay in process memory,
 never in the store or a cache.
 """
 
@@ -33,7 +33,6 @@ from portal.tixallo.client import Connection
 DEFAULT_BASE_URL = "https://tixallo.com/api/v1"
 MEMO_SECONDS = 5.0
 VERSION_KEY = "portal-config:version"
-VERSION_READ_THROUGH = 1.0  # seconds: a save reaches other processes this late
 _memo: tuple[object, float, "PortalConfig"] | None = None
 _memo_lock = threading.Lock()
 
@@ -76,7 +75,7 @@ def load_row() -> PortalSettings:
 def portal_config() -> PortalConfig:
     """The configuration in force now (see the module's docstring for how fresh)."""
     global _memo
-    version = store.get(VERSION_KEY, within=VERSION_READ_THROUGH)
+    version = store.get(VERSION_KEY, read_through=True)
     if version is None:  # first use, or the store was emptied: a new one
         version = store.bump(VERSION_KEY)
     # The environment is part of the key: tests (and only tests) change settings live.

@@ -21,9 +21,9 @@ and "just failed" notes in the shared store (`portal.shared.store`), which every
 sees; the copies in this process, and with Redis in the cache too (`copies`). A copy
 carries the markers it was fetched under and is used only while they are the shared ones,
 so a process that missed an invalidation reads again instead of showing an old state. A
-page's read of the markers is a read-through of `MARKS_READ_THROUGH` seconds per process:
-a change made in another process (an event, the worker's delivery) shows at most that
-much later.
+page's read of the markers is a read-through (`store.get_many(read_through=True)`, a
+second by default): a change made in another process (an event, the worker's delivery)
+shows at most that much later. Storing a copy reads them afresh.
 
 `ticket_copy` and `list_copy` read alike, step by step: look up the copy; wait while
 another request fetches it, else take the key's lock (`_turn_to_fetch`); fetch; keep the
@@ -73,7 +73,6 @@ __all__ = [  # what pages, the outbox and webhooks use; what changed is told to 
 
 POLL_PATIENCE = 300  # seconds; a poll's copy this old is refreshed like a first view
 WAIT_STEP = 0.02
-MARKS_READ_THROUGH = 1.0  # seconds; only where a page reads a copy, never when storing one
 REFUSALS = {"not found": NotFound, "invalid": Invalid}
 GAVE_NO_COPY = (NotFound, Invalid, Unavailable, RateLimited)
 
@@ -105,7 +104,7 @@ def ticket(ticket_id: str, *, poll: bool = False) -> Ticket:
 def ticket_copy(ticket_id: str, *, poll: bool = False) -> Copy:
     """The ticket's copy; raises NotFound, or Unavailable / RateLimited with no copy."""
     place = _ticket_place(ticket_id)
-    look = _look_up(place, within=MARKS_READ_THROUGH)
+    look = _look_up(place, read_through=True)
     if look.trusts(look.copy):
         return _hit(look.copy)
     with _turn_to_fetch(place, look.copy) as answered:
@@ -146,7 +145,7 @@ def list_copy(
     """One page of a customer's tickets; raises Invalid for a cursor Tixallo refuses."""
     email = addresses.canonical(email)
     place = _list_place(email, statuses, cursor, limit)
-    look = _look_up(place, within=MARKS_READ_THROUGH)
+    look = _look_up(place, read_through=True)
     if look.trusts(look.copy):
         return _hit(look.copy)
     with _turn_to_fetch(place, look.copy) as answered:
@@ -173,7 +172,7 @@ def not_theirs(email: str, ticket_id: str) -> bool:
     email = addresses.canonical(email)
     if owner := owners.email_for(ticket_id=ticket_id):
         return owner != email
-    look = _look_up(_list_place(email, (), None, 20), within=MARKS_READ_THROUGH)
+    look = _look_up(_list_place(email, (), None, 20), read_through=True)
     if not look.trusts(look.copy) or look.copy.refused:
         return False  # a ticket made since (by an agent, by email) may be missing
     page = look.copy.value
@@ -232,13 +231,14 @@ def _look_up(
     place: Place,
     *,
     flags: tuple[str, ...] = (),
-    within: float = 0.0,
+    read_through: bool = False,
     newer_than: Copy | None = None,
 ) -> Look:
     """The place's copy (`copies`) with its markers and `flags` (from the store): this
     process's own if it can serve (trusted, and not `newer_than`'s fetch), else the one
     another instance stored (with Redis)."""
-    look = Look(place, None, store.get_many((*place.marker_keys, *flags), within=within))
+    marks = store.get_many((*place.marker_keys, *flags), read_through=read_through)
+    look = Look(place, None, marks)
 
     def usable(copy: Copy) -> bool:
         if newer_than is not None and copy.fetch_id == newer_than.fetch_id:

@@ -18,9 +18,6 @@ def new_reference() -> str:
 
 
 CHANGES_KEEP = 30 * 24 * 3600  # seconds; a forgotten number starts again from the clock
-# The worker delivering (another process) reaches pages within this many seconds: the
-# marker is read through once a second per process, so a poll costs no query.
-CHANGES_READ_THROUGH = 1.0
 
 
 def changes_of(email: str) -> int:
@@ -29,7 +26,9 @@ def changes_of(email: str) -> int:
     compare it instead of querying the outbox; what they keep under it
     (`queue.pending`) is kept per process, addressed by it."""
     key = _changes_key(email)
-    found = store.get(key, within=CHANGES_READ_THROUGH)
+    # Read through: the worker's delivery (another process) shows within a second, and a
+    # poll costs no query.
+    found = store.get(key, read_through=True)
     return found if found is not None else store.bump(key, CHANGES_KEEP)
 
 

@@ -6,11 +6,11 @@ two processes counting or locking at once never both win. Keys that expire are d
 by Redis, or by the table's cleanup, which a process runs after a write at most once a
 minute (`table.CLEANUP_EVERY`), so the table holds about what is alive.
 
-`get_many(..., within=1.0)` is a read-through: a value this process read less than a
-second ago is used again without asking the table or Redis. Only for readers to whom a
-second of staleness is harmless (a poll's change markers, the versions of what admins
-edit); this process's own writes are seen at once; `SHARED_READ_THROUGH_SECONDS` caps it
-(0: always ask). It is what keeps an unchanged poll from asking anyone: on Redis it saved
+`get_many(..., read_through=True)` is a read-through: a value this process read less than
+`SHARED_READ_THROUGH_SECONDS` ago (1 by default; 0: always ask) is used again without
+asking the table or Redis. Only for readers to whom that much staleness is harmless (a
+poll's change markers, the versions of what admins edit, the breaker); this process's own
+writes are seen at once. It is what keeps an unchanged poll from asking anyone: on Redis it saved
 2 of a poll's 4 round trips (README, Performance).
 """
 
@@ -34,15 +34,15 @@ _TABLE = Table()
 _redis: "Redis | None" = None
 
 
-def get(key: str, default: Any = None, *, within: float = 0.0) -> Any:
-    return get_many([key], within=within).get(key, default)
+def get(key: str, default: Any = None, *, read_through: bool = False) -> Any:
+    return get_many([key], read_through=read_through).get(key, default)
 
 
-def get_many(keys: Iterable[str], *, within: float = 0.0) -> dict[str, Any]:
+def get_many(keys: Iterable[str], *, read_through: bool = False) -> dict[str, Any]:
     """The keys that exist (and have not expired), with their values."""
     keys = list(keys)
     found: dict[str, Any] = {}
-    within = min(within, settings.SHARED_READ_THROUGH_SECONDS)
+    within = settings.SHARED_READ_THROUGH_SECONDS if read_through else 0.0
     if within > 0:
         now = time.monotonic()
         for key in list(keys):
@@ -65,8 +65,8 @@ def get_many(keys: Iterable[str], *, within: float = 0.0) -> dict[str, Any]:
 def per_version[T](version_key: str, name: str, build: Callable[[], T]) -> T:
     """What admins edit (status wordings, request forms), built once per process for each
     version under `version_key` (bumped by a save) and kept in this process's cache: the
-    version is read through once a second, so an edit reaches every process within it."""
-    key = f"{name}:{get(version_key, within=1.0) or 0}"
+    version is read through, so an edit reaches every process within a second."""
+    key = f"{name}:{get(version_key, read_through=True) or 0}"
     found = caches["local"].get(key)
     if found is None:
         found = build()

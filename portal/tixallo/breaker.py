@@ -10,11 +10,10 @@ from django.conf import settings
 
 FAILURES = "tixallo-breaker:failures"
 OPEN_UNTIL = "tixallo-breaker:open"
-SEEN_WITHIN = 1.0  # seconds: another process's opening or closing may be seen this late
 
 
 class Store(Protocol):
-    def get_many(self, keys: list[str], *, within: float = 0.0) -> dict[str, Any]: ...
+    def get_many(self, keys: list[str], *, read_through: bool = False) -> dict[str, Any]: ...
     def set(self, key: str, value: object, seconds: float | None = None) -> None: ...
     def incr(self, key: str, seconds: float, by: int = 1) -> int: ...
     def delete(self, *keys: str) -> None: ...
@@ -29,7 +28,7 @@ def use_store(store: Store | None) -> None:
 
 
 def is_open() -> bool:
-    return _store is not None and OPEN_UNTIL in _store.get_many([OPEN_UNTIL], within=SEEN_WITHIN)
+    return _store is not None and OPEN_UNTIL in _store.get_many([OPEN_UNTIL], read_through=True)
 
 
 def record_failure() -> None:
@@ -42,5 +41,5 @@ def record_failure() -> None:
 
 def record_success() -> None:
     # Most calls succeed with nothing to reset: a read, and a write only when needed.
-    if _store is not None and _store.get_many([FAILURES, OPEN_UNTIL], within=SEEN_WITHIN):
+    if _store is not None and _store.get_many([FAILURES, OPEN_UNTIL], read_through=True):
         _store.delete(FAILURES, OPEN_UNTIL)

@@ -40,20 +40,20 @@ def test_versions_only_grow(backend):
 
 def test_a_read_through_sees_its_own_writes_at_once(backend):
     store.set("m", 1)
-    assert store.get("m", within=1.0) == 1
+    assert store.get("m", read_through=True) == 1
     store.set("m", 2)
-    assert store.get("m", within=1.0) == 2
+    assert store.get("m", read_through=True) == 2
 
 
 def test_a_read_through_asks_again_after_its_second(backend, monkeypatch):
     store.set("m", 1)
-    assert store.get("m", within=1.0) == 1
+    assert store.get("m", read_through=True) == 1
     store._backend().set("m", store.pickle.dumps(2), None)  # another process's write
     # Within the second: this process's read, on the database and on Redis alike.
-    assert store.get("m", within=1.0) == 1
+    assert store.get("m", read_through=True) == 1
     clock = store.time.monotonic() + 1.5
     monkeypatch.setattr(store.time, "monotonic", lambda: clock)
-    assert store.get("m", within=1.0) == 2
+    assert store.get("m", read_through=True) == 2
 
 
 @pytest.fixture
@@ -129,6 +129,18 @@ def test_redis_down_answers_as_if_empty(settings, db):
 def test_a_read_through_is_capped_by_the_setting(backend, settings):
     settings.SHARED_READ_THROUGH_SECONDS = 0
     store.set("m", 1)
-    assert store.get("m", within=1.0) == 1
+    assert store.get("m", read_through=True) == 1
     store._backend().set("m", store.pickle.dumps(2), None)  # another process's write
-    assert store.get("m", within=1.0) == 2
+    assert store.get("m", read_through=True) == 2
+
+
+def test_a_read_through_lasts_as_long_as_the_setting_says(backend, settings, monkeypatch):
+    settings.SHARED_READ_THROUGH_SECONDS = 5
+    store.set("m", 1)
+    assert store.get("m", read_through=True) == 1
+    store._backend().set("m", store.pickle.dumps(2), None)  # another process's write
+    clock = store.time.monotonic() + 4
+    monkeypatch.setattr(store.time, "monotonic", lambda: clock)
+    assert store.get("m", read_through=True) == 1
+    clock += 2
+    assert store.get("m", read_through=True) == 2
