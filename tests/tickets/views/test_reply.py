@@ -4,22 +4,17 @@ in both mounts and the frame, with the page's answers (the text always kept)."""
 import re
 
 import pytest
-from django.urls import resolve, reverse
 
-from portal.customers import access
 from portal.sandbox import agents
 from portal.tickets.views import reply
 from tests.factories import new_ticket, set_faults, set_status, sign_in_as, ticket_link
+from tests.tickets.views.routes import assert_routes
 
 pytestmark = pytest.mark.django_db
 
 
 def test_it_is_what_both_reply_urls_resolve_to():
-    token = access.ticket_link_token("tkt_1")
-    assert reverse("tickets:reply", args=["tkt_1"]) == "/tickets/tkt_1/reply/"
-    assert reverse("tickets:reply-link", args=[token]) == f"/t/{token}/reply/"
-    for path in ("/tickets/tkt_1/reply/", f"/t/{token}/reply/", "/embed/tickets/tkt_1/reply/"):
-        assert resolve(path).func is reply.reply
+    assert_routes("reply", "reply-link", "reply/", reply.reply)
 
 
 def test_it_works_signed_in_through_the_link_and_in_the_frame(client, sandbox, vouched):

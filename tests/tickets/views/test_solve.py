@@ -2,21 +2,16 @@
 POST only, in both mounts and the frame, then back to the request's page."""
 
 import pytest
-from django.urls import resolve, reverse
 
-from portal.customers import access
 from portal.tickets.views import solve
 from tests.factories import find_ticket, new_ticket, set_status, sign_in_as, ticket_link
+from tests.tickets.views.routes import assert_routes
 
 pytestmark = pytest.mark.django_db
 
 
 def test_it_is_what_both_solve_urls_resolve_to():
-    token = access.ticket_link_token("tkt_1")
-    assert reverse("tickets:solve", args=["tkt_1"]) == "/tickets/tkt_1/solve/"
-    assert reverse("tickets:solve-link", args=[token]) == f"/t/{token}/solve/"
-    for path in ("/tickets/tkt_1/solve/", f"/t/{token}/solve/", f"/embed/t/{token}/solve/"):
-        assert resolve(path).func is solve.solve
+    assert_routes("solve", "solve-link", "solve/", solve.solve)
 
 
 @pytest.mark.parametrize("mount", ["signed in", "link", "frame"])

@@ -5,22 +5,17 @@ own, handed to the reply and "This is solved"."""
 import re
 
 import pytest
-from django.urls import resolve, reverse
 
-from portal.customers import access
 from portal.tickets import urls
 from portal.tickets.views import ticket
 from tests.factories import find_ticket, new_ticket, poll_url, sign_in_as, ticket_link
+from tests.tickets.views.routes import assert_routes
 
 pytestmark = pytest.mark.django_db
 
 
 def test_it_is_what_both_page_urls_resolve_to():
-    token = access.ticket_link_token("tkt_1")
-    for path in ("/tickets/tkt_1/", f"/t/{token}/", "/embed/tickets/tkt_1/", f"/embed/t/{token}/"):
-        assert resolve(path).func is ticket.ticket
-    assert reverse("tickets:ticket", args=["tkt_1"]) == "/tickets/tkt_1/"
-    assert reverse("tickets:link", args=[token]) == f"/t/{token}/"
+    assert_routes("ticket", "link", "", ticket.ticket)
 
 
 def test_it_shows_the_page_signed_in_through_the_link_and_in_the_frame(client, sandbox, vouched):
