@@ -82,7 +82,7 @@ def of_ticket(ticket: Ticket, versions: tuple[int, ...]) -> Copy:
         fingerprint(ticket),
         updated_at=ticket.updated_at.timestamp() if aware else None,
         ident=ticket.id,
-        owner=addresses.canonical(ticket.customer.email if ticket.customer else ""),
+        owner=addresses.canonical(ticket.customer_email),
         fetch_id=_new_fetch_id(),
     )
 

@@ -22,7 +22,7 @@ def learn(tickets: tuple[Ticket, ...] | list[Ticket], email: str = "") -> None:
     """Remember the customer of each ticket (`email` when the list was asked by it)."""
     known = {}
     for ticket in tickets:
-        owner = (ticket.customer.email if ticket.customer else "") or email
+        owner = ticket.customer_email or email
         if not owner:
             continue
         owner = addresses.canonical(owner)

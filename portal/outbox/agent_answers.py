@@ -74,7 +74,7 @@ def mail_answer(ticket_id: str, message_id: str, site_url: str) -> bool:
     except TixalloError as error:
         log.warning("No answer email for ticket %s: %s", ticket_id, error)
         return False
-    email = ticket.customer.email if ticket.customer else ""
+    email = ticket.customer_email
     if not email:
         return False
     message = next((m for m in ticket.public_messages if m.id == message_id), None)

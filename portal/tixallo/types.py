@@ -126,6 +126,11 @@ class Ticket:
         return tuple(m for m in self.messages if m.public)
 
     @property
+    def customer_email(self) -> str:
+        """The email of the customer it belongs to, as Tixallo spells it ("" if none)."""
+        return self.customer.email if self.customer else ""
+
+    @property
     def public_updated_at(self) -> datetime | None:
         """When something the customer sees last changed. An internal note moves Tixallo's
         `updated_at` too; when the newest change is a note, the time before it counts."""

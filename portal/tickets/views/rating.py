@@ -57,7 +57,7 @@ def rate(request: HttpRequest, door: Door, copy: reads.Copy) -> HttpResponse:
         return response
     if not form.is_valid():
         return render(request, BOX, context, status=422)
-    email = ticket.customer.email if ticket.customer else ""
+    email = ticket.customer_email
     ratings.rate(
         ticket,
         email,

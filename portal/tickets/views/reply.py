@@ -57,7 +57,7 @@ def reply(request: HttpRequest, door: Door, copy: reads.Copy) -> HttpResponse:
     form = ReplyForm(request.POST)
     page = context(request, copy, door.page_url, form) | {"can_reply": True}
     ticket = copy.value
-    email = ticket.customer.email if ticket.customer else ""
+    email = ticket.customer_email
     if wait := ratelimit.address_wait("reply", request):
         return trouble.too_many(request, form_template(request), page, wait)
     if not form.is_valid():

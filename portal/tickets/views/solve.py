@@ -27,7 +27,7 @@ from portal.tixallo.errors import TixalloError
 @owned_ticket(signed_out=reply.signed_out, unreadable=reply.failed, expired=expired_here)
 def solve(request: HttpRequest, door: Door, copy: reads.Copy) -> HttpResponse:
     ticket = copy.value
-    email = ticket.customer.email if ticket.customer else ""
+    email = ticket.customer_email
     if ticket.status not in status.OPEN:
         return redirect(door.page_url)
     # The email counts only posts that passed the address limit (as for replies).
