@@ -5,8 +5,7 @@ Kept in each process for up to `MEMO_SECONDS` (pages then cost no query and no
 decryption), and read again after a save: saving bumps a version in the shared
 store (`portal.shared.store`, Redis or the database), which every process reads
 through (at most once a second): other processes, the worker's included, follow within
-that second. The decrypted secrets stay in process memory,
-never in the store or a cache.
+that second. The decrypted secrets stay in process memory, never in the store or a cache.
 """
 
 import threading
